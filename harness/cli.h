@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands; each returns the process exit code. */
+#ifndef KS_CLI_H
+#define KS_CLI_H
+
+#define KS_EXIT_USAGE 2
+
+int ks_cmd_run(int argc, char **argv);
+int ks_cmd_list(int argc, char **argv);
+
+#endif

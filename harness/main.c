@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kmemstorm: stress and fault injection for memcg kmem accounting. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "run", ks_cmd_run, "run a plan on this machine" },
+	{ "list", ks_cmd_list, "list workloads, their options, and built-in plans" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: kmemstorm COMMAND [ARGS]\n"
+		   "       kmemstorm --help | --version\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'kmemstorm COMMAND --help' describes a command; "
+		   "see also kmemstorm(1), kmemstorm.plan(5).\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return KS_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("kmemstorm %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "kmemstorm: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return KS_EXIT_USAGE;
+}

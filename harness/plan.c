@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plan loading.  inih does the INI syntax; this file tracks line numbers
+ * (through its own reader, since the packaged inih has no line-number
+ * handler), resolves [defaults] into every scenario, and validates every
+ * value so that a bad plan is refused before anything is created.
+ */
+#include "plan.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "units.h"
+
+struct entry {
+	int line;
+	int section;		/* index into sects */
+	char key[96];
+	char value[512];
+};
+
+struct sect {
+	int line;
+	char name[128];
+};
+
+struct pstate {
+	const char *source;
+	struct ks_plan_errors *errs;
+	const char *text;	/* reader position */
+	int line;
+	int at_line_start;
+	struct sect *sects;
+	int nsects;
+	struct entry *ents;
+	int nents;
+	int oom;
+};
+
+static void plan_err(struct pstate *st, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void plan_err(struct pstate *st, int line, const char *fmt, ...)
+{
+	struct ks_plan_errors *e = st->errs;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (e->n >= KS_PLAN_ERRORS) {
+		e->dropped++;
+		return;
+	}
+	if (line > 0)
+		snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s:%d: %s",
+			 st->source, line, msg);
+	else
+		snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s: %s",
+			 st->source, msg);
+	e->n++;
+}
+
+static void *grow(void *p, int n, size_t size, int *oom)
+{
+	void *q;
+
+	/* Capacity doubles from 16; n is the count before the append. */
+	if (n != 0 && (n < 16 || (n & (n - 1))))
+		return p;
+	q = realloc(p, (size_t)(n ? n * 2 : 16) * size);
+	if (!q)
+		*oom = 1;
+	return q ? q : p;
+}
+
+/* Called by inih for each physical line: count lines, note sections. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct pstate *st = stream;
+	const char *p = st->text;
+	int n = 0;
+
+	if (!*p)
+		return NULL;
+	if (st->at_line_start) {
+		st->line++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[') {
+			const char *end = strchr(p, ']');
+			const char *nl = strchr(p, '\n');
+
+			if (end && (!nl || end < nl) && !st->oom) {
+				struct sect *s;
+
+				st->sects = grow(st->sects, st->nsects,
+						 sizeof(*st->sects), &st->oom);
+				if (!st->oom) {
+					s = &st->sects[st->nsects++];
+					s->line = st->line;
+					snprintf(s->name, sizeof(s->name),
+						 "%.*s", (int)(end - p - 1),
+						 p + 1);
+				}
+			}
+		}
+		p = st->text;
+	}
+	while (n < num - 1 && p[n] && p[n] != '\n')
+		n++;
+	if (n < num - 1 && p[n] == '\n')
+		n++;
+	memcpy(str, p, n);
+	str[n] = '\0';
+	st->text = p + n;
+	st->at_line_start = n > 0 && str[n - 1] == '\n';
+	return str;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct pstate *st = user;
+	struct entry *e;
+
+	if (st->oom)
+		return 1;
+	st->ents = grow(st->ents, st->nents, sizeof(*st->ents), &st->oom);
+	if (st->oom)
+		return 1;
+	e = &st->ents[st->nents++];
+	e->line = st->line;
+	e->section = st->nsects - 1;	/* -1: before any section */
+	snprintf(e->key, sizeof(e->key), "%s", name);
+	snprintf(e->value, sizeof(e->value), "%s", value);
+	(void)section;
+	return 1;
+}
+
+const char *ks_expect_name(enum ks_expect e)
+{
+	return e == KS_EXPECT_YES ? "yes" : e == KS_EXPECT_NO ? "no" : "any";
+}
+
+static int parse_expect(const char *s, enum ks_expect *out, char *err,
+			size_t errlen)
+{
+	int b;
+
+	if (!strcasecmp(s, "any")) {
+		*out = KS_EXPECT_ANY;
+		return 0;
+	}
+	if (ks_parse_bool(s, &b, err, errlen) == 0) {
+		*out = b ? KS_EXPECT_YES : KS_EXPECT_NO;
+		return 0;
+	}
+	snprintf(err, errlen, "invalid expectation '%s' (expected yes, no or any)",
+		 s);
+	return -1;
+}
+
+/* Parse one workload option value according to its descriptor. */
+static int parse_opt(const struct ks_opt_desc *d, const char *s,
+		     struct ks_opt_value *v, char *err, size_t errlen)
+{
+	int b;
+
+	memset(v, 0, sizeof(*v));
+	if (strlen(s) >= sizeof(v->str)) {
+		snprintf(err, errlen, "value is longer than %zu characters",
+			 sizeof(v->str) - 1);
+		return -1;
+	}
+	strcpy(v->str, s);
+	switch (d->type) {
+	case KS_OPT_INT:
+		return ks_parse_int(s, d->max > d->min ? d->min : INT64_MIN,
+				    d->max > d->min ? d->max : INT64_MAX,
+				    &v->num, err, errlen);
+	case KS_OPT_SIZE:
+		if (ks_parse_size(s, &v->num, err, errlen))
+			return -1;
+		if (d->max > d->min && (v->num < d->min || v->num > d->max)) {
+			char a[16], c[16];
+
+			snprintf(err, errlen, "size %s is out of range [%s, %s]",
+				 s, ks_format_size(d->min, a, sizeof(a)),
+				 ks_format_size(d->max, c, sizeof(c)));
+			return -1;
+		}
+		return 0;
+	case KS_OPT_BOOL:
+		if (ks_parse_bool(s, &b, err, errlen))
+			return -1;
+		v->num = b;
+		return 0;
+	case KS_OPT_STRING:
+		return 0;
+	}
+	return -1;
+}
+
+static void scenario_init(struct ks_scenario *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->workers = 2;
+	sc->duration_ms = 5000;
+	ks_cg_limits_init(&sc->limits);
+	sc->expect.kernel_report = KS_EXPECT_NO;
+	sc->expect.min_ops = -1;
+	sc->expect.max_overshoot = -1;
+}
+
+/* Give every workload option its default (validated at build time). */
+static int scenario_set_workload(struct ks_scenario *sc,
+				 const struct ks_workload *wl, char *err,
+				 size_t errlen)
+{
+	int i;
+
+	sc->wl = wl;
+	for (i = 0; wl->opts && wl->opts[i].name; i++)
+		if (parse_opt(&wl->opts[i], wl->opts[i].def ? wl->opts[i].def
+			      : "", &sc->opt[i], err, errlen))
+			return -1;
+	return 0;
+}
+
+static int set_size(const char *v, int64_t *out, char *err, size_t errlen)
+{
+	return ks_parse_size(v, out, err, errlen);
+}
+
+static int set_bool(const char *v, int *out, char *err, size_t errlen)
+{
+	return ks_parse_bool(v, out, err, errlen);
+}
+
+/*
+ * Apply one scenario key (from [defaults] or [scenario]).  The workload
+ * key has been applied before anything else.  Returns 0 or -1 with err.
+ */
+static int apply_key(struct ks_scenario *sc, const char *key, const char *v,
+		     char *err, size_t errlen)
+{
+	struct ks_expectations *x = &sc->expect;
+	struct ks_cg_limits *l = &sc->limits;
+	const struct ks_workload *wl;
+	const char *dot;
+	int64_t n;
+	int i;
+
+	if (!strcmp(key, "workload"))
+		return 0;
+	if (!strcmp(key, "workers")) {
+		if (ks_parse_int(v, 1, 4096, &n, err, errlen))
+			return -1;
+		sc->workers = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "duration")) {
+		if (ks_parse_duration_ms(v, &sc->duration_ms, err, errlen))
+			return -1;
+		if (sc->duration_ms < 10) {
+			snprintf(err, errlen, "duration '%s' is shorter than 10ms", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "memory.max"))
+		return set_size(v, &l->max, err, errlen);
+	if (!strcmp(key, "memory.high"))
+		return set_size(v, &l->high, err, errlen);
+	if (!strcmp(key, "memory.swap.max"))
+		return set_size(v, &l->swap_max, err, errlen);
+	if (!strcmp(key, "memory.kmem.limit_in_bytes"))
+		return set_size(v, &l->kmem_max, err, errlen);
+	if (!strcmp(key, "memory.oom.group"))
+		return set_bool(v, &l->oom_group, err, errlen);
+	if (!strcmp(key, "memory.oom_control"))
+		return set_bool(v, &l->oom_kill_disable, err, errlen);
+	if (!strcmp(key, "expect.limit_hit"))
+		return parse_expect(v, &x->limit_hit, err, errlen);
+	if (!strcmp(key, "expect.oom_kill"))
+		return parse_expect(v, &x->oom_kill, err, errlen);
+	if (!strcmp(key, "expect.enomem"))
+		return parse_expect(v, &x->enomem, err, errlen);
+	if (!strcmp(key, "expect.kernel_report"))
+		return parse_expect(v, &x->kernel_report, err, errlen);
+	if (!strcmp(key, "expect.min_ops"))
+		return ks_parse_int(v, 0, INT64_MAX, &x->min_ops, err, errlen);
+	if (!strcmp(key, "expect.max_overshoot"))
+		return set_size(v, &x->max_overshoot, err, errlen);
+
+	/* "<workload>.<option>" */
+	dot = strchr(key, '.');
+	if (dot && dot != key) {
+		char wname[KS_NAME_MAX];
+		struct ks_opt_value tmp;
+
+		snprintf(wname, sizeof(wname), "%.*s", (int)(dot - key), key);
+		wl = ks_workload_find(wname);
+		if (wl) {
+			i = ks_workload_opt_index(wl, dot + 1);
+			if (i < 0) {
+				snprintf(err, errlen,
+					 "workload '%s' has no option '%s' (see 'kmemstorm list')",
+					 wname, dot + 1);
+				return -1;
+			}
+			if (parse_opt(&wl->opts[i], v, &tmp, err, errlen))
+				return -1;
+			if (sc->wl == wl)
+				sc->opt[i] = tmp;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "unknown key '%s'", key);
+	return -1;
+}
+
+/* The value of key in section, or NULL; its line in *line. */
+static const char *section_value(struct pstate *st, int section,
+				 const char *key, int *line)
+{
+	int i;
+
+	for (i = 0; i < st->nents; i++)
+		if (st->ents[i].section == section &&
+		    !strcmp(st->ents[i].key, key)) {
+			*line = st->ents[i].line;
+			return st->ents[i].value;
+		}
+	return NULL;
+}
+
+/* Set the workload named in section (if any); report errors if asked. */
+static int apply_workload(struct pstate *st, int section,
+			  struct ks_scenario *sc, int report)
+{
+	const struct ks_workload *wl;
+	const char *name;
+	char err[256];
+	int line = 0;
+
+	name = section < 0 ? NULL : section_value(st, section, "workload",
+						  &line);
+	if (!name)
+		return 0;
+	wl = ks_workload_find(name);
+	if (!wl) {
+		if (report)
+			plan_err(st, line,
+				 "unknown workload '%s' (see 'kmemstorm list')",
+				 name);
+		return -1;
+	}
+	if (scenario_set_workload(sc, wl, err, sizeof(err))) {
+		if (report)
+			plan_err(st, line, "workload '%s': bad default: %s",
+				 wl->name, err);
+		return -1;
+	}
+	return 1;
+}
+
+/* Apply every key but "workload" of one section to sc. */
+static void apply_section(struct pstate *st, int section,
+			  struct ks_scenario *sc, int report)
+{
+	char err[256];
+	int i;
+
+	for (i = 0; i < st->nents; i++) {
+		const struct entry *e = &st->ents[i];
+
+		if (e->section != section || !strcmp(e->key, "workload"))
+			continue;
+		if (apply_key(sc, e->key, e->value, err, sizeof(err)) &&
+		    report)
+			plan_err(st, e->line, "%s: %s", e->key, err);
+	}
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= KS_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
+			return 0;
+	return 1;
+}
+
+static void plan_section(struct pstate *st, int section,
+			 struct ks_plan *plan)
+{
+	char err[256];
+	int i;
+
+	for (i = 0; i < st->nents; i++) {
+		const struct entry *e = &st->ents[i];
+		const char *k = e->key, *v = e->value;
+		int r = 0;
+
+		if (e->section != section)
+			continue;
+		if (!strcmp(k, "name")) {
+			if (!valid_name(v)) {
+				snprintf(err, sizeof(err),
+					 "'%s' is not a valid name (letters, digits, '_.-', at most %d)",
+					 v, KS_NAME_MAX - 1);
+				r = -1;
+			} else {
+				snprintf(plan->name, sizeof(plan->name), "%s", v);
+			}
+		} else if (!strcmp(k, "description")) {
+			snprintf(plan->description, sizeof(plan->description),
+				 "%s", v);
+		} else if (!strcmp(k, "sample_interval")) {
+			r = ks_parse_duration_ms(v, &plan->sample_ms, err,
+						 sizeof(err));
+			if (!r && (plan->sample_ms < 10 ||
+				   plan->sample_ms > 60000)) {
+				snprintf(err, sizeof(err),
+					 "'%s' is outside [10ms, 60s]", v);
+				r = -1;
+			}
+		} else if (!strcmp(k, "stop_grace")) {
+			r = ks_parse_duration_ms(v, &plan->stop_grace_ms, err,
+						 sizeof(err));
+		} else if (!strcmp(k, "workdir")) {
+			if (v[0] != '/') {
+				snprintf(err, sizeof(err),
+					 "'%s' is not an absolute path", v);
+				r = -1;
+			} else {
+				snprintf(plan->workdir, sizeof(plan->workdir),
+					 "%s", v);
+			}
+		} else if (!strcmp(k, "kmsg_markers")) {
+			r = ks_parse_bool(v, &plan->kmsg_markers, err,
+					  sizeof(err));
+		} else {
+			snprintf(err, sizeof(err), "unknown key '%s' in [plan]",
+				 k);
+			r = -1;
+		}
+		if (r)
+			plan_err(st, e->line, "%s: %s", k, err);
+	}
+}
+
+static void default_name(struct ks_plan *plan, const char *source)
+{
+	const char *base = strrchr(source, '/');
+	const char *colon = strchr(source, ':');
+	size_t n;
+
+	base = base ? base + 1 : colon ? colon + 1 : source;
+	n = strcspn(base, ".");
+	snprintf(plan->name, sizeof(plan->name), "%.*s",
+		 (int)(n < KS_NAME_MAX - 1 ? n : KS_NAME_MAX - 1), base);
+	if (!valid_name(plan->name))
+		snprintf(plan->name, sizeof(plan->name), "plan");
+}
+
+int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
+		  struct ks_plan_errors *errs)
+{
+	struct pstate st = { .source = source, .errs = errs, .text = text,
+			     .at_line_start = 1 };
+	struct ks_scenario dflt;
+	int i, j, r, wline, defaults = -1, plansec = -1, nsc = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	memset(errs, 0, sizeof(*errs));
+	snprintf(plan->source, sizeof(plan->source), "%s", source);
+	plan->sample_ms = 100;
+	plan->stop_grace_ms = 2000;
+	plan->kmsg_markers = 1;
+	snprintf(plan->workdir, sizeof(plan->workdir), "/var/tmp");
+
+	r = ini_parse_stream(reader, &st, handler, &st);
+	if (st.oom) {
+		plan_err(&st, 0, "out of memory while reading the plan");
+		goto out;
+	}
+	if (r > 0)
+		plan_err(&st, r,
+			 "syntax error (expected '[section]' or 'key = value')");
+	else if (r < 0)
+		plan_err(&st, 0, "cannot read the plan");
+
+	for (i = 0; i < st.nents; i++)
+		if (st.ents[i].section < 0)
+			plan_err(&st, st.ents[i].line,
+				 "'%s' is outside any section", st.ents[i].key);
+	for (i = 0; i < st.nsects; i++) {
+		const struct sect *s = &st.sects[i];
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(st.sects[j].name, s->name))
+				break;
+		if (j < i) {
+			plan_err(&st, s->line,
+				 "duplicate section [%s] (first at line %d)",
+				 s->name, st.sects[j].line);
+		} else if (!strcmp(s->name, "plan")) {
+			plansec = i;
+		} else if (!strcmp(s->name, "defaults")) {
+			defaults = i;
+		} else if (!strncmp(s->name, "scenario ", 9)) {
+			if (!valid_name(s->name + 9))
+				plan_err(&st, s->line,
+					 "'%s' is not a valid scenario name (letters, digits, '_.-', at most %d)",
+					 s->name + 9, KS_NAME_MAX - 1);
+			nsc++;
+		} else {
+			plan_err(&st, s->line,
+				 "unknown section [%s] (expected [plan], [defaults] or [scenario NAME])",
+				 s->name);
+		}
+	}
+	/* Duplicate keys within one section are almost always mistakes. */
+	for (i = 0; i < st.nents; i++)
+		for (j = 0; j < i; j++)
+			if (st.ents[j].section == st.ents[i].section &&
+			    !strcmp(st.ents[j].key, st.ents[i].key)) {
+				plan_err(&st, st.ents[i].line,
+					 "duplicate key '%s' (first at line %d)",
+					 st.ents[i].key, st.ents[j].line);
+				break;
+			}
+
+	if (plansec >= 0)
+		plan_section(&st, plansec, plan);
+	else
+		default_name(plan, source);
+	if (!plan->name[0])
+		default_name(plan, source);
+
+	/* Report errors of [defaults] once, not once per scenario. */
+	if (defaults >= 0) {
+		scenario_init(&dflt);
+		apply_workload(&st, defaults, &dflt, 1);
+		apply_section(&st, defaults, &dflt, 1);
+	}
+	if (nsc == 0) {
+		plan_err(&st, 0, "the plan has no [scenario NAME] section");
+		goto out;
+	}
+	plan->scenarios = calloc(nsc, sizeof(*plan->scenarios));
+	if (!plan->scenarios) {
+		plan_err(&st, 0, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < st.nsects; i++) {
+		struct ks_scenario *sc;
+		const struct sect *s = &st.sects[i];
+
+		if (strncmp(s->name, "scenario ", 9))
+			continue;
+		for (j = 0; j < i; j++)
+			if (!strcmp(st.sects[j].name, s->name))
+				break;
+		if (j < i)
+			continue;	/* duplicate, reported above */
+		sc = &plan->scenarios[plan->nscenarios++];
+		scenario_init(sc);
+		snprintf(sc->name, sizeof(sc->name), "%s", s->name + 9);
+		sc->line = s->line;
+		/* The workload first: it decides which options apply. */
+		if (apply_workload(&st, i, sc, 1) == 0)
+			apply_workload(&st, defaults, sc, 0);
+		if (defaults >= 0)
+			apply_section(&st, defaults, sc, 0);
+		apply_section(&st, i, sc, 1);
+		if (!sc->wl && !section_value(&st, i, "workload", &wline) &&
+		    (defaults < 0 ||
+		     !section_value(&st, defaults, "workload", &wline)))
+			plan_err(&st, s->line,
+				 "scenario '%s' has no workload (add 'workload = NAME', see 'kmemstorm list')",
+				 sc->name);
+		if (sc->limits.max == KS_CG_UNSET &&
+		    sc->expect.max_overshoot >= 0)
+			plan_err(&st, s->line,
+				 "scenario '%s': expect.max_overshoot needs memory.max",
+				 sc->name);
+	}
+out:
+	free(st.ents);
+	free(st.sects);
+	if (errs->n || errs->dropped) {
+		ks_plan_free(plan);
+		return -1;
+	}
+	plan->text = strdup(text);
+	if (!plan->text) {
+		ks_plan_free(plan);
+		return -1;
+	}
+	return 0;
+}
+
+void ks_plan_free(struct ks_plan *plan)
+{
+	free(plan->scenarios);
+	free(plan->text);
+	plan->scenarios = NULL;
+	plan->text = NULL;
+	plan->nscenarios = 0;
+}

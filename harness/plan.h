@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Plans: INI files (see kmemstorm.plan(5)) read with inih. */
+#ifndef KS_PLAN_H
+#define KS_PLAN_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cgroup.h"
+#include "workload.h"
+
+#define KS_NAME_MAX	64
+#define KS_PLAN_ERRORS	16
+
+/* An expectation on an outcome: not checked, must happen, must not. */
+enum ks_expect { KS_EXPECT_ANY = 0, KS_EXPECT_YES, KS_EXPECT_NO };
+
+struct ks_expectations {
+	enum ks_expect limit_hit;	/* memcg max events / v1 failcnt */
+	enum ks_expect oom_kill;	/* memcg OOM kills */
+	enum ks_expect enomem;		/* workers saw ENOMEM */
+	enum ks_expect kernel_report;	/* BUG/Oops/WARNING/panic in kmsg */
+	int64_t min_ops;		/* -1: unchecked */
+	int64_t max_overshoot;		/* bytes peak may exceed memory.max; -1 */
+};
+
+struct ks_scenario {
+	char name[KS_NAME_MAX];
+	int line;			/* of its [scenario NAME] header */
+	const struct ks_workload *wl;
+	int workers;
+	int64_t duration_ms;
+	struct ks_cg_limits limits;
+	struct ks_opt_value opt[KS_MAX_OPTS];
+	struct ks_expectations expect;
+};
+
+struct ks_plan {
+	char name[KS_NAME_MAX];
+	char description[256];
+	char source[PATH_MAX];		/* file path or "builtin:NAME" */
+	int64_t sample_ms;		/* sampling interval */
+	int64_t stop_grace_ms;		/* workers' time to stop before SIGKILL */
+	char workdir[PATH_MAX];		/* where scratch directories go */
+	int kmsg_markers;		/* write scenario markers to /dev/kmsg */
+	int nscenarios;
+	struct ks_scenario *scenarios;
+	char *text;			/* the plan as read, for the journal */
+};
+
+/* "FILE:LINE: message" lines, in order of appearance. */
+struct ks_plan_errors {
+	int n;
+	int dropped;			/* beyond KS_PLAN_ERRORS */
+	char msg[KS_PLAN_ERRORS][384];
+};
+
+/* One plan compiled into the binary (harness/plan_builtin.c). */
+struct ks_builtin_plan {
+	const char *name;
+	const char *text;
+};
+extern const struct ks_builtin_plan ks_builtin_plans[];
+#define KS_DEFAULT_PLAN "smoke"
+
+/* Parse plan text; source names it in messages.  0, or -1 with errs. */
+int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
+		  struct ks_plan_errors *errs);
+/*
+ * arg: NULL (the default plan), a path to a plan file, or the name of a
+ * built-in plan.  A path wins when a file of that name exists.
+ */
+int ks_plan_load(const char *arg, struct ks_plan *plan,
+		 struct ks_plan_errors *errs);
+void ks_plan_free(struct ks_plan *plan);
+void ks_plan_errors_print(const struct ks_plan_errors *errs, FILE *f);
+
+const char *ks_expect_name(enum ks_expect e);	/* "any", "yes", "no" */
+
+#endif

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A whole run: load the plan (refusing a bad one before creating
+ * anything), set up the run cgroup, private mount namespace, journal and
+ * kernel-log watch, run every scenario, and undo it all on every path.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "summary.h"
+#include "sysinfo.h"
+#include "verdict.h"
+
+#define RUN_CG_PREFIX "kmemstorm-"
+
+static void on_signal(int sig)
+{
+	ks_interrupted = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* mkdir -p */
+static int mkdirs(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int make_outdir(struct ks_run *run, const struct ks_run_opts *o)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int r;
+
+	if (o->outdir) {
+		snprintf(run->outdir, sizeof(run->outdir), "%s", o->outdir);
+	} else {
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		snprintf(run->outdir, sizeof(run->outdir),
+			 "kmemstorm-out/%s-%s", run->plan->name, stamp);
+	}
+	r = mkdirs(run->outdir, 0755);
+	if (r)
+		fprintf(stderr, "kmemstorm: %s: %s\n", run->outdir,
+			strerror(-r));
+	return r;
+}
+
+/*
+ * A private mount namespace: what the storms mount (tmpfs, btrfs) is
+ * invisible to the rest of the machine and vanishes with the run, even
+ * after a kill -9.
+ */
+static void private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS))
+		return;		/* not root: workloads that mount will say so */
+	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+static void setup_cgroups(struct ks_run *run)
+{
+	char name[64], err[256];
+	int r;
+
+	if (ks_cg_detect(&run->root, err, sizeof(err))) {
+		snprintf(run->cg_why, sizeof(run->cg_why), "%s", err);
+		return;
+	}
+	r = ks_cg_reap_stale(&run->root, RUN_CG_PREFIX);
+	if (r > 0)
+		fprintf(stderr,
+			"kmemstorm: removed %d run cgroup(s) left by a killed run\n",
+			r);
+	snprintf(name, sizeof(name), RUN_CG_PREFIX "%d", (int)getpid());
+	r = ks_cg_create(&run->root, NULL, name, &run->runcg, err,
+			 sizeof(err));
+	if (r) {
+		snprintf(run->cg_why, sizeof(run->cg_why), "%s%s", err,
+			 r == -EACCES || r == -EPERM || r == -EROFS ?
+			 " (run as root, or in a delegated cgroup)" : "");
+		return;
+	}
+	run->have_cg = 1;
+}
+
+static json_t *plan_json(const struct ks_plan *plan)
+{
+	json_t *scs = json_array();
+	int i;
+
+	for (i = 0; i < plan->nscenarios; i++) {
+		const struct ks_scenario *sc = &plan->scenarios[i];
+
+		json_array_append_new(scs, json_pack(
+			"{s:s, s:s, s:i, s:I, s:o}", "name", sc->name,
+			"workload", sc->wl->name, "workers", sc->workers,
+			"duration_ms", (json_int_t)sc->duration_ms,
+			"limits", ks_limits_json(&sc->limits)));
+	}
+	return json_pack("{s:s, s:s, s:s, s:I, s:o, s:s}", "name", plan->name,
+			 "source", plan->source, "description",
+			 plan->description, "sample_ms",
+			 (json_int_t)plan->sample_ms, "scenarios", scs,
+			 "text", plan->text);
+}
+
+static void journal_start(struct ks_run *run)
+{
+	char utc[32];
+	json_t *cg;
+
+	if (run->have_cg)
+		cg = json_pack("{s:s, s:s, s:s, s:s}", "version",
+			       ks_cg_version_name(run->root.version), "mount",
+			       run->root.mount, "self", run->root.self, "run",
+			       run->runcg.path);
+	else
+		cg = json_pack("{s:s, s:s}", "version",
+			       ks_cg_version_name(run->root.version),
+			       "unavailable", run->cg_why);
+	ks_journal_write(&run->journal, json_pack(
+		"{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:s}",
+		"type", "run_start", "schema", KS_JOURNAL_SCHEMA,
+		"tool", "kmemstorm", "version", PACKAGE_VERSION,
+		"time", ks_sysinfo_utc(utc, sizeof(utc)),
+		"pid", (int)getpid(), "kernel", ks_sysinfo_kernel(),
+		"cgroup", cg, "plan", plan_json(run->plan),
+		"kmsg", run->kmsg.fd >= 0 ? "watched" : run->kmsg.why));
+	ks_journal_sync(&run->journal);
+}
+
+static int open_outputs(struct ks_run *run, const struct ks_run_opts *o)
+{
+	char path[PATH_MAX + 32], err[PATH_MAX + 64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/journal.jsonl", run->outdir);
+	if (ks_journal_open(&run->journal, path, err, sizeof(err))) {
+		fprintf(stderr, "kmemstorm: %s\n", err);
+		return -1;
+	}
+	if (o->journal_tee) {
+		fd = open(o->journal_tee, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "kmemstorm: %s: %s\n", o->journal_tee,
+				strerror(errno));
+			return -1;
+		}
+		ks_journal_add_tee(&run->journal, fd);
+	}
+	snprintf(path, sizeof(path), "%s/kmsg.log", run->outdir);
+	run->kmsglog = fopen(path, "we");
+	ks_kmsg_open(&run->kmsg, run->kmsglog);
+	return 0;
+}
+
+static int make_scratch(struct ks_run *run)
+{
+	snprintf(run->scratch, sizeof(run->scratch), "%s/kmemstorm.%d.XXXXXX",
+		 run->plan->workdir, (int)getpid());
+	if (!mkdtemp(run->scratch)) {
+		fprintf(stderr, "kmemstorm: %s: cannot create scratch dir: %s\n",
+			run->plan->workdir, strerror(errno));
+		run->scratch[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static void cleanup(struct ks_run *run)
+{
+	char err[256];
+
+	if (run->have_cg && ks_cg_destroy(&run->runcg, err, sizeof(err)))
+		fprintf(stderr, "kmemstorm: %s\n", err);
+	if (run->scratch[0] && rmdir(run->scratch))
+		fprintf(stderr, "kmemstorm: %s left behind: %s\n", run->scratch,
+			strerror(errno));
+	ks_kmsg_close(&run->kmsg);
+	if (run->kmsglog)
+		fclose(run->kmsglog);
+	ks_journal_close(&run->journal);
+	json_decref(run->results);
+}
+
+int ks_run(const struct ks_run_opts *o)
+{
+	struct ks_plan_errors errs;
+	struct ks_run run = { .runcg.dirfd = -1, .journal.fd = -1,
+			       .kmsg.fd = -1 };
+	struct ks_plan plan;
+	int i, code;
+
+	if (ks_plan_load(o->plan, &plan, &errs)) {
+		ks_plan_errors_print(&errs, stderr);
+		return 2;
+	}
+	run.plan = &plan;
+	run.t0_ns = ks_now_ns();
+	run.progress = o->progress >= 0 ? o->progress : isatty(2);
+	run.results = json_array();
+	catch_signals();
+	if (!run.results || make_outdir(&run, o) || open_outputs(&run, o)) {
+		code = 2;
+		goto out;
+	}
+	private_mounts();
+	setup_cgroups(&run);
+	journal_start(&run);
+	if (!run.have_cg)
+		fprintf(stderr, "kmemstorm: every scenario will be skipped: %s\n",
+			run.cg_why);
+	if (make_scratch(&run)) {
+		code = 2;
+		goto out;
+	}
+	for (i = 0; i < plan.nscenarios; i++) {
+		if (ks_interrupted)
+			break;
+		run.index = i + 1;
+		ks_scenario_run(&run, &plan.scenarios[i]);
+	}
+	code = ks_exit_code(run.npass, run.nfail, run.nskip, run.nerror);
+	if (ks_interrupted)
+		code = 128 + ks_interrupted;
+	if (run.journal.error && code < 2)
+		code = 2;
+	ks_journal_write(&run.journal, json_pack(
+		"{s:s, s:I, s:i, s:i, s:i, s:i, s:i, s:b, s:i}",
+		"type", "run_end", "t_ms",
+		(json_int_t)((ks_now_ns() - run.t0_ns) / 1000000),
+		"passed", run.npass, "failed", run.nfail, "skipped", run.nskip,
+		"errors", run.nerror, "not_run",
+		plan.nscenarios - run.npass - run.nfail - run.nskip -
+		run.nerror, "interrupted", ks_interrupted != 0,
+		"exit_code", code));
+	ks_journal_sync(&run.journal);
+	ks_summary_print(stdout, run.results);
+	if (run.journal.error)
+		fprintf(stderr, "kmemstorm: journal %s: %s\n",
+			run.journal.path, strerror(run.journal.error));
+	printf("journal: %s\n", run.journal.path);
+	if (ks_interrupted)
+		fprintf(stderr, "kmemstorm: interrupted by signal %d\n",
+			(int)ks_interrupted);
+out:
+	cleanup(&run);
+	ks_plan_free(&plan);
+	return code;
+}

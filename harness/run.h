@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KS_RUN_H
+#define KS_RUN_H
+
+struct ks_run_opts {
+	const char *plan;	/* file, built-in name, or NULL for the default */
+	const char *outdir;	/* NULL: ./kmemstorm-out/<plan>-<time> */
+	int progress;		/* -1: when stderr is a terminal */
+	const char *journal_tee; /* also write every record here (VM channel) */
+};
+
+/* Run a whole plan; returns the exit code (see kmemstorm(1)). */
+int ks_run(const struct ks_run_opts *opts);
+
+#endif

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One scenario: cgroup, scratch dir, workload setup, workers, sampling
+ * and kernel-log watch until the deadline, then stop, teardown, verdict.
+ * Everything created here is removed here, on every path.
+ */
+#include "scenario.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "progress.h"
+#include "sysinfo.h"
+#include "verdict.h"
+#include "worker.h"
+
+volatile sig_atomic_t ks_interrupted;
+
+struct scn {
+	struct ks_run *run;
+	const struct ks_scenario *sc;
+	struct ks_cgroup cg;
+	int have_cg;
+	struct ks_wl_ctx ctx;
+	int setup_done;
+	struct ks_crew crew;
+	int64_t start_ns;
+	int64_t storm_ms;		/* workers' running time */
+	int64_t max_current;
+	struct ks_outcome out;
+	struct ks_verdict_result vr;
+	struct ks_memcg_stats last;
+};
+
+static int64_t ms_since(int64_t t0)
+{
+	return (ks_now_ns() - t0) / 1000000;
+}
+
+static void put_if(json_t *o, const char *key, int64_t v)
+{
+	if (v >= 0)
+		json_object_set_new(o, key, json_integer(v));
+}
+
+json_t *ks_limits_json(const struct ks_cg_limits *l)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	put_if(o, "memory.max", l->max);
+	put_if(o, "memory.high", l->high);
+	put_if(o, "memory.swap.max", l->swap_max);
+	put_if(o, "memory.kmem.limit_in_bytes", l->kmem_max);
+	if (l->oom_group != KS_CG_UNSET)
+		json_object_set_new(o, "memory.oom.group",
+				    json_boolean(l->oom_group));
+	if (l->oom_kill_disable != KS_CG_UNSET)
+		json_object_set_new(o, "memory.oom_control",
+				    json_boolean(l->oom_kill_disable));
+	return o;
+}
+
+static json_t *memcg_json(const struct ks_memcg_stats *s)
+{
+	json_t *o = json_object(), *ev = json_object(), *evl = json_object();
+	json_t *v1 = json_object(), *st = json_object();
+
+	put_if(o, "current", s->current);
+	put_if(o, "peak", s->peak);
+	put_if(o, "limit", s->limit);
+	put_if(o, "high", s->high);
+	put_if(o, "swap_current", s->swap_current);
+	put_if(o, "limit_hits", ks_memcg_limit_hits(s));
+	put_if(o, "oom_kills", ks_memcg_oom_kills(s));
+	put_if(ev, "low", s->ev_low);
+	put_if(ev, "high", s->ev_high);
+	put_if(ev, "max", s->ev_max);
+	put_if(ev, "oom", s->ev_oom);
+	put_if(ev, "oom_kill", s->ev_oom_kill);
+	put_if(ev, "oom_group_kill", s->ev_oom_group_kill);
+	put_if(evl, "low", s->evl_low);
+	put_if(evl, "high", s->evl_high);
+	put_if(evl, "max", s->evl_max);
+	put_if(evl, "oom", s->evl_oom);
+	put_if(evl, "oom_kill", s->evl_oom_kill);
+	put_if(v1, "failcnt", s->failcnt);
+	put_if(v1, "kmem_usage", s->kmem_usage);
+	put_if(v1, "kmem_max_usage", s->kmem_max_usage);
+	put_if(v1, "kmem_failcnt", s->kmem_failcnt);
+	put_if(v1, "tcp_usage", s->tcp_usage);
+	put_if(v1, "under_oom", s->under_oom);
+	put_if(v1, "oom_kill_disable", s->oom_kill_disable);
+	put_if(st, "anon", s->anon);
+	put_if(st, "file", s->file);
+	put_if(st, "kernel", s->kernel);
+	put_if(st, "kernel_stack", s->kernel_stack);
+	put_if(st, "slab", s->slab);
+	put_if(st, "slab_reclaimable", s->slab_reclaimable);
+	put_if(st, "slab_unreclaimable", s->slab_unreclaimable);
+	put_if(st, "sock", s->sock);
+	put_if(st, "shmem", s->shmem);
+	put_if(st, "percpu", s->percpu);
+	put_if(o, "nr_dying_descendants", s->nr_dying_descendants);
+	json_object_set_new(o, "events", ev);
+	json_object_set_new(o, "events_local", evl);
+	json_object_set_new(o, "v1", v1);
+	json_object_set_new(o, "stat", st);
+	return o;
+}
+
+static json_t *record(const char *type, const struct scn *s)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I}", "type", type, "scenario",
+			      s->sc->name, "t_ms",
+			      (json_int_t)ms_since(s->run->t0_ns));
+	return o;
+}
+
+static void journal_report(struct scn *s, const struct ks_kreport *r)
+{
+	json_t *o = record("kernel_report", s);
+
+	if (o) {
+		json_object_set_new(o, "kind", json_string(r->kind));
+		json_object_set_new(o, "title", json_string(r->title));
+		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
+		json_object_set_new(o, "ts_us", json_integer(r->ts_us));
+		json_object_set_new(o, "text", json_string(r->text));
+	}
+	ks_journal_write(&s->run->journal, o);
+	if (!s->out.kernel_reports++)
+		snprintf(s->out.first_report, sizeof(s->out.first_report),
+			 "%s", r->title);
+}
+
+/* Drain the kernel log, journaling every finished report. */
+static void watch_kmsg(struct scn *s, int flush)
+{
+	struct ks_kmsg *k = &s->run->kmsg;
+	struct ks_kmsg_record rec;
+	struct ks_kreport done;
+
+	while (ks_kmsg_read(k, &rec) > 0)
+		if (ks_kmsg_feed(k, &rec, &done))
+			journal_report(s, &done);
+	if (flush && ks_kmsg_flush(k, &done))
+		journal_report(s, &done);
+}
+
+static void sample(struct scn *s)
+{
+	struct ks_counters sum;
+	int64_t ops = 0, fails = 0, enomem = 0;
+	json_t *o;
+	int k;
+
+	ks_memcg_stats_init(&s->last);
+	ks_cg_read_stats(&s->cg, &s->last);
+	if (s->last.current > s->max_current)
+		s->max_current = s->last.current;
+	ks_crew_sum(&s->crew, &sum);
+	for (k = 0; k < KS_MAX_OPS; k++) {
+		ops += sum.ops[k];
+		fails += sum.fails[k];
+		enomem += sum.enomem[k];
+	}
+	o = record("sample", s);
+	if (o) {
+		put_if(o, "current", s->last.current);
+		put_if(o, "limit_hits", ks_memcg_limit_hits(&s->last));
+		put_if(o, "oom_kills", ks_memcg_oom_kills(&s->last));
+		put_if(o, "high_events", s->last.ev_high);
+		put_if(o, "slab", s->last.slab);
+		put_if(o, "kernel", s->last.kernel);
+		json_object_set_new(o, "ops", json_integer(ops));
+		json_object_set_new(o, "fails", json_integer(fails));
+		json_object_set_new(o, "enomem", json_integer(enomem));
+		json_object_set_new(o, "objects",
+				    json_integer((json_int_t)sum.objects));
+	}
+	ks_journal_write(&s->run->journal, o);
+	if (s->run->progress)
+		ks_progress_update(s->run, s->sc, ms_since(s->start_ns), ops,
+				   enomem, &s->last);
+}
+
+/* Create cgroup, scratch dir and workload state; start the workers. */
+static int prepare(struct scn *s)
+{
+	struct ks_run *run = s->run;
+	const struct ks_scenario *sc = s->sc;
+	char err[256];
+	int r;
+
+	if (!run->have_cg) {
+		ks_verdict_set(&s->vr, KS_SKIP, "%s", run->cg_why);
+		return -1;
+	}
+	if (ks_cg_check_limits(&run->root, &sc->limits, err, sizeof(err))) {
+		ks_verdict_set(&s->vr, KS_SKIP, "%s", err);
+		return -1;
+	}
+	r = ks_cg_create(&run->root, &run->runcg, sc->name, &s->cg, err,
+			 sizeof(err));
+	if (r) {
+		ks_verdict_set(&s->vr, KS_ERROR, "%s", err);
+		return -1;
+	}
+	s->have_cg = 1;
+	r = ks_cg_set_limits(&s->cg, &sc->limits, err, sizeof(err));
+	if (r) {
+		ks_verdict_set(&s->vr, r == -EOPNOTSUPP ? KS_SKIP : KS_ERROR,
+			       "%s", err);
+		return -1;
+	}
+
+	s->ctx.wl = sc->wl;
+	s->ctx.scenario = sc->name;
+	s->ctx.opt = sc->opt;
+	s->ctx.nworkers = sc->workers;
+	snprintf(s->ctx.workdir, sizeof(s->ctx.workdir), "%s/%s",
+		 run->scratch, sc->name);
+	if (mkdir(s->ctx.workdir, 0700)) {
+		ks_verdict_set(&s->vr, KS_ERROR, "%s: %s", s->ctx.workdir,
+			       strerror(errno));
+		s->ctx.workdir[0] = '\0';
+		return -1;
+	}
+	s->setup_done = 1;	/* teardown copes with a half-built state */
+	if (sc->wl->setup && sc->wl->setup(&s->ctx)) {
+		ks_verdict_set(&s->vr, KS_ERROR, "%s setup: %s", sc->wl->name,
+			       s->ctx.err[0] ? s->ctx.err : "failed");
+		return -1;
+	}
+	r = ks_crew_init(&s->crew, sc->workers, &s->ctx);
+	if (r) {
+		ks_verdict_set(&s->vr, KS_ERROR, "workers: %s", strerror(-r));
+		return -1;
+	}
+	s->start_ns = ks_now_ns();
+	s->crew.ctx.deadline_ns = s->start_ns + sc->duration_ms * 1000000;
+	r = ks_crew_start(&s->crew, &s->cg);
+	if (r) {
+		ks_verdict_set(&s->vr, KS_ERROR, "starting workers in %s: %s",
+			       s->cg.path, strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+/* Sample and watch until the deadline, all workers gone, or a signal. */
+static void monitor(struct scn *s)
+{
+	const struct ks_plan *plan = s->run->plan;
+	int64_t deadline = s->start_ns + s->sc->duration_ms * 1000000;
+	int64_t next = s->start_ns;
+	struct pollfd pfd = { .fd = s->run->kmsg.fd, .events = POLLIN };
+
+	for (;;) {
+		int64_t now = ks_now_ns(), wait_ms;
+
+		watch_kmsg(s, 0);
+		if (now >= next) {
+			sample(s);
+			next += plan->sample_ms * 1000000;
+			if (next < now)
+				next = now + plan->sample_ms * 1000000;
+		}
+		if (!ks_crew_reap(&s->crew) || now >= deadline ||
+		    ks_interrupted)
+			break;
+		wait_ms = ((next < deadline ? next : deadline) - now) / 1000000;
+		poll(&pfd, pfd.fd >= 0, wait_ms > 0 ? (int)wait_ms : 1);
+	}
+	if (ks_interrupted)
+		s->out.interrupted = 1;
+}
+
+static void count_workers(struct scn *s)
+{
+	char why[64];
+	int i;
+
+	for (i = 0; i < s->crew.n; i++) {
+		const struct ks_worker *w = &s->crew.w[i];
+
+		if (w->state == KS_W_SIGNALED && w->status == SIGKILL) {
+			if (!w->killed_by_harness)
+				s->out.killed++;
+			continue;
+		}
+		if (w->state == KS_W_SIGNALED)
+			snprintf(why, sizeof(why), "SIG%s",
+				 sigabbrev_np(w->status) ?
+				 sigabbrev_np(w->status) : "?");
+		else if (w->state == KS_W_EXITED && w->status)
+			snprintf(why, sizeof(why), "exit status %d", w->status);
+		else
+			continue;
+		if (!s->out.crashed++)
+			snprintf(s->out.first_crash, sizeof(s->out.first_crash),
+				 "worker %d: %s", i, why);
+	}
+}
+
+static json_t *workers_json(const struct scn *s)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < s->crew.n; i++) {
+		const struct ks_worker *w = &s->crew.w[i];
+		json_t *o = json_pack("{s:i, s:i}", "worker", i, "pid",
+				      (int)w->pid);
+
+		if (w->state == KS_W_EXITED)
+			json_object_set_new(o, "exit", json_integer(w->status));
+		else if (w->state == KS_W_SIGNALED)
+			json_object_set_new(o, "signal",
+					    json_string(sigabbrev_np(w->status)));
+		if (w->killed_by_harness)
+			json_object_set_new(o, "killed_by_harness",
+					    json_true());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *ops_json(const struct scn *s, const struct ks_counters *c)
+{
+	json_t *o = json_object();
+	int k;
+
+	for (k = 0; k < KS_MAX_OPS && s->sc->wl->ops[k]; k++)
+		json_object_set_new(o, s->sc->wl->ops[k],
+				    json_pack("{s:I, s:I, s:I}",
+					      "ok", (json_int_t)c->ops[k],
+					      "fail", (json_int_t)c->fails[k],
+					      "enomem", (json_int_t)c->enomem[k]));
+	return o;
+}
+
+static json_t *errno_json(const struct ks_counters *c)
+{
+	json_t *o = json_object();
+	char name[16];
+	int e;
+
+	for (e = 1; e < KS_ERRNO_MAX; e++) {
+		const char *n;
+
+		if (!c->err[e])
+			continue;
+		n = strerrorname_np(e);
+		if (!n) {
+			snprintf(name, sizeof(name), "E%d", e);
+			n = name;
+		}
+		json_object_set_new(o, n, json_integer((json_int_t)c->err[e]));
+	}
+	return o;
+}
+
+static void finish(struct scn *s, int64_t duration_ms)
+{
+	struct ks_run *run = s->run;
+	const struct ks_scenario *sc = s->sc;
+	struct ks_counters sum;
+	json_t *o, *reasons;
+	int64_t ops = 0;
+	int k;
+
+	memset(&sum, 0, sizeof(sum));
+	if (s->crew.shm)
+		ks_crew_sum(&s->crew, &sum);
+	for (k = 0; k < KS_MAX_OPS; k++)
+		ops += sum.ops[k];
+
+	o = record("scenario_end", s);
+	if (!o) {
+		ks_journal_write(&run->journal, NULL);
+		return;
+	}
+	json_object_set_new(o, "workload", json_string(sc->wl->name));
+	json_object_set_new(o, "verdict",
+			    json_string(ks_verdict_name(s->vr.verdict)));
+	reasons = json_array();
+	for (k = 0; k < s->vr.nreasons; k++)
+		json_array_append_new(reasons, json_string(s->vr.reason[k]));
+	json_object_set_new(o, "reasons", reasons);
+	json_object_set_new(o, "duration_ms", json_integer(duration_ms));
+	if (s->crew.shm) {
+		json_object_set_new(o, "ops_total", json_integer(ops));
+		json_object_set_new(o, "storm_ms", json_integer(s->storm_ms));
+		json_object_set_new(o, "ops_per_sec",
+				    json_real(s->storm_ms > 0 ?
+					      ops * 1000.0 / s->storm_ms : 0));
+		json_object_set_new(o, "ops", ops_json(s, &sum));
+		json_object_set_new(o, "errno", errno_json(&sum));
+		json_object_set_new(o, "enomem", json_integer(s->out.enomem));
+		json_object_set_new(o, "workers", workers_json(s));
+	}
+	if (s->have_cg) {
+		json_t *m = memcg_json(&s->last);
+
+		put_if(m, "max_sampled_current", s->max_current);
+		json_object_set_new(o, "memcg", m);
+	}
+	json_object_set_new(o, "kernel_reports",
+			    json_integer(s->out.kernel_reports));
+	if (s->out.taint_new)
+		json_object_set_new(o, "taint_new",
+				    json_integer(s->out.taint_new));
+	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+	json_array_append(run->results, o);
+	ks_journal_write(&run->journal, o);
+	ks_journal_sync(&run->journal);
+}
+
+static void outcome_from_stats(struct scn *s)
+{
+	struct ks_counters sum;
+	int k;
+
+	ks_crew_sum(&s->crew, &sum);
+	for (k = 0; k < KS_MAX_OPS; k++) {
+		s->out.ops += sum.ops[k];
+		s->out.enomem += sum.enomem[k];
+	}
+	s->out.limit_hits = ks_memcg_limit_hits(&s->last);
+	s->out.oom_kills = ks_memcg_oom_kills(&s->last);
+	if (s->out.oom_kills < 0)
+		s->out.oom_kills = 0;
+	s->out.peak = s->last.peak >= 0 ? s->last.peak : s->max_current;
+	s->out.limit = s->sc->limits.max != KS_CG_UNSET &&
+		       s->sc->limits.max != INT64_MAX ? s->sc->limits.max : -1;
+	count_workers(s);
+}
+
+void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
+{
+	struct scn s = { .run = run, .sc = sc, .max_current = -1 };
+	long taint0 = ks_sysinfo_tainted(), taint1;
+	char err[256];
+	int64_t t0 = ks_now_ns();
+	json_t *o;
+
+	ks_memcg_stats_init(&s.last);
+	o = record("scenario_start", &s);
+	if (o) {
+		json_object_set_new(o, "index", json_integer(run->index));
+		json_object_set_new(o, "workload", json_string(sc->wl->name));
+		json_object_set_new(o, "workers", json_integer(sc->workers));
+		json_object_set_new(o, "duration_ms",
+				    json_integer(sc->duration_ms));
+		json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+	}
+	ks_journal_write(&run->journal, o);
+	ks_progress_start(run, sc);
+
+	if (prepare(&s) == 0) {
+		if (run->plan->kmsg_markers)
+			ks_kmsg_marker("scenario %s start", sc->name);
+		monitor(&s);
+		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
+		s.storm_ms = ms_since(s.start_ns);
+		sample(&s);
+		/* Reports the workers' last moments caused may lag a little. */
+		watch_kmsg(&s, 1);
+		if (run->plan->kmsg_markers)
+			ks_kmsg_marker("scenario %s end", sc->name);
+		taint1 = ks_sysinfo_tainted();
+		if (taint0 >= 0 && taint1 >= 0)
+			s.out.taint_new = (int)(taint1 & ~taint0);
+		outcome_from_stats(&s);
+		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
+	} else if (s.crew.shm) {
+		/* Some workers may have started before a later one failed. */
+		ks_crew_stop(&s.crew, &s.cg, 0);
+	}
+
+	if (s.setup_done && sc->wl->teardown)
+		sc->wl->teardown(&s.ctx);
+	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT &&
+	    s.vr.verdict != KS_ERROR)
+		ks_verdict_set(&s.vr, KS_ERROR, "%s left behind: %s",
+			       s.ctx.workdir, strerror(errno));
+	if (s.have_cg && ks_cg_destroy(&s.cg, err, sizeof(err)))
+		ks_verdict_set(&s.vr, KS_ERROR, "%s", err);
+
+	switch (s.vr.verdict) {
+	case KS_PASS: run->npass++; break;
+	case KS_FAIL: run->nfail++; break;
+	case KS_SKIP: run->nskip++; break;
+	case KS_ERROR: run->nerror++; break;
+	}
+	finish(&s, (ks_now_ns() - t0) / 1000000);
+	ks_progress_done(run, sc, &s.vr, s.out.ops,
+			 (ks_now_ns() - t0) / 1000000);
+	ks_crew_free(&s.crew);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One run of a plan, and one scenario within it. */
+#ifndef KS_SCENARIO_H
+#define KS_SCENARIO_H
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "cgroup.h"
+#include "journal.h"
+#include "kmsg.h"
+#include "plan.h"
+
+struct ks_run {
+	const struct ks_plan *plan;
+	struct ks_cg_root root;
+	struct ks_cgroup runcg;		/* kmemstorm-<pid>, below our own */
+	int have_cg;
+	char cg_why[256];		/* why scenarios will be skipped */
+	struct ks_journal journal;
+	struct ks_kmsg kmsg;
+	FILE *kmsglog;
+	char outdir[PATH_MAX];
+	char scratch[PATH_MAX];		/* run's scratch dir below workdir */
+	int64_t t0_ns;
+	int progress;			/* progress line on a terminal */
+	int index;			/* 1-based, of the running scenario */
+	int npass, nfail, nskip, nerror;
+	json_t *results;		/* scenario_end records, for the summary */
+};
+
+/* Set by the signal handler: the signal that asks the run to stop. */
+extern volatile sig_atomic_t ks_interrupted;
+
+/* Run one scenario to its verdict, journaling as it goes.  Never fails. */
+void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc);
+
+/* A JSON object of the limits a scenario sets. */
+json_t *ks_limits_json(const struct ks_cg_limits *l);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Facts about the running kernel that every journal starts with. */
+#ifndef KS_SYSINFO_H
+#define KS_SYSINFO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* {"release", "version", "machine", "cmdline"} */
+json_t *ks_sysinfo_kernel(void);
+/* /proc/sys/kernel/tainted, or -1. */
+long ks_sysinfo_tainted(void);
+/* UTC "2026-11-29T02:36:28Z" */
+const char *ks_sysinfo_utc(char *buf, size_t len);
+/* Read a small file into buf, trailing newline removed; -errno on error. */
+int ks_read_small(const char *path, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "verdict.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void reason(struct ks_verdict_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void reason(struct ks_verdict_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->nreasons >= KS_MAX_REASONS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->reason[r->nreasons++], sizeof(r->reason[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* "expect.X = yes" met by count > 0, "= no" by count == 0. */
+static void check(struct ks_verdict_result *r, enum ks_expect e,
+		  int64_t count, const char *what, const char *key)
+{
+	if (e == KS_EXPECT_YES && count <= 0)
+		reason(r, "%s never happened (%s = yes)", what, key);
+	else if (e == KS_EXPECT_NO && count > 0)
+		reason(r, "%s happened %lld times (%s = no)", what,
+		       (long long)count, key);
+}
+
+void ks_verdict_decide(const struct ks_expectations *x,
+		       const struct ks_outcome *o, struct ks_verdict_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (o->interrupted) {
+		r->verdict = KS_ERROR;
+		reason(r, "interrupted before the end");
+		return;
+	}
+	if (o->kernel_reports && x->kernel_report == KS_EXPECT_NO)
+		reason(r, "kernel report: %s%s", o->first_report,
+		       o->kernel_reports > 1 ? " (and more)" : "");
+	else
+		check(r, x->kernel_report, o->kernel_reports, "kernel report",
+		      "expect.kernel_report");
+	if (o->taint_new && x->kernel_report == KS_EXPECT_NO)
+		reason(r, "kernel became tainted (flags 0x%x)", o->taint_new);
+	if (o->crashed)
+		reason(r, "%d worker(s) crashed, first %s", o->crashed,
+		       o->first_crash);
+	/* A SIGKILL nobody accounts for is not the OOM killer doing its job. */
+	if (o->killed > o->oom_kills)
+		reason(r, "%d worker(s) SIGKILLed but only %lld OOM kill(s)",
+		       o->killed, (long long)o->oom_kills);
+	check(r, x->limit_hit, o->limit_hits, "memory limit hit",
+	      "expect.limit_hit");
+	check(r, x->oom_kill, o->oom_kills, "memcg OOM kill",
+	      "expect.oom_kill");
+	check(r, x->enomem, o->enomem, "ENOMEM", "expect.enomem");
+	if (x->min_ops >= 0 && o->ops < x->min_ops)
+		reason(r, "%lld operations, fewer than expect.min_ops = %lld",
+		       (long long)o->ops, (long long)x->min_ops);
+	if (x->max_overshoot >= 0 && o->limit >= 0 && o->peak >= 0 &&
+	    o->peak > o->limit + x->max_overshoot)
+		reason(r, "peak %lld bytes exceeds memory.max %lld by more than expect.max_overshoot = %lld",
+		       (long long)o->peak, (long long)o->limit,
+		       (long long)x->max_overshoot);
+	r->verdict = r->nreasons ? KS_FAIL : KS_PASS;
+}
+
+void ks_verdict_set(struct ks_verdict_result *r, enum ks_verdict v,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(r, 0, sizeof(*r));
+	r->verdict = v;
+	r->nreasons = 1;
+	va_start(ap, fmt);
+	vsnprintf(r->reason[0], sizeof(r->reason[0]), fmt, ap);
+	va_end(ap);
+}
+
+const char *ks_verdict_name(enum ks_verdict v)
+{
+	static const char *const names[] = { "pass", "fail", "skip", "error" };
+
+	return v <= KS_ERROR ? names[v] : "?";
+}
+
+int ks_exit_code(int pass, int fail, int skip, int error)
+{
+	if (error)
+		return 2;
+	if (fail)
+		return 1;
+	if (skip && !pass)
+		return 4;
+	return 0;
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "journal.h"
+
+struct spawn_arg {
+	struct ks_crew *crew;
+	int index;
+	pid_t harness;
+};
+
+/* First code of a worker, already inside the scenario cgroup. */
+static int worker_main(void *p)
+{
+	struct spawn_arg *a = p;
+	struct ks_wl_ctx ctx = a->crew->ctx;
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	/* Die with the harness: a worker never outlives a kill -9 of it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != a->harness)
+		return 125;
+	/*
+	 * Ctrl-C reaches the whole process group; the harness decides how
+	 * the storm ends, so workers ignore the terminal's signals.
+	 */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	ctx.worker = a->index;
+	ctx.ctr = &a->crew->shm->ctr[a->index];
+	ctx.stop = &a->crew->shm->stop;
+	return ctx.wl->run(&ctx);
+}
+
+int ks_crew_init(struct ks_crew *crew, int n, const struct ks_wl_ctx *ctx)
+{
+	memset(crew, 0, sizeof(*crew));
+	crew->w = calloc(n, sizeof(*crew->w));
+	if (!crew->w)
+		return -ENOMEM;
+	crew->shm_len = sizeof(struct ks_shared) +
+			(size_t)n * sizeof(struct ks_counters);
+	crew->shm = mmap(NULL, crew->shm_len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (crew->shm == MAP_FAILED) {
+		int e = errno;
+
+		free(crew->w);
+		crew->w = NULL;
+		crew->shm = NULL;
+		return -e;
+	}
+	crew->n = n;
+	crew->ctx = *ctx;
+	return 0;
+}
+
+void ks_crew_free(struct ks_crew *crew)
+{
+	if (crew->shm)
+		munmap(crew->shm, crew->shm_len);
+	free(crew->w);
+	memset(crew, 0, sizeof(*crew));
+}
+
+int ks_crew_start(struct ks_crew *crew, struct ks_cgroup *cg)
+{
+	struct spawn_arg a = { .crew = crew, .harness = getpid() };
+	int i;
+
+	for (i = 0; i < crew->n; i++) {
+		pid_t pid;
+
+		a.index = i;
+		pid = ks_cg_spawn(cg, worker_main, &a);
+		if (pid < 0)
+			return (int)pid;
+		crew->w[i].pid = pid;
+		crew->w[i].state = KS_W_RUNNING;
+	}
+	return 0;
+}
+
+static void record_exit(struct ks_worker *w, int status)
+{
+	if (WIFEXITED(status)) {
+		w->state = KS_W_EXITED;
+		w->status = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		w->state = KS_W_SIGNALED;
+		w->status = WTERMSIG(status);
+	}
+}
+
+int ks_crew_reap(struct ks_crew *crew)
+{
+	int i, running = 0, status;
+
+	for (i = 0; i < crew->n; i++) {
+		struct ks_worker *w = &crew->w[i];
+		pid_t r;
+
+		if (w->state != KS_W_RUNNING)
+			continue;
+		r = waitpid(w->pid, &status, WNOHANG);
+		if (r == w->pid)
+			record_exit(w, status);
+		else if (r < 0 && errno == ECHILD)
+			w->state = KS_W_EXITED;
+		else
+			running++;
+	}
+	return running;
+}
+
+void ks_crew_stop(struct ks_crew *crew, struct ks_cgroup *cg, int grace_ms)
+{
+	int64_t until = ks_now_ns() + (int64_t)grace_ms * 1000000;
+	struct timespec pause = { 0, 5000000 };
+	int i, status;
+
+	if (!crew->shm)
+		return;
+	crew->shm->stop = 1;
+	while (ks_crew_reap(crew) && ks_now_ns() < until)
+		nanosleep(&pause, NULL);
+	if (!ks_crew_reap(crew))
+		return;
+	for (i = 0; i < crew->n; i++)
+		if (crew->w[i].state == KS_W_RUNNING) {
+			crew->w[i].killed_by_harness = true;
+			kill(crew->w[i].pid, SIGKILL);
+		}
+	if (cg)
+		ks_cg_kill(cg);
+	for (i = 0; i < crew->n; i++) {
+		struct ks_worker *w = &crew->w[i];
+
+		if (w->state != KS_W_RUNNING)
+			continue;
+		for (;;) {
+			pid_t r = waitpid(w->pid, &status, 0);
+
+			if (r == w->pid) {
+				record_exit(w, status);
+				break;
+			}
+			if (r < 0 && errno != EINTR) {
+				w->state = KS_W_SIGNALED;
+				w->status = SIGKILL;
+				break;
+			}
+		}
+	}
+}
+
+void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum)
+{
+	int i, k;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < crew->n; i++) {
+		const struct ks_counters *c = &crew->shm->ctr[i];
+
+		for (k = 0; k < KS_MAX_OPS; k++) {
+			sum->ops[k] += __atomic_load_n(&c->ops[k],
+						       __ATOMIC_RELAXED);
+			sum->fails[k] += __atomic_load_n(&c->fails[k],
+							 __ATOMIC_RELAXED);
+			sum->enomem[k] += __atomic_load_n(&c->enomem[k],
+							  __ATOMIC_RELAXED);
+		}
+		for (k = 0; k < KS_ERRNO_MAX; k++)
+			sum->err[k] += __atomic_load_n(&c->err[k],
+						       __ATOMIC_RELAXED);
+		sum->objects += __atomic_load_n(&c->objects, __ATOMIC_RELAXED);
+	}
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The worker processes of one scenario and their shared counters. */
+#ifndef KS_WORKER_H
+#define KS_WORKER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "workload.h"
+
+enum ks_worker_state {
+	KS_W_NOT_STARTED,
+	KS_W_RUNNING,
+	KS_W_EXITED,		/* exit(status) */
+	KS_W_SIGNALED,		/* killed by a signal */
+};
+
+struct ks_worker {
+	pid_t pid;
+	enum ks_worker_state state;
+	int status;		/* exit code or signal number */
+	bool killed_by_harness;	/* the harness sent the fatal SIGKILL */
+};
+
+/* Memory shared between the harness and its workers. */
+struct ks_shared {
+	volatile int stop;
+	struct ks_counters ctr[];	/* one per worker */
+};
+
+struct ks_crew {
+	int n;
+	struct ks_worker *w;
+	struct ks_shared *shm;
+	size_t shm_len;
+	struct ks_wl_ctx ctx;	/* template; each worker sets its index */
+};
+
+/* Allocate n workers' slots and shared counters; ctx is copied. */
+int ks_crew_init(struct ks_crew *crew, int n, const struct ks_wl_ctx *ctx);
+void ks_crew_free(struct ks_crew *crew);
+/* Start every worker inside cg.  0, or -errno (already started keep running). */
+int ks_crew_start(struct ks_crew *crew, struct ks_cgroup *cg);
+/* Collect exits without blocking; returns the number still running. */
+int ks_crew_reap(struct ks_crew *crew);
+/*
+ * Ask workers to stop, wait up to grace_ms, then SIGKILL the cgroup and
+ * wait for every worker.  Never leaves a child behind.
+ */
+void ks_crew_stop(struct ks_crew *crew, struct ks_cgroup *cg, int grace_ms);
+/* Sum of every worker's counters. */
+void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum);
+
+#endif

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef FIU_ENABLE
+#include <fiu-local.h>
+#else
+#define fiu_return_on(name, ret)
+#endif
+
+int64_t ks_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int ks_journal_open(struct ks_journal *j, const char *path, char *err,
+		    size_t errlen)
+{
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	j->sync_interval_ns = 1000000000;
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	j->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+		     0644);
+	if (j->fd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	j->last_sync_ns = ks_now_ns();
+	return 0;
+}
+
+void ks_journal_add_tee(struct ks_journal *j, int fd)
+{
+	if (j->ntee < KS_JOURNAL_MAX_TEES)
+		j->tee[j->ntee++] = fd;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	fiu_return_on("kmemstorm/journal/write", -EIO);
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int ks_journal_sync(struct ks_journal *j)
+{
+	if (j->fd < 0)
+		return -EBADF;
+	j->last_sync_ns = ks_now_ns();
+	if (fsync(j->fd) && !j->error)
+		j->error = errno;
+	return j->error ? -j->error : 0;
+}
+
+int ks_journal_write(struct ks_journal *j, json_t *rec)
+{
+	char *line;
+	size_t len;
+	int r, i;
+
+	if (!rec) {
+		if (!j->error)
+			j->error = ENOMEM;
+		return -ENOMEM;
+	}
+	line = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(rec);
+	if (!line) {
+		if (!j->error)
+			j->error = ENOMEM;
+		return -ENOMEM;
+	}
+	len = strlen(line);
+	line[len++] = '\n';	/* json_dumps leaves room: replace the NUL */
+	r = j->fd >= 0 ? write_all(j->fd, line, len) : -EBADF;
+	if (r && !j->error)
+		j->error = -r;
+	/* A broken tee (the VM channel) must not stop the local journal. */
+	for (i = 0; i < j->ntee; i++)
+		write_all(j->tee[i], line, len);
+	free(line);
+	if (!r)
+		j->records++;
+	if (!r && ks_now_ns() - j->last_sync_ns >= j->sync_interval_ns)
+		r = ks_journal_sync(j);
+	return r;
+}
+
+void ks_journal_close(struct ks_journal *j)
+{
+	if (j->fd >= 0) {
+		ks_journal_sync(j);
+		close(j->fd);
+	}
+	j->fd = -1;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one journal writer: JSON Lines, one record per line, appended with a
+ * single write() and fsync'd at least once a second and on demand (every
+ * scenario end), so a crash loses at most the last second.  Schema in
+ * docs/journal.md.
+ */
+#ifndef KS_JOURNAL_H
+#define KS_JOURNAL_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KS_JOURNAL_SCHEMA 1
+#define KS_JOURNAL_MAX_TEES 2
+
+struct ks_journal {
+	int fd;
+	int tee[KS_JOURNAL_MAX_TEES];	/* extra copies (e.g. a VM channel) */
+	int ntee;
+	char path[PATH_MAX];
+	int64_t last_sync_ns;
+	int64_t sync_interval_ns;
+	int error;			/* first write/fsync errno, sticky */
+	uint64_t records;
+};
+
+/* Create (truncate) path.  0, or -errno with a message in err. */
+int ks_journal_open(struct ks_journal *j, const char *path, char *err,
+		    size_t errlen);
+/* Also copy every record to fd (not fsync'd, not closed). */
+void ks_journal_add_tee(struct ks_journal *j, int fd);
+/*
+ * Append rec (reference stolen, may be NULL after an allocation failure).
+ * Adds nothing to it.  Syncs when the last sync is older than the interval.
+ */
+int ks_journal_write(struct ks_journal *j, json_t *rec);
+int ks_journal_sync(struct ks_journal *j);
+void ks_journal_close(struct ks_journal *j);
+
+/* Monotonic nanoseconds, shared by journal and harness. */
+int64_t ks_now_ns(void);
+
+#endif

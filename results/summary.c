@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "summary.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "units.h"
+
+static int64_t geti(json_t *o, const char *path)
+{
+	char key[64];
+	const char *dot;
+	json_t *v = o;
+
+	/* "memcg.peak": one level of nesting is all the table needs. */
+	while (v && (dot = strchr(path, '.'))) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		v = json_object_get(v, key);
+		path = dot + 1;
+	}
+	v = v ? json_object_get(v, path) : NULL;
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
+}
+
+static const char *num(int64_t v, char *buf, size_t len)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+	return buf;
+}
+
+void ks_summary_print(FILE *f, json_t *ends)
+{
+	char peak[16], lim[16], hits[24], oom[24], enomem[24], rate[24];
+	char kr[24];
+	int pass = 0, fail = 0, skip = 0, error = 0;
+	size_t i, j;
+	json_t *o, *r;
+
+	fprintf(f, "%-24s %-8s %-7s %10s %17s %10s %5s %8s %7s\n",
+		"SCENARIO", "WORKLOAD", "VERDICT", "OPS/S", "PEAK/LIMIT",
+		"LIMIT-HIT", "OOM", "ENOMEM", "KREPORT");
+	json_array_foreach(ends, i, o) {
+		const char *v = json_string_value(json_object_get(o, "verdict"));
+		json_t *ops = json_object_get(o, "ops_per_sec");
+		char pl[40];
+
+		v = v ? v : "?";
+		pass += !strcmp(v, "pass");
+		fail += !strcmp(v, "fail");
+		skip += !strcmp(v, "skip");
+		error += !strcmp(v, "error");
+		snprintf(rate, sizeof(rate), "%s", "-");
+		if (json_is_number(ops))
+			snprintf(rate, sizeof(rate), "%.0f",
+				 json_number_value(ops));
+		ks_format_size(geti(o, "memcg.peak"), peak, sizeof(peak));
+		ks_format_size(geti(o, "memcg.limit"), lim, sizeof(lim));
+		snprintf(pl, sizeof(pl), "%s/%s", peak, lim);
+		fprintf(f, "%-24s %-8s %-7s %10s %17s %10s %5s %8s %7s\n",
+			json_string_value(json_object_get(o, "scenario")),
+			json_string_value(json_object_get(o, "workload")),
+			v, rate, pl,
+			num(geti(o, "memcg.limit_hits"), hits, sizeof(hits)),
+			num(geti(o, "memcg.oom_kills"), oom, sizeof(oom)),
+			num(geti(o, "enomem"), enomem, sizeof(enomem)),
+			num(geti(o, "kernel_reports"), kr, sizeof(kr)));
+		json_array_foreach(json_object_get(o, "reasons"), j, r)
+			if (strcmp(v, "pass"))
+				fprintf(f, "    %s\n", json_string_value(r));
+	}
+	fprintf(f, "%d passed, %d failed, %d skipped, %d errors\n", pass, fail,
+		skip, error);
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A workload ("storm") is one file in workloads/ exposing one
+ * struct ks_workload, listed in workloads/registry.c.
+ *
+ * Life cycle, per scenario:
+ *   setup()    in the harness, before any worker starts: create/mount the
+ *              scratch area.  Runs outside the scenario cgroup.
+ *   run()      in each of N forked worker processes, inside the scenario
+ *              cgroup, until ks_should_stop(); counts every operation.
+ *   teardown() in the harness after every worker is gone, on every exit
+ *              path (also after a failed setup: it must cope with a
+ *              half-built state).
+ */
+#ifndef KS_WORKLOAD_H
+#define KS_WORKLOAD_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KS_MAX_OPS	8	/* named operations per workload */
+#define KS_ERRNO_MAX	134	/* errnos 1..133 counted one by one */
+#define KS_MAX_OPTS	16
+
+enum ks_opt_type { KS_OPT_INT, KS_OPT_SIZE, KS_OPT_BOOL, KS_OPT_STRING };
+
+/* One option a workload accepts in a plan as "<workload>.<name> = value". */
+struct ks_opt_desc {
+	const char *name;
+	enum ks_opt_type type;
+	const char *def;	/* default, as plan text */
+	int64_t min, max;	/* KS_OPT_INT / KS_OPT_SIZE bounds */
+	const char *help;
+};
+
+/* Parsed option values, indexed like the workload's opts[] table. */
+struct ks_opt_value {
+	int64_t num;		/* INT, SIZE, BOOL */
+	char str[256];		/* STRING (and the raw text for the others) */
+};
+
+/*
+ * Counters of one worker, in memory shared with the harness.  Written only
+ * by the worker, read racily by the harness sampler: plain 64-bit stores
+ * are atomic on the architectures we run on, relaxed atomics keep the
+ * compiler honest.
+ */
+struct ks_counters {
+	uint64_t ops[KS_MAX_OPS];		/* successes per operation */
+	uint64_t fails[KS_MAX_OPS];		/* failures per operation */
+	uint64_t enomem[KS_MAX_OPS];		/* ENOMEM per operation */
+	uint64_t err[KS_ERRNO_MAX];		/* failures per errno */
+	uint64_t objects;			/* live objects (files...) */
+};
+
+/* Everything a workload sees of its scenario. */
+struct ks_wl_ctx {
+	const struct ks_workload *wl;
+	const char *scenario;
+	char workdir[4096];		/* private scratch dir, made by harness */
+	const struct ks_opt_value *opt;	/* wl->opts order */
+	int nworkers;
+	int worker;			/* index, in run() */
+	struct ks_counters *ctr;	/* this worker's, in run() */
+	const volatile int *stop;	/* set by the harness */
+	int64_t deadline_ns;		/* CLOCK_MONOTONIC */
+	void *priv;			/* set by setup(), seen by all */
+	char err[256];			/* setup()/teardown() failure reason */
+};
+
+struct ks_workload {
+	const char *name;
+	const char *summary;
+	const char *ops[KS_MAX_OPS];	/* operation names, NULL-terminated */
+	const struct ks_opt_desc *opts;	/* NULL-name terminated */
+	int (*setup)(struct ks_wl_ctx *ctx);	/* 0, or -1 with ctx->err */
+	int (*run)(struct ks_wl_ctx *ctx);	/* worker exit status */
+	void (*teardown)(struct ks_wl_ctx *ctx);
+};
+
+/* The registration table (workloads/registry.c). */
+extern const struct ks_workload *const ks_workloads[];
+const struct ks_workload *ks_workload_find(const char *name);
+int ks_workload_opt_index(const struct ks_workload *wl, const char *name);
+
+/* Helpers for run(). */
+bool ks_should_stop(const struct ks_wl_ctx *ctx);
+/* Count the outcome of operation op: ret < 0 means failed with errno e. */
+void ks_count(struct ks_wl_ctx *ctx, int op, int ret, int e);
+
+/*
+ * Make and open this worker's directory "w<worker>" below root, counting
+ * the mkdir/open under op.  0 with *fd >= 0, or *fd == -1 when told to stop
+ * first; -1 (reason on stderr) on a harness-level problem.
+ */
+int ks_worker_dir(struct ks_wl_ctx *ctx, const char *root, int op, int *fd);
+/* Remove dfd/name and everything below it on the same filesystem: 0/-errno. */
+int ks_rmtree_at(int dfd, const char *name);
+
+/* xorshift64*: cheap, plenty for picking operations.  *s must be non-zero. */
+static inline uint64_t ks_rand64(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+#endif
