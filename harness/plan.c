@@ -213,6 +213,7 @@ static void scenario_init(struct ks_scenario *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->workers = 2;
 	sc->duration_ms = 5000;
+	sc->respawn = 1;
 	ks_cg_limits_init(&sc->limits);
 	sc->expect.kernel_report = KS_EXPECT_NO;
 	sc->expect.min_ops = -1;
@@ -275,6 +276,8 @@ static int apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		}
 		return 0;
 	}
+	if (!strcmp(key, "respawn"))
+		return set_bool(v, &sc->respawn, err, errlen);
 	if (!strcmp(key, "memory.max"))
 		return set_size(v, &l->max, err, errlen);
 	if (!strcmp(key, "memory.high"))

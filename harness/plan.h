@@ -31,6 +31,7 @@ struct ks_scenario {
 	const struct ks_workload *wl;
 	int workers;
 	int64_t duration_ms;
+	int respawn;			/* restart OOM-killed workers */
 	struct ks_cg_limits limits;
 	struct ks_opt_value opt[KS_MAX_OPTS];
 	struct ks_expectations expect;

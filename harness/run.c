@@ -6,7 +6,9 @@
  */
 #include "run.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include "summary.h"
 #include "sysinfo.h"
 #include "verdict.h"
+#include "workload.h"
 
 #define RUN_CG_PREFIX "kmemstorm-"
 
@@ -190,8 +193,40 @@ static int open_outputs(struct ks_run *run, const struct ks_run_opts *o)
 	return 0;
 }
 
+/* Scratch dirs "kmemstorm.<pid>.*" of runs that died without cleaning. */
+static void reap_stale_scratch(const char *workdir)
+{
+	struct dirent *de;
+	DIR *d = opendir(workdir);
+	int n = 0;
+	long pid;
+	char *end;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "kmemstorm.", 10))
+			continue;
+		pid = strtol(de->d_name + 10, &end, 10);
+		if (*end != '.' || pid <= 0 || pid == getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (ks_rmtree_at(dirfd(d), de->d_name) == 0)
+			n++;
+		else
+			fprintf(stderr, "kmemstorm: cannot remove stale %s/%s\n",
+				workdir, de->d_name);
+	}
+	closedir(d);
+	if (n)
+		fprintf(stderr,
+			"kmemstorm: removed %d scratch dir(s) left by a killed run\n",
+			n);
+}
+
 static int make_scratch(struct ks_run *run)
 {
+	reap_stale_scratch(run->plan->workdir);
 	snprintf(run->scratch, sizeof(run->scratch), "%s/kmemstorm.%d.XXXXXX",
 		 run->plan->workdir, (int)getpid());
 	if (!mkdtemp(run->scratch)) {

@@ -264,6 +264,7 @@ static void monitor(struct scn *s)
 
 	for (;;) {
 		int64_t now = ks_now_ns(), wait_ms;
+		int running;
 
 		watch_kmsg(s, 0);
 		if (now >= next) {
@@ -272,8 +273,10 @@ static void monitor(struct scn *s)
 			if (next < now)
 				next = now + plan->sample_ms * 1000000;
 		}
-		if (!ks_crew_reap(&s->crew) || now >= deadline ||
-		    ks_interrupted)
+		running = ks_crew_reap(&s->crew);
+		if (s->sc->respawn && now < deadline && !ks_interrupted)
+			running += ks_crew_respawn(&s->crew, &s->cg);
+		if (!running || now >= deadline || ks_interrupted)
 			break;
 		wait_ms = ((next < deadline ? next : deadline) - now) / 1000000;
 		poll(&pfd, pfd.fd >= 0, wait_ms > 0 ? (int)wait_ms : 1);
@@ -290,11 +293,10 @@ static void count_workers(struct scn *s)
 	for (i = 0; i < s->crew.n; i++) {
 		const struct ks_worker *w = &s->crew.w[i];
 
-		if (w->state == KS_W_SIGNALED && w->status == SIGKILL) {
-			if (!w->killed_by_harness)
-				s->out.killed++;
+		s->out.killed += w->sigkilled;
+		s->out.respawns += w->respawns;
+		if (w->state == KS_W_SIGNALED && w->status == SIGKILL)
 			continue;
-		}
 		if (w->state == KS_W_SIGNALED)
 			snprintf(why, sizeof(why), "SIG%s",
 				 sigabbrev_np(w->status) ?
@@ -327,6 +329,8 @@ static json_t *workers_json(const struct scn *s)
 		if (w->killed_by_harness)
 			json_object_set_new(o, "killed_by_harness",
 					    json_true());
+		json_object_set_new(o, "sigkilled", json_integer(w->sigkilled));
+		json_object_set_new(o, "respawns", json_integer(w->respawns));
 		json_array_append_new(a, o);
 	}
 	return a;

@@ -18,6 +18,9 @@ static const char *parse_number(const char *s, double *out)
 		s++;
 	if (!isdigit((unsigned char)*s) && *s != '.')
 		return NULL;
+	/* strtod would take hex and "inf"; plans spell decimals. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return NULL;
 	errno = 0;
 	*out = strtod(s, &end);
 	if (errno || end == s || !isfinite(*out))

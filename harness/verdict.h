@@ -21,7 +21,8 @@ struct ks_outcome {
 	char first_report[160];		/* title of the first */
 	int crashed;			/* workers dead by a signal (not KILL) or exit != 0 */
 	char first_crash[96];		/* e.g. "worker 1: SIGSEGV" */
-	int killed;			/* SIGKILLed, not by the harness */
+	int killed;			/* SIGKILLs not from the harness */
+	int respawns;			/* workers started again after one */
 	int interrupted;		/* SIGINT/SIGTERM ended the scenario */
 	int taint_new;			/* taint flags gained meanwhile */
 };

@@ -74,22 +74,49 @@ void ks_crew_free(struct ks_crew *crew)
 	memset(crew, 0, sizeof(*crew));
 }
 
+static int spawn_one(struct ks_crew *crew, struct ks_cgroup *cg, int i)
+{
+	struct spawn_arg a = { .crew = crew, .index = i,
+			       .harness = getpid() };
+	pid_t pid;
+
+	/* The child gets a copy of a: it may live on this stack. */
+	pid = ks_cg_spawn(cg, worker_main, &a);
+	if (pid < 0)
+		return (int)pid;
+	crew->w[i].pid = pid;
+	crew->w[i].state = KS_W_RUNNING;
+	return 0;
+}
+
 int ks_crew_start(struct ks_crew *crew, struct ks_cgroup *cg)
 {
-	struct spawn_arg a = { .crew = crew, .harness = getpid() };
-	int i;
+	int i, r;
 
 	for (i = 0; i < crew->n; i++) {
-		pid_t pid;
-
-		a.index = i;
-		pid = ks_cg_spawn(cg, worker_main, &a);
-		if (pid < 0)
-			return (int)pid;
-		crew->w[i].pid = pid;
-		crew->w[i].state = KS_W_RUNNING;
+		r = spawn_one(crew, cg, i);
+		if (r)
+			return r;
 	}
 	return 0;
+}
+
+int ks_crew_respawn(struct ks_crew *crew, struct ks_cgroup *cg)
+{
+	int i, n = 0;
+
+	for (i = 0; i < crew->n; i++) {
+		struct ks_worker *w = &crew->w[i];
+
+		if (w->state != KS_W_SIGNALED || w->status != SIGKILL ||
+		    w->killed_by_harness || crew->shm->stop)
+			continue;
+		if (spawn_one(crew, cg, i))
+			continue;	/* stays dead; counted as killed */
+		w->respawns++;
+		n++;
+	}
+	return n;
 }
 
 static void record_exit(struct ks_worker *w, int status)
@@ -100,6 +127,8 @@ static void record_exit(struct ks_worker *w, int status)
 	} else if (WIFSIGNALED(status)) {
 		w->state = KS_W_SIGNALED;
 		w->status = WTERMSIG(status);
+		if (w->status == SIGKILL && !w->killed_by_harness)
+			w->sigkilled++;
 	}
 }
 

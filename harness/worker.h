@@ -21,6 +21,8 @@ struct ks_worker {
 	enum ks_worker_state state;
 	int status;		/* exit code or signal number */
 	bool killed_by_harness;	/* the harness sent the fatal SIGKILL */
+	int sigkilled;		/* SIGKILL deaths not from the harness */
+	int respawns;
 };
 
 /* Memory shared between the harness and its workers. */
@@ -42,6 +44,12 @@ int ks_crew_init(struct ks_crew *crew, int n, const struct ks_wl_ctx *ctx);
 void ks_crew_free(struct ks_crew *crew);
 /* Start every worker inside cg.  0, or -errno (already started keep running). */
 int ks_crew_start(struct ks_crew *crew, struct ks_cgroup *cg);
+/*
+ * Start again every worker that a SIGKILL from outside (the OOM killer)
+ * ended, as stress-ng does, so one OOM kill does not end the storm.
+ * Returns how many were started.
+ */
+int ks_crew_respawn(struct ks_crew *crew, struct ks_cgroup *cg);
 /* Collect exits without blocking; returns the number still running. */
 int ks_crew_reap(struct ks_crew *crew);
 /*

@@ -1,0 +1,40 @@
+# Shared by the integration tests: sourced, not run.
+# Automake's test driver reads exit 77 as SKIP and 99 as a hard error.
+
+: "${KS_BIN:=$(pwd)/kmemstorm}"
+: "${KS_SRCDIR:=$(pwd)}"
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+require_root_memcg() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to create memory cgroups"
+	if grep -q '^0::' /proc/self/cgroup &&
+	   grep -qw memory "/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/cgroup.controllers" 2>/dev/null; then
+		KS_OWN_CG="/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)"
+		KS_CG_VERSION=2
+	elif mem=$(grep -E '^[0-9]+:([^:]*,)?memory(,[^:]*)?:' /proc/self/cgroup) &&
+	     [ -d /sys/fs/cgroup/memory ]; then
+		KS_OWN_CG="/sys/fs/cgroup/memory${mem##*:}"
+		KS_CG_VERSION=1
+	else
+		skip "no memory cgroup controller on this machine"
+	fi
+	KS_OWN_CG=${KS_OWN_CG%/}
+	command -v python3 >/dev/null || skip "needs python3 to read the journal"
+}
+
+# Run cgroups of live or dead kmemstorm processes below our own cgroup.
+leftover_cgroups() {
+	ls -d "$KS_OWN_CG"/kmemstorm-* 2>/dev/null || true
+}
+
+# python3 -c over the journal: $1 journal, $2 program using recs.
+check_journal() {
+	python3 - "$1" <<PY || fail "journal check failed: $1"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+by = lambda t: [r for r in recs if r["type"] == t]
+$2
+PY
+}

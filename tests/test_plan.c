@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "units.h"
+
+static struct ks_plan plan;
+static struct ks_plan_errors errs;
+
+static void fini(void)
+{
+	ks_plan_free(&plan);
+}
+
+TestSuite(plan, .fini = fini);
+
+#define HEAD "[scenario s]\nworkload = dentry\n"
+
+/* Parse text and expect exactly one error, equal to want. */
+static void expect_error(const char *text, const char *want)
+{
+	int r = ks_plan_parse(text, "t.plan", &plan, &errs);
+
+	cr_assert_eq(r, -1, "plan accepted, expected: %s", want);
+	cr_assert_geq(errs.n, 1);
+	cr_expect_str_eq(errs.msg[0], want);
+	cr_expect_eq(errs.n, 1, "more than one error, second: %s",
+		     errs.n > 1 ? errs.msg[1] : "");
+	cr_expect_null(plan.scenarios, "failed parse left scenarios");
+}
+
+Test(plan, full_example)
+{
+	static const char text[] =
+		"; comment\n"
+		"[plan]\n"
+		"name = nightly\n"
+		"description = all of it\n"
+		"sample_interval = 250ms\n"
+		"stop_grace = 3s\n"
+		"workdir = /tmp\n"
+		"kmsg_markers = no\n"
+		"\n"
+		"[defaults]\n"
+		"workers = 3\n"
+		"duration = 2s\n"
+		"memory.max = 32M\n"
+		"dentry.name_len = 100\n"
+		"\n"
+		"[scenario a]\n"
+		"workload = dentry\n"
+		"memory.high = 24M\n"
+		"expect.limit_hit = yes\n"
+		"expect.oom_kill = no\n"
+		"expect.enomem = any\n"
+		"expect.min_ops = 10\n"
+		"expect.max_overshoot = 1M\n"
+		"\n"
+		"[scenario b]\n"
+		"workload = inode\n"
+		"workers = 1\n"
+		"memory.max = max\n"
+		"memory.swap.max = 0\n"
+		"memory.oom.group = yes\n"
+		"memory.oom_control = on\n"
+		"memory.kmem.limit_in_bytes = 16M\n"
+		"respawn = no\n"
+		"inode.xattr_size = 1K\n"
+		"expect.kernel_report = any\n";
+	const struct ks_scenario *a, *b;
+	int i;
+
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &plan, &errs), 0, "%s",
+		     errs.msg[0]);
+	cr_expect_str_eq(plan.name, "nightly");
+	cr_expect_str_eq(plan.description, "all of it");
+	cr_expect_eq(plan.sample_ms, 250);
+	cr_expect_eq(plan.stop_grace_ms, 3000);
+	cr_expect_str_eq(plan.workdir, "/tmp");
+	cr_expect_eq(plan.kmsg_markers, 0);
+	cr_expect_str_eq(plan.text, text);
+	cr_assert_eq(plan.nscenarios, 2);
+	a = &plan.scenarios[0];
+	b = &plan.scenarios[1];
+	cr_expect_str_eq(a->name, "a");
+	cr_expect_eq(a->line, 16);
+	cr_expect_str_eq(a->wl->name, "dentry");
+	cr_expect_eq(a->workers, 3);
+	cr_expect_eq(a->duration_ms, 2000);
+	cr_expect_eq(a->respawn, 1);
+	cr_expect_eq(a->limits.max, 32 << 20);
+	cr_expect_eq(a->limits.high, 24 << 20);
+	cr_expect_eq(a->limits.swap_max, KS_CG_UNSET);
+	cr_expect_eq(a->expect.limit_hit, KS_EXPECT_YES);
+	cr_expect_eq(a->expect.oom_kill, KS_EXPECT_NO);
+	cr_expect_eq(a->expect.enomem, KS_EXPECT_ANY);
+	cr_expect_eq(a->expect.kernel_report, KS_EXPECT_NO);
+	cr_expect_eq(a->expect.min_ops, 10);
+	cr_expect_eq(a->expect.max_overshoot, 1 << 20);
+	i = ks_workload_opt_index(a->wl, "name_len");
+	cr_assert_geq(i, 0);
+	cr_expect_eq(a->opt[i].num, 100, "[defaults] option not applied");
+
+	cr_expect_str_eq(b->wl->name, "inode");
+	cr_expect_eq(b->line, 25);
+	cr_expect_eq(b->workers, 1);
+	cr_expect_eq(b->respawn, 0);
+	cr_expect_eq(b->limits.max, KS_SIZE_MAX);
+	cr_expect_eq(b->limits.swap_max, 0);
+	cr_expect_eq(b->limits.oom_group, 1);
+	cr_expect_eq(b->limits.oom_kill_disable, 1);
+	cr_expect_eq(b->limits.kmem_max, 16 << 20);
+	cr_expect_eq(b->expect.kernel_report, KS_EXPECT_ANY);
+	i = ks_workload_opt_index(b->wl, "xattr_size");
+	cr_assert_geq(i, 0);
+	cr_expect_eq(b->opt[i].num, 1024);
+}
+
+Test(plan, defaults_when_unset)
+{
+	int i;
+
+	cr_assert_eq(ks_plan_parse(HEAD, "dir/my-plan.plan", &plan, &errs), 0);
+	cr_expect_str_eq(plan.name, "my-plan", "name from the file name");
+	cr_expect_eq(plan.sample_ms, 100);
+	cr_expect_eq(plan.scenarios[0].workers, 2);
+	cr_expect_eq(plan.scenarios[0].duration_ms, 5000);
+	cr_expect_eq(plan.scenarios[0].limits.max, KS_CG_UNSET);
+	cr_expect_eq(plan.scenarios[0].expect.min_ops, -1);
+	/* Every option starts at its documented default. */
+	for (i = 0; plan.scenarios[0].wl->opts[i].name; i++)
+		cr_expect_str_eq(plan.scenarios[0].opt[i].str,
+				 plan.scenarios[0].wl->opts[i].def ?
+				 plan.scenarios[0].wl->opts[i].def : "");
+}
+
+Test(plan, defaults_workload_and_override)
+{
+	static const char text[] =
+		"[defaults]\nworkload = inode\nworkers = 4\ninode.links = 5\n"
+		"[scenario x]\n"
+		"[scenario y]\nworkload = dentry\nworkers = 1\n"
+		"[scenario z]\ninode.links = 1\n";
+	int li;
+
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &plan, &errs), 0, "%s",
+		     errs.msg[0]);
+	cr_assert_eq(plan.nscenarios, 3);
+	cr_expect_str_eq(plan.scenarios[0].wl->name, "inode");
+	cr_expect_eq(plan.scenarios[0].workers, 4);
+	li = ks_workload_opt_index(plan.scenarios[0].wl, "links");
+	cr_expect_eq(plan.scenarios[0].opt[li].num, 5);
+	cr_expect_str_eq(plan.scenarios[1].wl->name, "dentry");
+	cr_expect_eq(plan.scenarios[1].workers, 1);
+	cr_expect_eq(plan.scenarios[2].opt[li].num, 1, "scenario wins");
+}
+
+Test(plan, builtin_plans_are_valid)
+{
+	const struct ks_builtin_plan *b;
+	int n = 0;
+
+	for (b = ks_builtin_plans; b->name; b++, n++) {
+		cr_expect_eq(ks_plan_parse(b->text, b->name, &plan, &errs), 0,
+			     "built-in plan %s: %s", b->name, errs.msg[0]);
+		ks_plan_free(&plan);
+	}
+	cr_expect_geq(n, 1);
+	cr_assert_eq(ks_plan_load(NULL, &plan, &errs), 0);
+	cr_expect_str_eq(plan.name, "smoke");
+	cr_expect_str_eq(plan.source, "builtin:smoke");
+}
+
+Test(plan, errors_syntax_and_structure)
+{
+	expect_error("[scenario s]\nworkload = dentry\nthis is not ini\n",
+		     "t.plan:3: syntax error (expected '[section]' or 'key = value')");
+	expect_error("workers = 2\n" HEAD,
+		     "t.plan:1: 'workers' is outside any section");
+	expect_error(HEAD "[scenario s]\n",
+		     "t.plan:3: duplicate section [scenario s] (first at line 1)");
+	expect_error(HEAD "[scenario bad/name]\nworkload = dentry\n",
+		     "t.plan:3: 'bad/name' is not a valid scenario name (letters, digits, '_.-', at most 63)");
+	expect_error(HEAD "[scenarios]\n",
+		     "t.plan:3: unknown section [scenarios] (expected [plan], [defaults] or [scenario NAME])");
+	expect_error(HEAD "workers = 1\nworkers = 2\n",
+		     "t.plan:4: duplicate key 'workers' (first at line 3)");
+	expect_error("[plan]\nname = x\n",
+		     "t.plan: the plan has no [scenario NAME] section");
+	expect_error("", "t.plan: the plan has no [scenario NAME] section");
+	expect_error("\n\n[scenario s]\nworkers = 1\n",
+		     "t.plan:3: scenario 's' has no workload (add 'workload = NAME', see 'kmemstorm list')");
+	expect_error("[scenario s]\nworkload = dentry\nexpect.max_overshoot = 1M\n",
+		     "t.plan:1: scenario 's': expect.max_overshoot needs memory.max");
+}
+
+Test(plan, errors_values)
+{
+	expect_error("[scenario s]\nworkload = nosuch\n",
+		     "t.plan:2: unknown workload 'nosuch' (see 'kmemstorm list')");
+	expect_error(HEAD "workers = 0\n",
+		     "t.plan:3: workers: 0 is out of range [1, 4096]");
+	expect_error(HEAD "workers = lots\n",
+		     "t.plan:3: workers: invalid number 'lots'");
+	expect_error(HEAD "duration = soon\n",
+		     "t.plan:3: duration: invalid duration 'soon' (expected e.g. 250ms, 5s, 2m or 1h)");
+	expect_error(HEAD "duration = 5ms\n",
+		     "t.plan:3: duration: duration '5ms' is shorter than 10ms");
+	expect_error(HEAD "memory.max = 32Q\n",
+		     "t.plan:3: memory.max: invalid size '32Q' (expected e.g. 4096, 64K, 32M, 1G or max)");
+	expect_error(HEAD "memory.high = -1\n",
+		     "t.plan:3: memory.high: invalid size '-1' (expected e.g. 4096, 64K, 32M, 1G or max)");
+	expect_error(HEAD "memory.swap.max = x\n",
+		     "t.plan:3: memory.swap.max: invalid size 'x' (expected e.g. 4096, 64K, 32M, 1G or max)");
+	expect_error(HEAD "memory.kmem.limit_in_bytes = x\n",
+		     "t.plan:3: memory.kmem.limit_in_bytes: invalid size 'x' (expected e.g. 4096, 64K, 32M, 1G or max)");
+	expect_error(HEAD "memory.oom.group = perhaps\n",
+		     "t.plan:3: memory.oom.group: invalid boolean 'perhaps' (expected yes or no)");
+	expect_error(HEAD "memory.oom_control = 2\n",
+		     "t.plan:3: memory.oom_control: invalid boolean '2' (expected yes or no)");
+	expect_error(HEAD "respawn = always\n",
+		     "t.plan:3: respawn: invalid boolean 'always' (expected yes or no)");
+	expect_error(HEAD "expect.limit_hit = sometimes\n",
+		     "t.plan:3: expect.limit_hit: invalid expectation 'sometimes' (expected yes, no or any)");
+	expect_error(HEAD "expect.oom_kill = x\n",
+		     "t.plan:3: expect.oom_kill: invalid expectation 'x' (expected yes, no or any)");
+	expect_error(HEAD "expect.enomem = x\n",
+		     "t.plan:3: expect.enomem: invalid expectation 'x' (expected yes, no or any)");
+	expect_error(HEAD "expect.kernel_report = x\n",
+		     "t.plan:3: expect.kernel_report: invalid expectation 'x' (expected yes, no or any)");
+	expect_error(HEAD "expect.min_ops = -5\n",
+		     "t.plan:3: expect.min_ops: -5 is out of range [0, 9223372036854775807]");
+	expect_error(HEAD "expect.max_overshoot = big\n",
+		     "t.plan:3: expect.max_overshoot: invalid size 'big' (expected e.g. 4096, 64K, 32M, 1G or max)");
+	expect_error(HEAD "colour = blue\n",
+		     "t.plan:3: colour: unknown key 'colour'");
+	expect_error(HEAD "dentry.nosuch = 1\n",
+		     "t.plan:3: dentry.nosuch: workload 'dentry' has no option 'nosuch' (see 'kmemstorm list')");
+	expect_error(HEAD "dentry.name_len = 0\n",
+		     "t.plan:3: dentry.name_len: 0 is out of range [1, 255]");
+	expect_error("[defaults]\ninode.links = many\n" HEAD,
+		     "t.plan:2: inode.links: invalid number 'many'");
+}
+
+Test(plan, errors_plan_section)
+{
+	expect_error("[plan]\nname = has space\n" HEAD,
+		     "t.plan:2: name: 'has space' is not a valid name (letters, digits, '_.-', at most 63)");
+	expect_error("[plan]\nsample_interval = 1ms\n" HEAD,
+		     "t.plan:2: sample_interval: '1ms' is outside [10ms, 60s]");
+	expect_error("[plan]\nsample_interval = often\n" HEAD,
+		     "t.plan:2: sample_interval: invalid duration 'often' (expected e.g. 250ms, 5s, 2m or 1h)");
+	expect_error("[plan]\nstop_grace = x\n" HEAD,
+		     "t.plan:2: stop_grace: invalid duration 'x' (expected e.g. 250ms, 5s, 2m or 1h)");
+	expect_error("[plan]\nworkdir = tmp\n" HEAD,
+		     "t.plan:2: workdir: 'tmp' is not an absolute path");
+	expect_error("[plan]\nkmsg_markers = x\n" HEAD,
+		     "t.plan:2: kmsg_markers: invalid boolean 'x' (expected yes or no)");
+	expect_error("[plan]\nworkers = 2\n" HEAD,
+		     "t.plan:2: workers: unknown key 'workers' in [plan]");
+}
+
+Test(plan, reports_every_error_in_order)
+{
+	static const char text[] =
+		"[scenario a]\nworkload = dentry\nworkers = 0\n"
+		"[scenario b]\nworkload = nosuch\n"
+		"[scenario c]\nworkload = inode\nduration = x\n";
+
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &plan, &errs), -1);
+	cr_assert_eq(errs.n, 3);
+	cr_expect_str_eq(errs.msg[0], "t.plan:3: workers: 0 is out of range [1, 4096]");
+	cr_expect_str_eq(errs.msg[1], "t.plan:5: unknown workload 'nosuch' (see 'kmemstorm list')");
+	cr_expect_str_eq(errs.msg[2], "t.plan:8: duration: invalid duration 'x' (expected e.g. 250ms, 5s, 2m or 1h)");
+}
+
+Test(plan, error_list_is_bounded)
+{
+	char text[8192] = HEAD;
+	int i;
+
+	for (i = 0; i < 40; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "bad%d = 1\n", i);
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &plan, &errs), -1);
+	cr_expect_eq(errs.n, KS_PLAN_ERRORS);
+	cr_expect_eq(errs.dropped, 40 - KS_PLAN_ERRORS);
+}
+
+Test(plan, load_errors)
+{
+	char dir[] = "/tmp/ks-plan-XXXXXX", path[64];
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_expect_eq(ks_plan_load("no-such-plan", &plan, &errs), -1);
+	cr_expect_str_eq(errs.msg[0],
+		"no-such-plan: no such plan file or built-in plan (see 'kmemstorm list')");
+	snprintf(path, sizeof(path), "%s/missing.plan", dir);
+	cr_expect_eq(ks_plan_load(path, &plan, &errs), -1);
+	cr_expect(strstr(errs.msg[0], "No such file or directory"), "%s",
+		  errs.msg[0]);
+	cr_expect_eq(ks_plan_load(dir, &plan, &errs), -1);
+	cr_expect(strstr(errs.msg[0], "is a directory, not a plan file"),
+		  "%s", errs.msg[0]);
+	snprintf(path, sizeof(path), "%s/bin.plan", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fwrite("[plan]\0\1\2", 1, 10, f);
+	fclose(f);
+	cr_expect_eq(ks_plan_load(path, &plan, &errs), -1);
+	cr_expect(strstr(errs.msg[0], "not a text file"), "%s", errs.msg[0]);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ok.plan", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(HEAD, f);
+	fclose(f);
+	cr_expect_eq(ks_plan_load(path, &plan, &errs), 0, "%s", errs.msg[0]);
+	cr_expect_str_eq(plan.name, "ok");
+	cr_expect_str_eq(plan.source, path);
+	unlink(path);
+	rmdir(dir);
+}
