@@ -21,6 +21,10 @@ require_root_memcg() {
 		skip "no memory cgroup controller on this machine"
 	fi
 	KS_OWN_CG=${KS_OWN_CG%/}
+	# One storm at a time: make -j runs tests side by side, and each
+	# checks that no run cgroup is left below the shared own cgroup.
+	exec 9> /tmp/kmemstorm-tests.lock
+	flock 9 || fail "cannot lock /tmp/kmemstorm-tests.lock"
 	command -v python3 >/dev/null || skip "needs python3 to read the journal"
 }
 
