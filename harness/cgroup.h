@@ -100,8 +100,9 @@ struct ks_memcg_stats {
 	int64_t ev_low, ev_high, ev_max, ev_oom, ev_oom_kill, ev_oom_group_kill;
 	/* memory.events.local */
 	int64_t evl_low, evl_high, evl_max, evl_oom, evl_oom_kill;
-	/* v1 */
-	int64_t failcnt, kmem_usage, kmem_max_usage, kmem_failcnt;
+	/* v1; memsw_failcnt counts the hits of a memory+swap limit */
+	int64_t failcnt, memsw_failcnt, kmem_usage, kmem_max_usage,
+		kmem_failcnt;
 	int64_t tcp_usage, under_oom, oom_kill_disable;
 	/* memory.stat, v2 names; v1 fills what it has */
 	int64_t anon, file, kernel, kernel_stack, slab, slab_reclaimable,
@@ -113,7 +114,8 @@ void ks_memcg_stats_init(struct ks_memcg_stats *st);
 /* Read everything available; missing files leave -1.  0 or -errno. */
 int ks_cg_read_stats(struct ks_cgroup *cg, struct ks_memcg_stats *st);
 /*
- * "Limit hit" events in one number: v2 memory.events max, v1 failcnt.
+ * "Limit hit" events in one number: v2 memory.events max, v1 failcnt
+ * plus memsw.failcnt (with a swap limit, v1 charges fail on memsw first).
  * oom kills: v2 oom_kill, v1 oom_control oom_kill.
  */
 int64_t ks_memcg_limit_hits(const struct ks_memcg_stats *st);

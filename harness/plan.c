@@ -6,6 +6,7 @@
  * value so that a bad plan is refused before anything is created.
  */
 #include "plan.h"
+#include "plan_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -144,192 +145,6 @@ static int handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
-const char *ks_expect_name(enum ks_expect e)
-{
-	return e == KS_EXPECT_YES ? "yes" : e == KS_EXPECT_NO ? "no" : "any";
-}
-
-static int parse_expect(const char *s, enum ks_expect *out, char *err,
-			size_t errlen)
-{
-	int b;
-
-	if (!strcasecmp(s, "any")) {
-		*out = KS_EXPECT_ANY;
-		return 0;
-	}
-	if (ks_parse_bool(s, &b, err, errlen) == 0) {
-		*out = b ? KS_EXPECT_YES : KS_EXPECT_NO;
-		return 0;
-	}
-	snprintf(err, errlen, "invalid expectation '%s' (expected yes, no or any)",
-		 s);
-	return -1;
-}
-
-/* Parse one workload option value according to its descriptor. */
-static int parse_opt(const struct ks_opt_desc *d, const char *s,
-		     struct ks_opt_value *v, char *err, size_t errlen)
-{
-	int b;
-
-	memset(v, 0, sizeof(*v));
-	if (strlen(s) >= sizeof(v->str)) {
-		snprintf(err, errlen, "value is longer than %zu characters",
-			 sizeof(v->str) - 1);
-		return -1;
-	}
-	strcpy(v->str, s);
-	switch (d->type) {
-	case KS_OPT_INT:
-		return ks_parse_int(s, d->max > d->min ? d->min : INT64_MIN,
-				    d->max > d->min ? d->max : INT64_MAX,
-				    &v->num, err, errlen);
-	case KS_OPT_SIZE:
-		if (ks_parse_size(s, &v->num, err, errlen))
-			return -1;
-		if (d->max > d->min && (v->num < d->min || v->num > d->max)) {
-			char a[16], c[16];
-
-			snprintf(err, errlen, "size %s is out of range [%s, %s]",
-				 s, ks_format_size(d->min, a, sizeof(a)),
-				 ks_format_size(d->max, c, sizeof(c)));
-			return -1;
-		}
-		return 0;
-	case KS_OPT_BOOL:
-		if (ks_parse_bool(s, &b, err, errlen))
-			return -1;
-		v->num = b;
-		return 0;
-	case KS_OPT_STRING:
-		return 0;
-	}
-	return -1;
-}
-
-static void scenario_init(struct ks_scenario *sc)
-{
-	memset(sc, 0, sizeof(*sc));
-	sc->workers = 2;
-	sc->duration_ms = 5000;
-	sc->respawn = 1;
-	ks_cg_limits_init(&sc->limits);
-	sc->expect.kernel_report = KS_EXPECT_NO;
-	sc->expect.min_ops = -1;
-	sc->expect.max_overshoot = -1;
-}
-
-/* Give every workload option its default (validated at build time). */
-static int scenario_set_workload(struct ks_scenario *sc,
-				 const struct ks_workload *wl, char *err,
-				 size_t errlen)
-{
-	int i;
-
-	sc->wl = wl;
-	for (i = 0; wl->opts && wl->opts[i].name; i++)
-		if (parse_opt(&wl->opts[i], wl->opts[i].def ? wl->opts[i].def
-			      : "", &sc->opt[i], err, errlen))
-			return -1;
-	return 0;
-}
-
-static int set_size(const char *v, int64_t *out, char *err, size_t errlen)
-{
-	return ks_parse_size(v, out, err, errlen);
-}
-
-static int set_bool(const char *v, int *out, char *err, size_t errlen)
-{
-	return ks_parse_bool(v, out, err, errlen);
-}
-
-/*
- * Apply one scenario key (from [defaults] or [scenario]).  The workload
- * key has been applied before anything else.  Returns 0 or -1 with err.
- */
-static int apply_key(struct ks_scenario *sc, const char *key, const char *v,
-		     char *err, size_t errlen)
-{
-	struct ks_expectations *x = &sc->expect;
-	struct ks_cg_limits *l = &sc->limits;
-	const struct ks_workload *wl;
-	const char *dot;
-	int64_t n;
-	int i;
-
-	if (!strcmp(key, "workload"))
-		return 0;
-	if (!strcmp(key, "workers")) {
-		if (ks_parse_int(v, 1, 4096, &n, err, errlen))
-			return -1;
-		sc->workers = (int)n;
-		return 0;
-	}
-	if (!strcmp(key, "duration")) {
-		if (ks_parse_duration_ms(v, &sc->duration_ms, err, errlen))
-			return -1;
-		if (sc->duration_ms < 10) {
-			snprintf(err, errlen, "duration '%s' is shorter than 10ms", v);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "respawn"))
-		return set_bool(v, &sc->respawn, err, errlen);
-	if (!strcmp(key, "memory.max"))
-		return set_size(v, &l->max, err, errlen);
-	if (!strcmp(key, "memory.high"))
-		return set_size(v, &l->high, err, errlen);
-	if (!strcmp(key, "memory.swap.max"))
-		return set_size(v, &l->swap_max, err, errlen);
-	if (!strcmp(key, "memory.kmem.limit_in_bytes"))
-		return set_size(v, &l->kmem_max, err, errlen);
-	if (!strcmp(key, "memory.oom.group"))
-		return set_bool(v, &l->oom_group, err, errlen);
-	if (!strcmp(key, "memory.oom_control"))
-		return set_bool(v, &l->oom_kill_disable, err, errlen);
-	if (!strcmp(key, "expect.limit_hit"))
-		return parse_expect(v, &x->limit_hit, err, errlen);
-	if (!strcmp(key, "expect.oom_kill"))
-		return parse_expect(v, &x->oom_kill, err, errlen);
-	if (!strcmp(key, "expect.enomem"))
-		return parse_expect(v, &x->enomem, err, errlen);
-	if (!strcmp(key, "expect.kernel_report"))
-		return parse_expect(v, &x->kernel_report, err, errlen);
-	if (!strcmp(key, "expect.min_ops"))
-		return ks_parse_int(v, 0, INT64_MAX, &x->min_ops, err, errlen);
-	if (!strcmp(key, "expect.max_overshoot"))
-		return set_size(v, &x->max_overshoot, err, errlen);
-
-	/* "<workload>.<option>" */
-	dot = strchr(key, '.');
-	if (dot && dot != key) {
-		char wname[KS_NAME_MAX];
-		struct ks_opt_value tmp;
-
-		snprintf(wname, sizeof(wname), "%.*s", (int)(dot - key), key);
-		wl = ks_workload_find(wname);
-		if (wl) {
-			i = ks_workload_opt_index(wl, dot + 1);
-			if (i < 0) {
-				snprintf(err, errlen,
-					 "workload '%s' has no option '%s' (see 'kmemstorm list')",
-					 wname, dot + 1);
-				return -1;
-			}
-			if (parse_opt(&wl->opts[i], v, &tmp, err, errlen))
-				return -1;
-			if (sc->wl == wl)
-				sc->opt[i] = tmp;
-			return 0;
-		}
-	}
-	snprintf(err, errlen, "unknown key '%s'", key);
-	return -1;
-}
-
 /* The value of key in section, or NULL; its line in *line. */
 static const char *section_value(struct pstate *st, int section,
 				 const char *key, int *line)
@@ -366,7 +181,7 @@ static int apply_workload(struct pstate *st, int section,
 				 name);
 		return -1;
 	}
-	if (scenario_set_workload(sc, wl, err, sizeof(err))) {
+	if (ks_plan_set_workload(sc, wl, err, sizeof(err))) {
 		if (report)
 			plan_err(st, line, "workload '%s': bad default: %s",
 				 wl->name, err);
@@ -387,22 +202,10 @@ static void apply_section(struct pstate *st, int section,
 
 		if (e->section != section || !strcmp(e->key, "workload"))
 			continue;
-		if (apply_key(sc, e->key, e->value, err, sizeof(err)) &&
+		if (ks_plan_apply_key(sc, e->key, e->value, err, sizeof(err)) &&
 		    report)
 			plan_err(st, e->line, "%s: %s", e->key, err);
 	}
-}
-
-static int valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= KS_NAME_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
-			return 0;
-	return 1;
 }
 
 static void plan_section(struct pstate *st, int section,
@@ -419,7 +222,7 @@ static void plan_section(struct pstate *st, int section,
 		if (e->section != section)
 			continue;
 		if (!strcmp(k, "name")) {
-			if (!valid_name(v)) {
+			if (!ks_plan_valid_name(v)) {
 				snprintf(err, sizeof(err),
 					 "'%s' is not a valid name (letters, digits, '_.-', at most %d)",
 					 v, KS_NAME_MAX - 1);
@@ -474,7 +277,7 @@ static void default_name(struct ks_plan *plan, const char *source)
 	n = strcspn(base, ".");
 	snprintf(plan->name, sizeof(plan->name), "%.*s",
 		 (int)(n < KS_NAME_MAX - 1 ? n : KS_NAME_MAX - 1), base);
-	if (!valid_name(plan->name))
+	if (!ks_plan_valid_name(plan->name))
 		snprintf(plan->name, sizeof(plan->name), "plan");
 }
 
@@ -524,7 +327,7 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 		} else if (!strcmp(s->name, "defaults")) {
 			defaults = i;
 		} else if (!strncmp(s->name, "scenario ", 9)) {
-			if (!valid_name(s->name + 9))
+			if (!ks_plan_valid_name(s->name + 9))
 				plan_err(&st, s->line,
 					 "'%s' is not a valid scenario name (letters, digits, '_.-', at most %d)",
 					 s->name + 9, KS_NAME_MAX - 1);
@@ -555,7 +358,7 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 
 	/* Report errors of [defaults] once, not once per scenario. */
 	if (defaults >= 0) {
-		scenario_init(&dflt);
+		ks_plan_scenario_init(&dflt);
 		apply_workload(&st, defaults, &dflt, 1);
 		apply_section(&st, defaults, &dflt, 1);
 	}
@@ -580,7 +383,7 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 		if (j < i)
 			continue;	/* duplicate, reported above */
 		sc = &plan->scenarios[plan->nscenarios++];
-		scenario_init(sc);
+		ks_plan_scenario_init(sc);
 		snprintf(sc->name, sizeof(sc->name), "%s", s->name + 9);
 		sc->line = s->line;
 		/* The workload first: it decides which options apply. */

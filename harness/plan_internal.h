@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the plan parser (plan.c) and its key table (plan_keys.c). */
+#ifndef KS_PLAN_INTERNAL_H
+#define KS_PLAN_INTERNAL_H
+
+#include <stddef.h>
+
+#include "plan.h"
+
+/* Built-in defaults of a scenario before [defaults] applies. */
+void ks_plan_scenario_init(struct ks_scenario *sc);
+/* Set the workload and give every option its default: 0 or -1 with err. */
+int ks_plan_set_workload(struct ks_scenario *sc, const struct ks_workload *wl,
+			 char *err, size_t errlen);
+/* Apply one key other than "workload": 0, or -1 with err. */
+int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
+		      char *err, size_t errlen);
+/* Letters, digits and "_.-", 1 to KS_NAME_MAX - 1 characters. */
+int ks_plan_valid_name(const char *s);
+
+#endif

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The keys of [defaults] and [scenario NAME] sections: what each means and
+ * how its value is checked.
+ */
+#include "plan_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+
+#include "units.h"
+
+const char *ks_expect_name(enum ks_expect e)
+{
+	return e == KS_EXPECT_YES ? "yes" : e == KS_EXPECT_NO ? "no" : "any";
+}
+
+static int parse_expect(const char *s, enum ks_expect *out, char *err,
+			size_t errlen)
+{
+	int b;
+
+	if (!strcasecmp(s, "any")) {
+		*out = KS_EXPECT_ANY;
+		return 0;
+	}
+	if (ks_parse_bool(s, &b, err, errlen) == 0) {
+		*out = b ? KS_EXPECT_YES : KS_EXPECT_NO;
+		return 0;
+	}
+	snprintf(err, errlen, "invalid expectation '%s' (expected yes, no or any)",
+		 s);
+	return -1;
+}
+
+/* Parse one workload option value according to its descriptor. */
+static int parse_opt(const struct ks_opt_desc *d, const char *s,
+		     struct ks_opt_value *v, char *err, size_t errlen)
+{
+	int b;
+
+	memset(v, 0, sizeof(*v));
+	if (strlen(s) >= sizeof(v->str)) {
+		snprintf(err, errlen, "value is longer than %zu characters",
+			 sizeof(v->str) - 1);
+		return -1;
+	}
+	strcpy(v->str, s);
+	switch (d->type) {
+	case KS_OPT_INT:
+		return ks_parse_int(s, d->max > d->min ? d->min : INT64_MIN,
+				    d->max > d->min ? d->max : INT64_MAX,
+				    &v->num, err, errlen);
+	case KS_OPT_SIZE:
+		if (ks_parse_size(s, &v->num, err, errlen))
+			return -1;
+		if (d->max > d->min && (v->num < d->min || v->num > d->max)) {
+			char a[16], c[16];
+
+			snprintf(err, errlen, "size %s is out of range [%s, %s]",
+				 s, ks_format_size(d->min, a, sizeof(a)),
+				 ks_format_size(d->max, c, sizeof(c)));
+			return -1;
+		}
+		return 0;
+	case KS_OPT_BOOL:
+		if (ks_parse_bool(s, &b, err, errlen))
+			return -1;
+		v->num = b;
+		return 0;
+	case KS_OPT_STRING:
+		return 0;
+	}
+	return -1;
+}
+
+void ks_plan_scenario_init(struct ks_scenario *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->workers = 2;
+	sc->duration_ms = 5000;
+	sc->respawn = 1;
+	ks_cg_limits_init(&sc->limits);
+	sc->expect.kernel_report = KS_EXPECT_NO;
+	sc->expect.min_ops = -1;
+	sc->expect.max_overshoot = -1;
+}
+
+/* Give every workload option its default (validated at build time). */
+int ks_plan_set_workload(struct ks_scenario *sc, const struct ks_workload *wl,
+			 char *err, size_t errlen)
+{
+	int i;
+
+	sc->wl = wl;
+	for (i = 0; wl->opts && wl->opts[i].name; i++)
+		if (parse_opt(&wl->opts[i], wl->opts[i].def ? wl->opts[i].def
+			      : "", &sc->opt[i], err, errlen))
+			return -1;
+	return 0;
+}
+
+static int set_size(const char *v, int64_t *out, char *err, size_t errlen)
+{
+	return ks_parse_size(v, out, err, errlen);
+}
+
+static int set_bool(const char *v, int *out, char *err, size_t errlen)
+{
+	return ks_parse_bool(v, out, err, errlen);
+}
+
+/*
+ * Apply one scenario key (from [defaults] or [scenario]).  The workload
+ * key has been applied before anything else.  Returns 0 or -1 with err.
+ */
+int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
+		      char *err, size_t errlen)
+{
+	struct ks_expectations *x = &sc->expect;
+	struct ks_cg_limits *l = &sc->limits;
+	const struct ks_workload *wl;
+	const char *dot;
+	int64_t n;
+	int i;
+
+	if (!strcmp(key, "workload"))
+		return 0;
+	if (!strcmp(key, "workers")) {
+		if (ks_parse_int(v, 1, 4096, &n, err, errlen))
+			return -1;
+		sc->workers = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "duration")) {
+		if (ks_parse_duration_ms(v, &sc->duration_ms, err, errlen))
+			return -1;
+		if (sc->duration_ms < 10) {
+			snprintf(err, errlen, "duration '%s' is shorter than 10ms", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "respawn"))
+		return set_bool(v, &sc->respawn, err, errlen);
+	if (!strcmp(key, "memory.max"))
+		return set_size(v, &l->max, err, errlen);
+	if (!strcmp(key, "memory.high"))
+		return set_size(v, &l->high, err, errlen);
+	if (!strcmp(key, "memory.swap.max"))
+		return set_size(v, &l->swap_max, err, errlen);
+	if (!strcmp(key, "memory.kmem.limit_in_bytes"))
+		return set_size(v, &l->kmem_max, err, errlen);
+	if (!strcmp(key, "memory.oom.group"))
+		return set_bool(v, &l->oom_group, err, errlen);
+	if (!strcmp(key, "memory.oom_control"))
+		return set_bool(v, &l->oom_kill_disable, err, errlen);
+	if (!strcmp(key, "expect.limit_hit"))
+		return parse_expect(v, &x->limit_hit, err, errlen);
+	if (!strcmp(key, "expect.oom_kill"))
+		return parse_expect(v, &x->oom_kill, err, errlen);
+	if (!strcmp(key, "expect.enomem"))
+		return parse_expect(v, &x->enomem, err, errlen);
+	if (!strcmp(key, "expect.kernel_report"))
+		return parse_expect(v, &x->kernel_report, err, errlen);
+	if (!strcmp(key, "expect.min_ops"))
+		return ks_parse_int(v, 0, INT64_MAX, &x->min_ops, err, errlen);
+	if (!strcmp(key, "expect.max_overshoot"))
+		return set_size(v, &x->max_overshoot, err, errlen);
+
+	/* "<workload>.<option>" */
+	dot = strchr(key, '.');
+	if (dot && dot != key) {
+		char wname[KS_NAME_MAX];
+		struct ks_opt_value tmp;
+
+		snprintf(wname, sizeof(wname), "%.*s", (int)(dot - key), key);
+		wl = ks_workload_find(wname);
+		if (wl) {
+			i = ks_workload_opt_index(wl, dot + 1);
+			if (i < 0) {
+				snprintf(err, errlen,
+					 "workload '%s' has no option '%s' (see 'kmemstorm list')",
+					 wname, dot + 1);
+				return -1;
+			}
+			if (parse_opt(&wl->opts[i], v, &tmp, err, errlen))
+				return -1;
+			if (sc->wl == wl)
+				sc->opt[i] = tmp;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "unknown key '%s'", key);
+	return -1;
+}
+
+int ks_plan_valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= KS_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
+			return 0;
+	return 1;
+}
