@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The storms kmemstorm knows: add one by adding its file and one line here. */
+#include "workload.h"
+
+extern const struct ks_workload ks_wl_dentry;
+extern const struct ks_workload ks_wl_inode;
+
+const struct ks_workload *const ks_workloads[] = {
+	&ks_wl_dentry,
+	&ks_wl_inode,
+	NULL,
+};

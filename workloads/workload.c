@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every storm shares: the stop test, operation counting, registry
+ * lookups, the per-worker directory and recursive teardown.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "workload.h"
+
+/* Deep enough for any tree a storm builds, shallow enough for the stack. */
+#define RMTREE_MAX_DEPTH	64
+
+bool ks_should_stop(const struct ks_wl_ctx *ctx)
+{
+	/*
+	 * Per process, and every worker is its own process.  Reading the
+	 * clock only every 64 calls costs at most 63 operations past the
+	 * deadline, but keeps clock_gettime() off the hot path when the
+	 * clocksource has no vDSO fast path (e.g. in some guests).
+	 */
+	static unsigned int calls;
+	struct timespec ts;
+
+	if (ctx->stop && *ctx->stop)
+		return true;
+	/* No deadline set: run until the harness raises *stop. */
+	if (ctx->deadline_ns <= 0 || calls++ % 64)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= ctx->deadline_ns;
+}
+
+/*
+ * One writer per counter, so a relaxed load and store suffice: a locked add
+ * would cost more than many of the operations being counted.
+ */
+static inline void ctr_inc(uint64_t *c)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+}
+
+void ks_count(struct ks_wl_ctx *ctx, int op, int ret, int e)
+{
+	struct ks_counters *c = ctx->ctr;
+
+	if (!c || op < 0 || op >= KS_MAX_OPS)
+		return;
+	if (ret >= 0) {
+		ctr_inc(&c->ops[op]);
+		return;
+	}
+	ctr_inc(&c->fails[op]);
+	if (e == ENOMEM)
+		ctr_inc(&c->enomem[op]);
+	/* err[0] collects what has no slot of its own: 0 or >= KS_ERRNO_MAX. */
+	ctr_inc(&c->err[e > 0 && e < KS_ERRNO_MAX ? e : 0]);
+}
+
+const struct ks_workload *ks_workload_find(const char *name)
+{
+	const struct ks_workload *const *w;
+
+	if (!name)
+		return NULL;
+	for (w = ks_workloads; *w; w++)
+		if (!strcmp((*w)->name, name))
+			return *w;
+	return NULL;
+}
+
+int ks_workload_opt_index(const struct ks_workload *wl, const char *name)
+{
+	int i;
+
+	if (!wl || !wl->opts || !name)
+		return -1;
+	for (i = 0; wl->opts[i].name; i++)
+		if (!strcmp(wl->opts[i].name, name))
+			return i;
+	return -1;
+}
+
+/*
+ * Errors worth waiting out: the storm of a sibling worker (or an injected
+ * fault) may hold the cgroup or the filesystem at its limit right now.
+ */
+static bool transient(int e)
+{
+	return e == ENOMEM || e == ENOSPC || e == EDQUOT || e == EINTR ||
+	       e == EAGAIN || e == ENFILE;
+}
+
+int ks_worker_dir(struct ks_wl_ctx *ctx, const char *root, int op, int *fd)
+{
+	const struct timespec pause = { 0, 1000000 };
+	char name[32];
+	bool made = false;
+	int dfd = -1;
+	int e;
+
+	snprintf(name, sizeof(name), "w%d", ctx->worker);
+	*fd = -1;
+	/*
+	 * This runs inside the cgroup, possibly after siblings filled it, so
+	 * ENOMEM here is a result to count, not a harness failure.
+	 */
+	for (;;) {
+		if (dfd < 0)
+			dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0 && !made) {
+			if (!mkdirat(dfd, name, 0700)) {
+				ks_count(ctx, op, 0, 0);
+				made = true;
+			} else {
+				made = errno == EEXIST;
+			}
+		}
+		if (made) {
+			*fd = openat(dfd, name,
+				     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (*fd >= 0)
+				break;
+		}
+		e = errno;
+		if (!transient(e)) {
+			fprintf(stderr, "kmemstorm: %s worker %d: %s/%s: %s\n",
+				ctx->wl ? ctx->wl->name : "?", ctx->worker,
+				root, name, strerror(e));
+			goto fail;
+		}
+		ks_count(ctx, op, -1, e);
+		if (ks_should_stop(ctx))
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	return 0;
+fail:
+	if (dfd >= 0)
+		close(dfd);
+	return -1;
+}
+
+static int rm_below(int fd, dev_t dev, int depth);
+
+/* Remove one entry of the directory fd; a directory only on our device. */
+static int rm_entry(int fd, const char *name, unsigned char type, dev_t dev,
+		    int depth)
+{
+	struct stat st;
+	int sub, ret;
+
+	/* Some filesystems report DT_UNKNOWN: then EISDIR tells. */
+	if (type != DT_DIR) {
+		if (!unlinkat(fd, name, 0) || errno == ENOENT)
+			return 0;
+		if (errno != EISDIR)
+			return -errno;
+	}
+	sub = openat(fd, name,
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (fstat(sub, &st) || st.st_dev != dev) {
+		/* A mount point: never reach into another filesystem. */
+		close(sub);
+		return -EBUSY;
+	}
+	ret = rm_below(sub, dev, depth + 1);
+	if (unlinkat(fd, name, AT_REMOVEDIR) && errno != ENOENT && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* Empty the directory fd (consumed); the first error wins. */
+static int rm_below(int fd, dev_t dev, int depth)
+{
+	struct dirent *de;
+	int ret = 0, pass, r;
+	bool seen = true;
+	DIR *d;
+
+	if (depth > RMTREE_MAX_DEPTH) {
+		close(fd);
+		return -ELOOP;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	/*
+	 * Removing entries while reading the directory may make some
+	 * filesystems skip entries: read it again until a pass finds
+	 * nothing, a few times at most.
+	 */
+	for (pass = 0; pass < 4 && seen; pass++) {
+		seen = false;
+		if (pass)
+			rewinddir(d);
+		while ((errno = 0, de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, ".."))
+				continue;
+			seen = true;
+			r = rm_entry(dirfd(d), de->d_name, de->d_type, dev,
+				     depth);
+			if (r && !ret)
+				ret = r;
+		}
+		if (errno && !ret)
+			ret = -errno;
+		if (ret)
+			break;
+	}
+	closedir(d);
+	return ret;
+}
+
+int ks_rmtree_at(int dfd, const char *name)
+{
+	struct stat st;
+	int fd, ret;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dfd, name, 0) && errno != ENOENT ? -errno : 0;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* The top may be a mount point (a tmpfs left mounted): its device. */
+	ret = rm_below(fd, st.st_dev, 0);
+	if (unlinkat(dfd, name, AT_REMOVEDIR) && errno != ENOENT && !ret)
+		ret = -errno;
+	return ret;
+}
