@@ -302,3 +302,42 @@ Test(stats, missing_files_and_cgroup)
 	cr_assert_eq(ks_cg_read_stats(&cg, &st), -ENOENT);
 	cr_assert_eq(st.current, -1);
 }
+
+/* A tree captured from a 6.12 guest by scripts/capture-cgroup-v2. */
+Test(stats, v2_captured_from_guest)
+{
+	char mounts[PATH_MAX], self[PATH_MAX], prefix[PATH_MAX], err[256];
+	struct ks_cg_root root;
+	struct ks_cgroup cg;
+	struct ks_memcg_stats st;
+
+	pathf(mounts, "%s/v2-guest/proc/self/mounts", tmp);
+	pathf(self, "%s/v2-guest/proc/self/cgroup", tmp);
+	pathf(prefix, "%s/v2-guest", tmp);
+	cr_assert_eq(ks_cg_detect_from(&root, mounts, self, prefix, err,
+				       sizeof(err)), 0, "%s", err);
+	cr_expect_eq(root.version, KS_CG_V2);
+	cr_expect_str_eq(root.self, "/test");
+
+	cg = fake_cg(KS_CG_V2, "%s/v2-guest/sys/fs/cgroup/test", tmp);
+	cr_assert_eq(ks_cg_read_stats(&cg, &st), 0);
+	cr_expect_eq(st.current, 10186752);
+	cr_expect_eq(st.peak, 33554432);
+	cr_expect_eq(st.limit, 33554432);
+	cr_expect_eq(st.high, 29360128);
+	cr_expect_eq(st.swap_current, 0);
+	cr_expect_eq(st.ev_high, 136);
+	cr_expect_eq(st.ev_max, 35);
+	cr_expect_eq(st.ev_oom, 1);
+	cr_expect_eq(st.ev_oom_kill, 1);
+	cr_expect_eq(st.evl_max, 35);
+	cr_expect_eq(st.anon, 53248);
+	cr_expect_eq(st.file, 8200192);
+	cr_expect_eq(st.kernel, 1855488);
+	cr_expect_eq(st.shmem, 8200192);
+	cr_expect_eq(st.slab, 1810560);
+	cr_expect_eq(st.slab_reclaimable, 403624);
+	cr_expect_eq(st.nr_descendants, 0);
+	cr_expect_eq(ks_memcg_limit_hits(&st), 35);
+	cr_expect_eq(ks_memcg_oom_kills(&st), 1);
+}
