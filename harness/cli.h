@@ -7,5 +7,6 @@
 
 int ks_cmd_run(int argc, char **argv);
 int ks_cmd_list(int argc, char **argv);
+int ks_cmd_vm(int argc, char **argv);
 
 #endif

@@ -145,8 +145,15 @@ int ks_kmsg_feed(struct ks_kmsg *k, const struct ks_kmsg_record *rec,
 	int finished = 0;
 
 	if (kind) {
-		/* "Kernel panic" after an Oops belongs to that Oops. */
-		if (r->active && strcmp(kind, "panic"))
+		/*
+		 * "Kernel panic" after a report belongs to it, and so does
+		 * the "Oops" that a "kernel BUG at" line is followed by.
+		 */
+		int same = r->active && (!strcmp(kind, "panic") ||
+			   (!strcmp(kind, "Oops") && !strcmp(r->kind, "BUG") &&
+			    r->lines <= 6));
+
+		if (r->active && !same)
 			finished = report_finish(k, done);
 		if (!r->active) {
 			memset(r, 0, sizeof(*r));

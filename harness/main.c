@@ -11,6 +11,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", ks_cmd_run, "run a plan on this machine" },
+	{ "vm", ks_cmd_vm, "run plans inside QEMU guests" },
 	{ "list", ks_cmd_list, "list workloads, their options, and built-in plans" },
 };
 

@@ -32,7 +32,7 @@ static void on_signal(int sig)
 	ks_interrupted = sig;
 }
 
-static void catch_signals(void)
+void ks_catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -270,7 +270,7 @@ int ks_run(const struct ks_run_opts *o)
 	run.t0_ns = ks_now_ns();
 	run.progress = o->progress >= 0 ? o->progress : isatty(2);
 	run.results = json_array();
-	catch_signals();
+	ks_catch_signals();
 	if (!run.results || make_outdir(&run, o) || open_outputs(&run, o)) {
 		code = 2;
 		goto out;

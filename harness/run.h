@@ -9,6 +9,9 @@ struct ks_run_opts {
 	const char *journal_tee; /* also write every record here (VM channel) */
 };
 
+/* SIGINT, SIGTERM, SIGHUP set ks_interrupted instead of killing us. */
+void ks_catch_signals(void);
+
 /* Run a whole plan; returns the exit code (see kmemstorm(1)). */
 int ks_run(const struct ks_run_opts *opts);
 

@@ -63,3 +63,18 @@ const char *ks_sysinfo_utc(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
 }
+
+int ks_kernel_is_disposable(void)
+{
+	const char *env = getenv("KMEMSTORM_DISPOSABLE_KERNEL");
+	char cmdline[4096], *p;
+
+	if (env && !strcmp(env, "1"))
+		return 1;
+	if (ks_read_small("/proc/cmdline", cmdline, sizeof(cmdline)))
+		return 0;
+	for (p = strtok(cmdline, " "); p; p = strtok(NULL, " "))
+		if (!strcmp(p, "kmemstorm.disposable=1"))
+			return 1;
+	return 0;
+}

@@ -12,6 +12,12 @@ json_t *ks_sysinfo_kernel(void);
 long ks_sysinfo_tainted(void);
 /* UTC "2026-11-29T02:36:28Z" */
 const char *ks_sysinfo_utc(char *buf, size_t len);
+/*
+ * May this kernel be crashed or have faults injected?  Yes in a guest
+ * started by `kmemstorm vm` (kmemstorm.disposable=1 on its command line)
+ * or when KMEMSTORM_DISPOSABLE_KERNEL=1 says so; never by default.
+ */
+int ks_kernel_is_disposable(void);
 /* Read a small file into buf, trailing newline removed; -errno on error. */
 int ks_read_small(const char *path, char *buf, size_t len);
 

@@ -109,6 +109,17 @@ int ks_journal_write(struct ks_journal *j, json_t *rec)
 	return r;
 }
 
+int ks_journal_write_raw(struct ks_journal *j, const char *buf, size_t len)
+{
+	int r = j->fd >= 0 ? write_all(j->fd, buf, len) : -EBADF;
+
+	if (r && !j->error)
+		j->error = -r;
+	if (!r && ks_now_ns() - j->last_sync_ns >= j->sync_interval_ns)
+		r = ks_journal_sync(j);
+	return r;
+}
+
 void ks_journal_close(struct ks_journal *j)
 {
 	if (j->fd >= 0) {

@@ -37,6 +37,11 @@ void ks_journal_add_tee(struct ks_journal *j, int fd);
  * Adds nothing to it.  Syncs when the last sync is older than the interval.
  */
 int ks_journal_write(struct ks_journal *j, json_t *rec);
+/*
+ * Append bytes that already are journal lines (a guest's journal arriving
+ * on the host), as they come: complete lines or not.
+ */
+int ks_journal_write_raw(struct ks_journal *j, const char *buf, size_t len);
 int ks_journal_sync(struct ks_journal *j);
 void ks_journal_close(struct ks_journal *j);
 

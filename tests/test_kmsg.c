@@ -64,17 +64,49 @@ Test(kmsg, gathers_a_report_until_end_trace)
 	cr_expect_eq(ks_kmsg_flush(&k, &d), 0, "nothing open");
 }
 
-Test(kmsg, next_report_closes_the_open_one)
+Test(kmsg, oops_and_panic_belong_to_the_bug_before_them)
+{
+	struct ks_kmsg k = { .fd = -1 };
+	struct ks_kreport d;
+
+	feed(&k, "kernel BUG at drivers/misc/lkdtm/bugs.c:105!", 0, &d);
+	feed(&k, "Oops: invalid opcode: 0000 [#1] SMP", 0, &d);
+	feed(&k, "Kernel panic - not syncing: Fatal exception", 0, &d);
+	/* A new kind of report closes the open one. */
+	feed(&k, "WARNING: CPU: 0 PID: 1 at mm/slub.c:1 f+0x0/0x1", 1, &d);
+	cr_expect_str_eq(d.kind, "BUG");
+	cr_expect_str_eq(d.title, "kernel BUG at drivers/misc/lkdtm/bugs.c:105!");
+	cr_expect_eq(d.lines, 3);
+	cr_expect_eq(ks_kmsg_flush(&k, &d), 1);
+	cr_expect_str_eq(d.kind, "WARNING");
+}
+
+Test(kmsg, page_fault_bug_and_its_oops_are_one_report)
 {
 	struct ks_kmsg k = { .fd = -1 };
 	struct ks_kreport d;
 
 	feed(&k, "BUG: kernel NULL pointer dereference, address: 0", 0, &d);
+	feed(&k, "#PF: supervisor read access in kernel mode", 0, &d);
+	feed(&k, "#PF: error_code(0x0000) - not-present page", 0, &d);
+	feed(&k, "PGD 0 P4D 0", 0, &d);
+	feed(&k, "Oops: 0000 [#1] PREEMPT SMP", 0, &d);
+	cr_expect_eq(ks_kmsg_flush(&k, &d), 1);
+	cr_expect_str_eq(d.kind, "BUG");
+	cr_expect_eq(d.lines, 5);
+}
+
+Test(kmsg, a_late_oops_is_a_report_of_its_own)
+{
+	struct ks_kmsg k = { .fd = -1 };
+	struct ks_kreport d;
+	int i;
+
+	feed(&k, "BUG: scheduling while atomic: x/1/0x00000002", 0, &d);
+	for (i = 0; i < 8; i++)
+		feed(&k, "  frame", 0, &d);
 	feed(&k, "Oops: 0000 [#1] SMP", 1, &d);
 	cr_expect_str_eq(d.kind, "BUG");
-	/* The panic that follows an Oops is part of it. */
-	feed(&k, "Kernel panic - not syncing: Fatal exception", 0, &d);
 	cr_expect_eq(ks_kmsg_flush(&k, &d), 1);
 	cr_expect_str_eq(d.kind, "Oops");
-	cr_expect_eq(d.lines, 2);
 }

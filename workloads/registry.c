@@ -4,9 +4,11 @@
 
 extern const struct ks_workload ks_wl_dentry;
 extern const struct ks_workload ks_wl_inode;
+extern const struct ks_workload ks_wl_lkdtm;
 
 const struct ks_workload *const ks_workloads[] = {
 	&ks_wl_dentry,
 	&ks_wl_inode,
+	&ks_wl_lkdtm,
 	NULL,
 };

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Start QEMU, feed its console and the guest's journal channel to their
+ * readers, and decide how the guest ended.  QEMU is in its own process
+ * group and is SIGKILLed on every path out of here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "vm_internal.h"
+
+const char *ks_vm_outcome_name(enum ks_vm_outcome o)
+{
+	static const char *const names[] = {
+		"finished", "panic", "hang", "timeout", "qemu_failure",
+		"interrupted",
+	};
+
+	return o <= KS_VM_INTERRUPTED ? names[o] : "?";
+}
+
+/*
+ * The journal channel: an abstract unix socket QEMU connects to as a
+ * client, so there is no socket file to leave behind.
+ */
+static int listen_journal(char *name, size_t len)
+{
+	static int seq;
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(name, len, "kmemstorm-%d-%d", (int)getpid(), seq++);
+	snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1, "%s", name);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&a,
+		 offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name)) ||
+	    listen(fd, 1)) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
+		      char *bufs, size_t buflen)
+{
+	const struct ks_vm_opts *o = vm->o;
+	char *p = bufs;
+	int n = 0;
+
+#define ARG(...) do {							\
+		int w_ = snprintf(p, buflen - (p - bufs), __VA_ARGS__);	\
+		argv[n++] = p;						\
+		p += w_ + 1;						\
+	} while (0)
+	ARG("%s", o->qemu);
+	/* KVM where it works, TCG otherwise: QEMU tries them in order. */
+	ARG("-accel");
+	ARG("kvm");
+	ARG("-accel");
+	ARG("tcg");
+	ARG("-m");
+	ARG("%d", o->memory_mb);
+	ARG("-smp");
+	ARG("%d", o->cpus);
+	ARG("-nodefaults");
+	ARG("-no-user-config");
+	ARG("-display");
+	ARG("none");
+	ARG("-no-reboot");
+	ARG("-serial");
+	ARG("stdio");
+	ARG("-kernel");
+	ARG("%s", o->kernel);
+	ARG("-initrd");
+	ARG("%s", o->initrd);
+	ARG("-append");
+	/*
+	 * panic=-1 reboots at once, and -no-reboot turns that into QEMU
+	 * exiting; the guest is disposable, which lets plans crash it.
+	 */
+	ARG("console=ttyS0 panic=-1 kmemstorm.disposable=1 kmemstorm.plan=%s%s%s",
+	    o->plan, o->append && *o->append ? " " : "",
+	    o->append ? o->append : "");
+	ARG("-device");
+	ARG("virtio-serial-pci");
+	ARG("-chardev");
+	ARG("socket,id=journal,abstract=on,path=%s", sock);
+	ARG("-device");
+	ARG("virtserialport,chardev=journal,name=org.kmemstorm.journal");
+#undef ARG
+	argv[n] = NULL;
+	return n;
+}
+
+static int start_qemu(struct ks_vm *vm, char **argv)
+{
+	int con[2], err[2];
+
+	if (pipe2(con, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		return -errno;
+	vm->qemu = fork();
+	if (vm->qemu < 0)
+		return -errno;
+	if (vm->qemu == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		/* Die with the host harness: never an orphaned guest. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(null, 0);
+		dup2(con[1], 1);
+		dup2(err[1], 2);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	setpgid(vm->qemu, vm->qemu);
+	close(con[1]);
+	close(err[1]);
+	vm->con_fd = con[0];
+	vm->err_fd = err[0];
+	return 0;
+}
+
+static void kill_qemu(struct ks_vm *vm)
+{
+	int st;
+
+	if (vm->qemu <= 0 || vm->qemu_status != -1)
+		return;
+	kill(-vm->qemu, SIGKILL);
+	kill(vm->qemu, SIGKILL);
+	while (waitpid(vm->qemu, &st, 0) < 0 && errno == EINTR)
+		;
+	vm->qemu_status = st;
+}
+
+/* Read what fd has; 0 at EOF, -1 when nothing now, else bytes. */
+static ssize_t drain(int fd, char *buf, size_t len)
+{
+	ssize_t n = read(fd, buf, len);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? -1 : 0;
+	return n;
+}
+
+static void read_journal(struct ks_vm *vm, int until_eof)
+{
+	char buf[16384];
+	ssize_t n;
+
+	while (vm->jfd >= 0) {
+		n = drain(vm->jfd, buf, sizeof(buf));
+		if (n > 0) {
+			ks_vm_journal_feed(vm, buf, (size_t)n);
+			vm->last_progress_ns = ks_now_ns();
+			continue;
+		}
+		if (n == 0) {
+			close(vm->jfd);
+			vm->jfd = -1;
+		}
+		if (n < 0 && until_eof) {
+			struct pollfd p = { .fd = vm->jfd, .events = POLLIN };
+
+			if (poll(&p, 1, 500) > 0)
+				continue;
+		}
+		break;
+	}
+}
+
+static void read_stderr(struct ks_vm *vm)
+{
+	char buf[1024];
+	ssize_t n = drain(vm->err_fd, buf, sizeof(buf));
+	size_t room = sizeof(vm->qemu_err) - vm->qemu_err_len;
+
+	if (n == 0) {
+		close(vm->err_fd);
+		vm->err_fd = -1;
+		return;
+	}
+	if (n < 0)
+		return;
+	if ((size_t)n > room)
+		n = (ssize_t)room;
+	memcpy(vm->qemu_err + vm->qemu_err_len, buf, (size_t)n);
+	vm->qemu_err_len += (size_t)n;
+}
+
+static enum ks_vm_outcome watch(struct ks_vm *vm)
+{
+	const struct ks_vm_opts *o = vm->o;
+	char buf[8192];
+
+	for (;;) {
+		struct pollfd p[4];
+		int np = 0, i;
+		int64_t now = ks_now_ns();
+		ssize_t n;
+
+		if (ks_interrupted)
+			return KS_VM_INTERRUPTED;
+		if (now - vm->t0_ns > (int64_t)o->timeout_s * 1000000000)
+			return KS_VM_TIMEOUT;
+		if (now - vm->last_progress_ns > (int64_t)o->hang_s * 1000000000)
+			return KS_VM_HANG;
+		p[np++] = (struct pollfd){ .fd = vm->con_fd, .events = POLLIN };
+		if (vm->err_fd >= 0)
+			p[np++] = (struct pollfd){ .fd = vm->err_fd,
+						   .events = POLLIN };
+		if (vm->jfd >= 0)
+			p[np++] = (struct pollfd){ .fd = vm->jfd,
+						   .events = POLLIN };
+		else if (vm->listen_fd >= 0)
+			p[np++] = (struct pollfd){ .fd = vm->listen_fd,
+						   .events = POLLIN };
+		if (poll(p, np, 200) <= 0)
+			continue;
+		for (i = 0; i < np; i++) {
+			if (!p[i].revents)
+				continue;
+			if (p[i].fd == vm->err_fd) {
+				read_stderr(vm);
+			} else if (p[i].fd == vm->listen_fd) {
+				vm->jfd = accept4(vm->listen_fd, NULL, NULL,
+						  SOCK_CLOEXEC | SOCK_NONBLOCK);
+			} else if (p[i].fd == vm->jfd) {
+				read_journal(vm, 0);
+			} else if (p[i].fd == vm->con_fd) {
+				n = drain(vm->con_fd, buf, sizeof(buf));
+				if (n == 0)
+					goto exited;
+				if (n < 0)
+					continue;
+				ks_vm_console_feed(vm, buf, (size_t)n);
+				/* Until the journal flows, boot output is progress. */
+				if (!vm->jbytes)
+					vm->last_progress_ns = ks_now_ns();
+			}
+		}
+	}
+exited:
+	/* QEMU closed its console: it is exiting; take what is still in flight. */
+	read_journal(vm, 1);
+	kill_qemu(vm);
+	if (vm->guest_exit >= 0)
+		return KS_VM_FINISHED;
+	if (vm->panic)
+		return KS_VM_PANIC;
+	return KS_VM_QEMU_FAILURE;
+}
+
+static json_t *vm_info(struct ks_vm *vm, char **argv)
+{
+	json_t *cmd = json_array();
+	json_t *o;
+	int i;
+
+	for (i = 0; argv[i]; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:o}",
+		      "kernel", vm->o->kernel, "initrd", vm->o->initrd,
+		      "plan", vm->o->plan, "append",
+		      vm->o->append ? vm->o->append : "", "memory_mb",
+		      vm->o->memory_mb, "cpus", vm->o->cpus, "timeout_s",
+		      vm->o->timeout_s, "hang_s", vm->o->hang_s, "qemu", cmd);
+	if (o && vm->qemu_status != -1) {
+		if (WIFEXITED(vm->qemu_status))
+			json_object_set_new(o, "qemu_exit", json_integer(
+				WEXITSTATUS(vm->qemu_status)));
+		else if (WIFSIGNALED(vm->qemu_status))
+			json_object_set_new(o, "qemu_signal", json_integer(
+				WTERMSIG(vm->qemu_status)));
+	}
+	if (o)
+		json_object_set_new(o, "accel", json_string(
+			memmem(vm->qemu_err, vm->qemu_err_len,
+			       "falling back to tcg", 19) ? "tcg" : "kvm"));
+	return o;
+}
+
+int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
+{
+	struct ks_vm vm = { .o = o, .listen_fd = -1, .jfd = -1, .qemu = -1,
+			    .con_fd = -1, .err_fd = -1, .qemu_status = -1,
+			    .guest_exit = -1 };
+	char path[PATH_MAX + 32], err[PATH_MAX + 64], sock[64];
+	char *argv[64], argbuf[16384];
+	char buf[8192];
+	json_t *info;
+	ssize_t n;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	res->guest_exit = -1;
+	vm.kmsg.fd = -1;
+	vm.t0_ns = vm.last_progress_ns = ks_now_ns();
+	vm.con_reports = json_array();
+	vm.ends = json_array();
+	vm.titles = json_object();
+	if (mkdir(o->outdir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "kmemstorm vm: %s: %s\n", o->outdir,
+			strerror(errno));
+		res->outcome = KS_VM_QEMU_FAILURE;
+		res->exit_code = 2;
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/journal.jsonl", o->outdir);
+	if (ks_journal_open(&vm.journal, path, err, sizeof(err))) {
+		fprintf(stderr, "kmemstorm vm: %s\n", err);
+		res->exit_code = 2;
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/console.log", o->outdir);
+	vm.con_log = fopen(path, "we");
+	r = listen_journal(sock, sizeof(sock));
+	if (r < 0) {
+		fprintf(stderr, "kmemstorm vm: journal socket: %s\n",
+			strerror(-r));
+		res->exit_code = 2;
+		goto out;
+	}
+	vm.listen_fd = r;
+	build_argv(&vm, sock, argv, argbuf, sizeof(argbuf));
+	r = start_qemu(&vm, argv);
+	if (r) {
+		fprintf(stderr, "kmemstorm vm: cannot start %s: %s\n",
+			o->qemu, strerror(-r));
+		res->exit_code = 2;
+		goto out;
+	}
+	res->outcome = watch(&vm);
+	kill_qemu(&vm);
+	while (vm.con_fd >= 0 && (n = drain(vm.con_fd, buf, sizeof(buf))) > 0)
+		ks_vm_console_feed(&vm, buf, (size_t)n);
+	ks_vm_console_flush(&vm);
+	if (vm.err_fd >= 0)
+		read_stderr(&vm);
+	info = vm_info(&vm, argv);
+	ks_vm_journal_finish(&vm, res, info);
+	json_decref(info);
+out:
+	kill_qemu(&vm);
+	if (vm.con_fd >= 0)
+		close(vm.con_fd);
+	if (vm.err_fd >= 0)
+		close(vm.err_fd);
+	if (vm.jfd >= 0)
+		close(vm.jfd);
+	if (vm.listen_fd >= 0)
+		close(vm.listen_fd);
+	if (vm.con_log)
+		fclose(vm.con_log);
+	ks_journal_close(&vm.journal);
+	json_decref(vm.con_reports);
+	json_decref(vm.ends);
+	json_decref(vm.titles);
+	return res->exit_code;
+}

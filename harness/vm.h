@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One QEMU guest running one plan: the host side of `kmemstorm vm`.  The
+ * guest's journal arrives on a virtio-serial port and is written to disk
+ * as it arrives; the console is saved whole and scanned with the same
+ * kernel-report scan the in-guest monitor uses.  However the guest ends
+ * (finished, panic, hang, timeout, QEMU failure), QEMU is killed and the
+ * outcome is the last journal record.
+ */
+#ifndef KS_VM_H
+#define KS_VM_H
+
+#include <limits.h>
+#include <stdint.h>
+
+enum ks_vm_outcome {
+	KS_VM_FINISHED,		/* the guest harness ran to its end */
+	KS_VM_PANIC,		/* kernel panic (the guest rebooted) */
+	KS_VM_HANG,		/* no progress for hang_s */
+	KS_VM_TIMEOUT,		/* the whole run took longer than timeout_s */
+	KS_VM_QEMU_FAILURE,	/* QEMU failed, or the guest died unexplained */
+	KS_VM_INTERRUPTED,	/* SIGINT/SIGTERM on the host */
+};
+
+struct ks_vm_opts {
+	const char *qemu;	/* binary, default qemu-system-x86_64 */
+	const char *kernel;	/* bzImage */
+	const char *initrd;	/* initramfs from scripts/mkinitramfs */
+	const char *append;	/* extra kernel command line */
+	const char *plan;	/* name the guest runs: a /ks/plans file or built-in */
+	const char *outdir;	/* journal.jsonl, console.log */
+	int memory_mb;
+	int cpus;
+	int timeout_s;		/* whole run */
+	int hang_s;		/* no journal progress (console before it) */
+	int quiet;		/* no progress lines on stderr */
+};
+
+struct ks_vm_result {
+	enum ks_vm_outcome outcome;
+	int guest_exit;		/* -1 when the guest never said */
+	int exit_code;		/* for the process: see kmemstorm(1) */
+	int npass, nfail, nskip, nerror;
+};
+
+int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res);
+const char *ks_vm_outcome_name(enum ks_vm_outcome o);
+
+#endif

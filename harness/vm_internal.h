@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by vm.c (QEMU and the poll loop), vm_console.c, vm_journal.c. */
+#ifndef KS_VM_INTERNAL_H
+#define KS_VM_INTERNAL_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "journal.h"
+#include "kmsg.h"
+#include "plan.h"
+#include "vm.h"
+
+#define KS_VM_TAIL 60		/* console lines kept for the last record */
+
+struct ks_vm {
+	const struct ks_vm_opts *o;
+	int64_t t0_ns;
+	int64_t last_progress_ns;
+
+	/* console */
+	FILE *con_log;
+	char con_line[2048];
+	size_t con_len;
+	char tail[KS_VM_TAIL][256];
+	int tail_n;
+	char con_scenario[KS_NAME_MAX];	/* from the guest's kmsg markers */
+	char rep_scenario[KS_NAME_MAX];	/* running when the open report began */
+	struct ks_kmsg kmsg;		/* only its report gatherer is used */
+	json_t *con_reports;		/* reports seen on the console */
+	int guest_started;
+	int guest_exit;
+	char guest_sha[72];
+	long long guest_bytes;
+	int panic;
+	char panic_title[256];
+
+	/* journal channel */
+	int listen_fd;
+	int jfd;
+	struct ks_journal journal;
+	char jline[65536];
+	size_t jline_len;
+	long long jbytes;
+	char running[KS_NAME_MAX];	/* scenario_start without its end */
+	char running_wl[KS_NAME_MAX];	/* and its workload */
+	json_t *ends;			/* scenario_end records */
+	json_t *titles;			/* kernel_report titles from the guest */
+	int run_end;
+
+	/* QEMU */
+	pid_t qemu;
+	int con_fd, err_fd;
+	char qemu_err[2048];
+	size_t qemu_err_len;
+	int qemu_status;		/* waitpid status, -1 while running */
+	char accel[16];
+};
+
+void ks_vm_console_feed(struct ks_vm *vm, const char *buf, size_t len);
+void ks_vm_console_flush(struct ks_vm *vm);
+json_t *ks_vm_console_tail(const struct ks_vm *vm);
+
+void ks_vm_journal_feed(struct ks_vm *vm, const char *buf, size_t len);
+/* Host records after the guest is gone; fills res. */
+void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
+			  json_t *vm_info);
+
+#endif

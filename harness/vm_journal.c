@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's journal on the host: bytes are appended to the host journal
+ * as they arrive (so a panic loses nothing the guest had sent), lines are
+ * read to know which scenario is running, and when the guest is gone the
+ * host adds what the guest could not say: the end of a scenario a panic or
+ * hang cut short, console-only kernel reports, and a vm_end record.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "summary.h"
+#include "verdict.h"
+#include "vm_internal.h"
+
+static void journal_line(struct ks_vm *vm, const char *line)
+{
+	json_t *o = json_loads(line, 0, NULL);
+	const char *type, *sc;
+
+	if (!o)
+		return;
+	type = json_string_value(json_object_get(o, "type"));
+	sc = json_string_value(json_object_get(o, "scenario"));
+	if (!type)
+		goto out;
+	if (!strcmp(type, "scenario_start") && sc) {
+		const char *wl = json_string_value(json_object_get(o,
+								   "workload"));
+
+		snprintf(vm->running, sizeof(vm->running), "%s", sc);
+		snprintf(vm->running_wl, sizeof(vm->running_wl), "%s",
+			 wl ? wl : "");
+	} else if (!strcmp(type, "scenario_end")) {
+		vm->running[0] = '\0';
+		json_array_append(vm->ends, o);
+	} else if (!strcmp(type, "kernel_report")) {
+		const char *t = json_string_value(json_object_get(o, "title"));
+
+		if (t)
+			json_object_set_new(vm->titles, t, json_true());
+	} else if (!strcmp(type, "run_end")) {
+		vm->run_end = 1;
+	}
+out:
+	json_decref(o);
+}
+
+void ks_vm_journal_feed(struct ks_vm *vm, const char *buf, size_t len)
+{
+	size_t i;
+
+	ks_journal_write_raw(&vm->journal, buf, len);
+	vm->jbytes += len;
+	for (i = 0; i < len; i++) {
+		if (buf[i] != '\n') {
+			if (vm->jline_len < sizeof(vm->jline) - 1)
+				vm->jline[vm->jline_len++] = buf[i];
+			continue;
+		}
+		vm->jline[vm->jline_len] = '\0';
+		journal_line(vm, vm->jline);
+		vm->jline_len = 0;
+	}
+}
+
+/* sha256 of the first n bytes of path, as the guest's sha256sum says it. */
+static int prefix_sha256(const char *path, long long n, char *out, size_t len)
+{
+	char cmd[PATH_MAX + 64];
+	FILE *p;
+	int ok;
+
+	snprintf(cmd, sizeof(cmd), "head -c %lld '%s' | sha256sum", n, path);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	ok = fscanf(p, "%64s", out) == 1;
+	pclose(p);
+	(void)len;
+	return ok ? 0 : -1;
+}
+
+/* The first console report of scenario sc, or NULL. */
+static json_t *console_report_of(struct ks_vm *vm, const char *sc)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(vm->con_reports, i, r) {
+		const char *s = json_string_value(json_object_get(r, "scenario"));
+
+		if (s && !strcmp(s, sc))
+			return r;
+	}
+	return NULL;
+}
+
+static int console_reports_of(struct ks_vm *vm, const char *sc)
+{
+	json_t *r;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(vm->con_reports, i, r) {
+		const char *s = json_string_value(json_object_get(r, "scenario"));
+
+		n += s && !strcmp(s, sc);
+	}
+	return n;
+}
+
+/* End the scenario the guest was running when it died. */
+static void end_cut_short(struct ks_vm *vm, enum ks_vm_outcome out)
+{
+	json_t *rep = console_report_of(vm, vm->running);
+	const char *title = rep ?
+		json_string_value(json_object_get(rep, "title")) : NULL;
+	enum ks_verdict v = KS_FAIL;
+	char why[320];
+	json_t *o;
+
+	switch (out) {
+	case KS_VM_PANIC:
+		snprintf(why, sizeof(why), "guest kernel panic: %s",
+			 title ? title : vm->panic_title);
+		break;
+	case KS_VM_HANG:
+		snprintf(why, sizeof(why),
+			 "guest hang: no progress for %d s%s%s",
+			 vm->o->hang_s, title ? ", after " : "",
+			 title ? title : "");
+		break;
+	case KS_VM_TIMEOUT:
+		v = KS_ERROR;
+		snprintf(why, sizeof(why), "harness timeout after %d s",
+			 vm->o->timeout_s);
+		break;
+	case KS_VM_INTERRUPTED:
+		v = KS_ERROR;
+		snprintf(why, sizeof(why), "interrupted before the end");
+		break;
+	default:
+		if (title) {
+			snprintf(why, sizeof(why), "kernel report: %s", title);
+		} else {
+			v = KS_ERROR;
+			snprintf(why, sizeof(why),
+				 "the guest stopped before the scenario ended");
+		}
+	}
+	o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:[s], s:i, s:b}",
+		      "type", "scenario_end", "scenario", vm->running,
+		      "workload", vm->running_wl,
+		      "t_ms", (json_int_t)((ks_now_ns() - vm->t0_ns) / 1000000),
+		      "source", "host", "verdict", ks_verdict_name(v),
+		      "reasons", why, "kernel_reports",
+		      console_reports_of(vm, vm->running), "cut_short", 1);
+	if (!o)
+		return;
+	json_array_append(vm->ends, o);
+	ks_journal_write(&vm->journal, o);
+	vm->running[0] = '\0';
+}
+
+static void console_reports(struct ks_vm *vm)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(vm->con_reports, i, r) {
+		const char *t = json_string_value(json_object_get(r, "title"));
+
+		if (t && json_object_get(vm->titles, t))
+			continue;	/* the guest journaled it itself */
+		json_object_set_new(r, "type", json_string("kernel_report"));
+		json_object_set_new(r, "t_ms", json_integer(
+			(ks_now_ns() - vm->t0_ns) / 1000000));
+		json_object_set_new(r, "source", json_string("console"));
+		ks_journal_write(&vm->journal, json_incref(r));
+	}
+}
+
+static int exit_code(enum ks_vm_outcome out, int guest_exit,
+		     const struct ks_vm_result *res)
+{
+	int code = ks_exit_code(res->npass, res->nfail, res->nskip,
+				res->nerror);
+
+	switch (out) {
+	case KS_VM_FINISHED:
+		return guest_exit >= 0 && guest_exit > code ? guest_exit : code;
+	case KS_VM_PANIC:
+	case KS_VM_HANG:
+		return code > 1 ? code : 1;
+	case KS_VM_INTERRUPTED:
+		return 130;
+	default:
+		return 2;
+	}
+}
+
+void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
+			  json_t *info)
+{
+	char sha[72] = "";
+	const char *v;
+	json_t *o;
+	size_t i;
+
+	/* A partial last line of a dying guest is not a record: end it. */
+	if (vm->jline_len) {
+		ks_journal_write_raw(&vm->journal, "\n", 1);
+		vm->jline_len = 0;
+	}
+	if (vm->running[0])
+		end_cut_short(vm, res->outcome);
+	console_reports(vm);
+
+	json_array_foreach(vm->ends, i, o) {
+		v = json_string_value(json_object_get(o, "verdict"));
+		v = v ? v : "error";
+		res->npass += !strcmp(v, "pass");
+		res->nfail += !strcmp(v, "fail");
+		res->nskip += !strcmp(v, "skip");
+		res->nerror += !strcmp(v, "error");
+	}
+	res->guest_exit = vm->guest_exit;
+	res->exit_code = exit_code(res->outcome, vm->guest_exit, res);
+
+	json_object_set_new(info, "type", json_string("vm_end"));
+	json_object_set_new(info, "t_ms", json_integer(
+		(ks_now_ns() - vm->t0_ns) / 1000000));
+	json_object_set_new(info, "outcome",
+			    json_string(ks_vm_outcome_name(res->outcome)));
+	json_object_set_new(info, "guest_exit", json_integer(vm->guest_exit));
+	json_object_set_new(info, "exit_code", json_integer(res->exit_code));
+	json_object_set_new(info, "journal_bytes", json_integer(vm->jbytes));
+	json_object_set_new(info, "guest_run_end", json_boolean(vm->run_end));
+	if (vm->guest_sha[0] && strcmp(vm->guest_sha, "none")) {
+		int same = vm->guest_bytes == vm->jbytes &&
+			   !prefix_sha256(vm->journal.path, vm->jbytes, sha,
+					  sizeof(sha)) &&
+			   !strcmp(sha, vm->guest_sha);
+
+		json_object_set_new(info, "guest_journal_bytes",
+				    json_integer(vm->guest_bytes));
+		json_object_set_new(info, "guest_journal_sha256",
+				    json_string(vm->guest_sha));
+		json_object_set_new(info, "journal_match", json_boolean(same));
+	}
+	if (vm->panic)
+		json_object_set_new(info, "panic", json_string(vm->panic_title));
+	json_object_set_new(info, "console_reports",
+			    json_integer(json_array_size(vm->con_reports)));
+	if (vm->qemu_err_len)
+		json_object_set_new(info, "qemu_stderr",
+				    json_stringn(vm->qemu_err, vm->qemu_err_len));
+	json_object_set_new(info, "console_tail", ks_vm_console_tail(vm));
+	ks_journal_write(&vm->journal, json_incref(info));
+	ks_journal_sync(&vm->journal);
+	if (!vm->o->quiet)
+		ks_summary_print(stdout, vm->ends);
+}
