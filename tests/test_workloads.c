@@ -250,7 +250,7 @@ Test(registry, finds_both_and_their_options)
 		for (i = 0; (*w)->ops[i]; i++)
 			;
 		cr_assert_leq(i, KS_MAX_OPS - 1);
-		cr_assert_eq(i, 4);
+		cr_assert_geq(i, 1);
 		for (i = 0; (*w)->opts[i].name; i++) {
 			const struct ks_opt_desc *d = &(*w)->opts[i];
 			int64_t v = parse_num(d->def);
@@ -266,7 +266,7 @@ Test(registry, finds_both_and_their_options)
 		}
 		cr_assert_lt(i, KS_MAX_OPTS);
 	}
-	cr_assert_eq(n, 2);
+	cr_assert_geq(n, 3, "dentry, inode, lkdtm and more");
 }
 
 Test(count, sorts_outcomes)
@@ -314,7 +314,8 @@ Test(teardown, without_setup)
 	const struct ks_workload *const *w;
 
 	for (w = ks_workloads; *w; w++)
-		(*w)->teardown(&ctx);
+		if ((*w)->teardown)
+			(*w)->teardown(&ctx);
 }
 
 Test(dentry, disk_workdir)
