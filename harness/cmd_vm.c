@@ -282,7 +282,7 @@ static int severity(int code)
 int ks_cmd_vm(int argc, char **argv)
 {
 	struct vm_cli c = { .jobs = 1, .base = { .qemu = "qemu-system-x86_64",
-		.memory_mb = 1024, .cpus = 2, .timeout_s = 1800,
+		.memory_mb = 1024, .scratch_mb = 4096, .cpus = 2, .timeout_s = 1800,
 		.hang_s = 120 } };
 	char names[MAX_LIST][KS_NAME_MAX * 4], kbuf[PATH_MAX];
 	char outdir[PATH_MAX], initrd[PATH_MAX], stamp[32];

@@ -190,10 +190,12 @@ void ks_kmsg_marker(const char *fmt, ...)
 
 	n = snprintf(buf, sizeof(buf), "kmemstorm: ");
 	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(buf))
-		n = sizeof(buf) - 1;
+	if (n >= (int)sizeof(buf) - 1)
+		n = sizeof(buf) - 2;
+	/* Without a newline the kernel holds the record open: late markers. */
+	buf[n++] = '\n';
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;

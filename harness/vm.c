@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -75,6 +76,9 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 	ARG("kvm");
 	ARG("-accel");
 	ARG("tcg");
+	/* max: a hardware RNG source, so the guest's crng is ready at boot. */
+	ARG("-cpu");
+	ARG("max");
 	ARG("-m");
 	ARG("%d", o->memory_mb);
 	ARG("-smp");
@@ -98,6 +102,14 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 	ARG("console=ttyS0 panic=-1 kmemstorm.disposable=1 kmemstorm.plan=%s%s%s",
 	    o->plan, o->append && *o->append ? " " : "",
 	    o->append ? o->append : "");
+	/*
+	 * A sparse scratch disk the guest formats as btrfs for its workdir:
+	 * negative dentries only accumulate on a disk filesystem, never on
+	 * the tmpfs root.  cache=unsafe: its contents die with the guest.
+	 */
+	ARG("-drive");
+	ARG("file=%s/scratch.img,format=raw,if=virtio,cache=unsafe",
+	    o->outdir);
 	ARG("-device");
 	ARG("virtio-serial-pci");
 	ARG("-chardev");
@@ -107,6 +119,19 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 #undef ARG
 	argv[n] = NULL;
 	return n;
+}
+
+static int make_scratch_disk(const char *path, int mb)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)mb << 20))
+		r = -errno;
+	close(fd);
+	return r;
 }
 
 static int start_qemu(struct ks_vm *vm, char **argv)
@@ -142,10 +167,21 @@ static int start_qemu(struct ks_vm *vm, char **argv)
 
 static void kill_qemu(struct ks_vm *vm)
 {
+	int64_t until = ks_now_ns() + 2000000000LL;
 	int st;
 
 	if (vm->qemu <= 0 || vm->qemu_status != -1)
 		return;
+	/* Exiting on its own (a reboot with -no-reboot): let it say how. */
+	while (vm->con_fd < 0 && ks_now_ns() < until) {
+		struct timespec pause = { 0, 10000000 };
+
+		if (waitpid(vm->qemu, &st, WNOHANG) == vm->qemu) {
+			vm->qemu_status = st;
+			return;
+		}
+		nanosleep(&pause, NULL);
+	}
 	kill(-vm->qemu, SIGKILL);
 	kill(vm->qemu, SIGKILL);
 	while (waitpid(vm->qemu, &st, 0) < 0 && errno == EINTR)
@@ -263,6 +299,8 @@ static enum ks_vm_outcome watch(struct ks_vm *vm)
 exited:
 	/* QEMU closed its console: it is exiting; take what is still in flight. */
 	read_journal(vm, 1);
+	close(vm->con_fd);
+	vm->con_fd = -1;
 	kill_qemu(vm);
 	if (vm->guest_exit >= 0)
 		return KS_VM_FINISHED;
@@ -342,6 +380,13 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 		goto out;
 	}
 	vm.listen_fd = r;
+	snprintf(path, sizeof(path), "%s/scratch.img", o->outdir);
+	r = make_scratch_disk(path, o->scratch_mb);
+	if (r) {
+		fprintf(stderr, "kmemstorm vm: %s: %s\n", path, strerror(-r));
+		res->exit_code = 2;
+		goto out;
+	}
 	build_argv(&vm, sock, argv, argbuf, sizeof(argbuf));
 	r = start_qemu(&vm, argv);
 	if (r) {
@@ -362,6 +407,8 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 	json_decref(info);
 out:
 	kill_qemu(&vm);
+	snprintf(path, sizeof(path), "%s/scratch.img", o->outdir);
+	unlink(path);
 	if (vm.con_fd >= 0)
 		close(vm.con_fd);
 	if (vm.err_fd >= 0)

@@ -30,6 +30,7 @@ struct ks_vm_opts {
 	const char *plan;	/* name the guest runs: a /ks/plans file or built-in */
 	const char *outdir;	/* journal.jsonl, console.log */
 	int memory_mb;
+	int scratch_mb;		/* sparse btrfs scratch disk for the workdir */
 	int cpus;
 	int timeout_s;		/* whole run */
 	int hang_s;		/* no journal progress (console before it) */
