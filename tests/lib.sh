@@ -21,11 +21,17 @@ require_root_memcg() {
 		skip "no memory cgroup controller on this machine"
 	fi
 	KS_OWN_CG=${KS_OWN_CG%/}
-	# One storm at a time: make -j runs tests side by side, and each
-	# checks that no run cgroup is left below the shared own cgroup.
+	one_storm_at_a_time
+
+	command -v python3 >/dev/null || skip "needs python3 to read the journal"
+}
+
+# make -j runs tests side by side: storms would compete for the CPUs
+# (and guests' storms must reach their limits in time), and each test
+# checks that no run cgroup is left below the shared own cgroup.
+one_storm_at_a_time() {
 	exec 9> /tmp/kmemstorm-tests.lock
 	flock 9 || fail "cannot lock /tmp/kmemstorm-tests.lock"
-	command -v python3 >/dev/null || skip "needs python3 to read the journal"
 }
 
 # Run cgroups of live or dead kmemstorm processes below our own cgroup.

@@ -1,0 +1,111 @@
+#!/bin/sh
+# kmemstorm vm end to end in TCG guests on the project kernel: the smoke
+# plan with the host journal equal to the guest's, an LKDTM BUG reported
+# for its scenario, a panic and a hang each ending in the right outcome
+# with the records before them kept, two guests side by side, bad input.
+. "${KS_SRCDIR:-.}/tests/lib.sh"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+[ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
+	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"
+command -v python3 >/dev/null || skip "needs python3 to read the journal"
+one_storm_at_a_time
+out=$(mktemp -d /tmp/ks-vm.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+plans="$KS_SRCDIR/tests/plans"
+
+# The project kernel (cached by build-kernel; a first build takes minutes).
+kernel=${KS_KERNEL:-$("$KS_SRCDIR/scripts/build-kernel")} ||
+	fail "scripts/build-kernel failed"
+echo "kernel: $kernel"
+
+vm() {	# $1 expected exit, $2 output dir, rest: arguments
+	want=$1 dir=$2
+	shift 2
+	"$KS_BIN" vm --kernel "$kernel" -o "$dir" "$@" > "$dir.out" 2>&1
+	got=$?
+	cat "$dir.out"
+	[ $got -eq "$want" ] || fail "kmemstorm vm $*: exit $got, expected $want"
+}
+
+# --- the smoke plan ---------------------------------------------------
+vm 0 "$out/smoke" --timeout 600
+check_journal "$out/smoke/journal.jsonl" '
+assert recs[0]["type"] == "run_start" and recs[0]["cgroup"]["version"] == "v2"
+end = recs[-1]
+assert end["type"] == "vm_end" and end["outcome"] == "finished", end["outcome"]
+assert end["journal_match"] is True, "host journal differs from the guest one"
+assert end["guest_exit"] == 0 and end["exit_code"] == 0
+ends = {r["scenario"]: r for r in by("scenario_end")}
+assert set(ends) == {"dentry-32m", "inode-tmpfs-64m"}
+assert all(e["verdict"] == "pass" for e in ends.values()), ends
+assert ends["dentry-32m"]["memcg"]["events"]["max"] > 0
+assert [r for r in recs if r["type"] == "run_end"], "guest run_end lost"
+'
+grep -q 'kmemstorm: scenario dentry-32m start' "$out/smoke/console.log" ||
+	fail "console lacks the scenario markers"
+
+# --- LKDTM BUG: a kernel bug of its scenario, the others unaffected ----
+vm 1 "$out/bug" --timeout 600 "$plans/vm-bug.plan"
+check_journal "$out/bug/journal.jsonl" '
+ends = {r["scenario"]: r for r in by("scenario_end")}
+assert ends["before"]["verdict"] == "pass" and ends["after"]["verdict"] == "pass"
+bug = ends["provoke-bug"]
+assert bug["verdict"] == "fail", bug
+assert any("kernel BUG at drivers/misc/lkdtm/bugs.c" in r for r in bug["reasons"]), bug["reasons"]
+reps = [r for r in by("kernel_report") if r["scenario"] == "provoke-bug"]
+assert reps and reps[0]["kind"] == "BUG"
+assert "lkdtm_BUG" in reps[0]["text"], reps[0]["text"]
+assert recs[-1]["outcome"] == "finished"
+'
+
+# --- panic: the run ends, what came before survives --------------------
+vm 1 "$out/panic" --timeout 600 "$plans/vm-panic.plan"
+check_journal "$out/panic/journal.jsonl" '
+ends = {r["scenario"]: r for r in by("scenario_end")}
+assert ends["before"]["verdict"] == "pass", "records before the panic lost"
+p = ends["provoke-panic"]
+assert p["verdict"] == "fail" and p["source"] == "host"
+assert p["reasons"][0].startswith("guest kernel panic: Kernel panic - not syncing"), p
+assert "never" not in ends
+rep = [r for r in by("kernel_report") if r.get("source") == "console"]
+assert rep and rep[0]["scenario"] == "provoke-panic" and rep[0]["kind"] == "panic", rep
+assert recs[-1]["type"] == "vm_end" and recs[-1]["outcome"] == "panic"
+assert not [r for r in recs if r["type"] == "run_end"]
+'
+
+# --- hang: one CPU spinning with preemption off ------------------------
+vm 1 "$out/hang" --cpus 1 --hang-timeout 20 --timeout 600 "$plans/vm-hang.plan"
+check_journal "$out/hang/journal.jsonl" '
+ends = {r["scenario"]: r for r in by("scenario_end")}
+assert ends["before"]["verdict"] == "pass"
+h = ends["provoke-hang"]
+assert h["verdict"] == "fail" and h["reasons"][0].startswith("guest hang: no progress for 20 s"), h
+end = recs[-1]
+assert end["outcome"] == "hang" and end["t_ms"] < 120000, end["t_ms"]
+'
+
+# --- two guests side by side: kmem accounting on and off ---------------
+vm 0 "$out/jobs" --jobs 2 --timeout 600 --append "" \
+	--append "cgroup.memory=nokmem" "$plans/short.plan"
+for d in "$out"/jobs/k0-a0-short.plan "$out"/jobs/k0-a1-short.plan; do
+	check_journal "$d/journal.jsonl" '
+assert recs[-1]["outcome"] == "finished" and recs[-1]["journal_match"]
+assert by("scenario_end")[0]["verdict"] == "pass"
+'
+done
+grep -q 'cgroup.memory=nokmem' "$out/jobs/k0-a1-short.plan/journal.jsonl" ||
+	fail "the second guest did not get its command line"
+
+# --- bad input: refused before anything boots -------------------------
+"$KS_BIN" vm --kernel /nonexistent/bzImage -o "$out/x" > "$out/x.out" 2>&1
+[ $? -eq 2 ] || fail "--kernel /nonexistent accepted"
+grep -q "/nonexistent/bzImage: No such file or directory" "$out/x.out" ||
+	fail "missing kernel not named"
+printf '[scenario s]\nworkload = nosuch\n' > "$out/bad.plan"
+"$KS_BIN" vm --kernel "$kernel" -o "$out/y" "$out/bad.plan" > "$out/y.out" 2>&1
+[ $? -eq 2 ] || fail "bad plan accepted"
+grep -q "bad.plan:2: unknown workload 'nosuch'" "$out/y.out" || fail "bad plan message"
+[ ! -e "$out/y" ] || fail "a bad plan created the output directory"
+"$KS_BIN" vm --memory 1K > "$out/z.out" 2>&1
+[ $? -eq 2 ] || fail "--memory 1K accepted"
+echo "PASS: kmemstorm vm"
