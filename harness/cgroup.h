@@ -135,6 +135,25 @@ int ks_cg_drain(struct ks_cgroup *cg, int timeout_ms);
 int ks_cg_destroy(struct ks_cgroup *cg, char *err, size_t errlen);
 
 /*
+ * The run cgroup, own/<name>, below which every scenario's cgroup goes.
+ * On v2 a cgroup with processes cannot hand the memory controller to its
+ * children ("no internal processes"), so when the own cgroup is not the
+ * root and does not delegate memory yet, the harness first moves itself
+ * into a leaf own/<name>/harness, then enables memory in own.  The end
+ * undoes it: back into own, own's subtree_control as it was, cgroups gone.
+ */
+struct ks_cg_run {
+	struct ks_cgroup run;
+	char own[PATH_MAX];	/* the own cgroup's directory */
+	char leaf[PATH_MAX];	/* run/harness, when the harness moved there */
+	int own_enabled;	/* we wrote +memory to own's subtree_control */
+};
+int ks_cg_run_begin(const struct ks_cg_root *root, const char *name,
+		    struct ks_cg_run *r, char *err, size_t errlen);
+/* Scenario cgroups must be gone already; errors are described in err. */
+int ks_cg_run_end(struct ks_cg_run *r, char *err, size_t errlen);
+
+/*
  * Remove "kmemstorm-<pid>" run cgroups below the own cgroup whose pid is
  * no longer alive: what a kill -9 left behind.  Returns how many.
  */

@@ -111,8 +111,7 @@ static void setup_cgroups(struct ks_run *run)
 			"kmemstorm: removed %d run cgroup(s) left by a killed run\n",
 			r);
 	snprintf(name, sizeof(name), RUN_CG_PREFIX "%d", (int)getpid());
-	r = ks_cg_create(&run->root, NULL, name, &run->runcg, err,
-			 sizeof(err));
+	r = ks_cg_run_begin(&run->root, name, &run->runcg, err, sizeof(err));
 	if (r) {
 		snprintf(run->cg_why, sizeof(run->cg_why), "%s%s", err,
 			 r == -EACCES || r == -EPERM || r == -EROFS ?
@@ -152,7 +151,7 @@ static void journal_start(struct ks_run *run)
 		cg = json_pack("{s:s, s:s, s:s, s:s}", "version",
 			       ks_cg_version_name(run->root.version), "mount",
 			       run->root.mount, "self", run->root.self, "run",
-			       run->runcg.path);
+			       run->runcg.run.path);
 	else
 		cg = json_pack("{s:s, s:s}", "version",
 			       ks_cg_version_name(run->root.version),
@@ -242,7 +241,7 @@ static void cleanup(struct ks_run *run)
 {
 	char err[256];
 
-	if (run->have_cg && ks_cg_destroy(&run->runcg, err, sizeof(err)))
+	if (run->have_cg && ks_cg_run_end(&run->runcg, err, sizeof(err)))
 		fprintf(stderr, "kmemstorm: %s\n", err);
 	if (run->scratch[0] && rmdir(run->scratch))
 		fprintf(stderr, "kmemstorm: %s left behind: %s\n", run->scratch,
@@ -257,7 +256,7 @@ static void cleanup(struct ks_run *run)
 int ks_run(const struct ks_run_opts *o)
 {
 	struct ks_plan_errors errs;
-	struct ks_run run = { .runcg.dirfd = -1, .journal.fd = -1,
+	struct ks_run run = { .runcg.run.dirfd = -1, .journal.fd = -1,
 			       .kmsg.fd = -1 };
 	struct ks_plan plan;
 	int i, code;

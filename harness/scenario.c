@@ -206,7 +206,7 @@ static int prepare(struct scn *s)
 		ks_verdict_set(&s->vr, KS_SKIP, "%s", err);
 		return -1;
 	}
-	r = ks_cg_create(&run->root, &run->runcg, sc->name, &s->cg, err,
+	r = ks_cg_create(&run->root, &run->runcg.run, sc->name, &s->cg, err,
 			 sizeof(err));
 	if (r) {
 		ks_verdict_set(&s->vr, KS_ERROR, "%s", err);

@@ -15,7 +15,7 @@
 struct ks_run {
 	const struct ks_plan *plan;
 	struct ks_cg_root root;
-	struct ks_cgroup runcg;		/* kmemstorm-<pid>, below our own */
+	struct ks_cg_run runcg;		/* kmemstorm-<pid>, below our own */
 	int have_cg;
 	char cg_why[256];		/* why scenarios will be skipped */
 	struct ks_journal journal;

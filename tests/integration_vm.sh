@@ -43,6 +43,13 @@ assert [r for r in recs if r["type"] == "run_end"], "guest run_end lost"
 '
 grep -q 'kmemstorm: scenario dentry-32m start' "$out/smoke/console.log" ||
 	fail "console lacks the scenario markers"
+# The harness ran in a child cgroup of its own (v2 delegation path) and
+# left no cgroup and no delegation behind.
+grep -q '"self":"/kmemstorm.scope"' "$out/smoke/journal.jsonl" ||
+	fail "the guest harness did not run in its own cgroup"
+tr -d '\r' < "$out/smoke/console.log" |
+	grep -qx 'kmemstorm-guest: leftover cgroups=0 delegation=' ||
+	fail "cgroups or +memory left behind in the guest: $(grep leftover "$out/smoke/console.log")"
 
 # --- LKDTM BUG: a kernel bug of its scenario, the others unaffected ----
 vm 1 "$out/bug" --timeout 600 "$plans/vm-bug.plan"
