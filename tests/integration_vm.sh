@@ -103,6 +103,43 @@ done
 grep -q 'cgroup.memory=nokmem' "$out/jobs/k0-a1-short.plan/journal.jsonl" ||
 	fail "the second guest did not get its command line"
 
+# --- harness timeout, QEMU failure, SIGINT: QEMU never outlives us -----
+vm 2 "$out/timeout" --timeout 8 --hang-timeout 100 "$plans/vm-hang.plan"
+check_journal "$out/timeout/journal.jsonl" '
+end = recs[-1]
+assert end["outcome"] == "timeout" and end["exit_code"] == 2, end["outcome"]
+assert end["console_tail"], "no console tail"
+'
+printf 'not a kernel\n' > "$out/bogus"
+"$KS_BIN" vm --kernel "$out/bogus" -o "$out/qf" "$plans/short.plan" > "$out/qf.out" 2>&1
+[ $? -eq 2 ] || fail "a kernel QEMU cannot load did not exit 2"
+check_journal "$out/qf/journal.jsonl" '
+end = recs[-1]
+assert end["outcome"] == "qemu_failure", end["outcome"]
+assert end["qemu_stderr"], "QEMU error not recorded"
+'
+"$KS_BIN" vm --kernel "$kernel" -o "$out/int" "$plans/vm-hang.plan" \
+	> "$out/int.out" 2>&1 &
+pid=$!
+i=0
+until grep -q '"type":"sample"' "$out/int/journal.jsonl" 2>/dev/null; do
+	sleep 0.2
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "no journal from the guest after 60 s"
+done
+kill -INT $pid
+wait $pid
+code=$?
+[ $code -eq 130 ] || fail "SIGINT: exit $code, expected 130"
+ps -eo args | grep -F -- "$out/int/" | grep -v grep | grep -q qemu &&
+	fail "QEMU outlived an interrupted kmemstorm vm"
+check_journal "$out/int/journal.jsonl" '
+end = recs[-1]
+assert end["outcome"] == "interrupted", end["outcome"]
+ends = by("scenario_end")
+assert ends and ends[-1]["verdict"] == "error" and ends[-1]["source"] == "host"
+'
+
 # --- bad input: refused before anything boots -------------------------
 "$KS_BIN" vm --kernel /nonexistent/bzImage -o "$out/x" > "$out/x.out" 2>&1
 [ $? -eq 2 ] || fail "--kernel /nonexistent accepted"
