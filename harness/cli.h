@@ -8,5 +8,6 @@
 int ks_cmd_run(int argc, char **argv);
 int ks_cmd_list(int argc, char **argv);
 int ks_cmd_vm(int argc, char **argv);
+int ks_cmd_classify(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@
 int ks_kmsg_open(struct ks_kmsg *k, FILE *log)
 {
 	memset(k, 0, sizeof(*k));
+	ks_classifier_init(&k->cls);
 	k->log = log;
 	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (k->fd < 0) {
@@ -94,92 +95,16 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 	return 1;
 }
 
-const char *ks_kmsg_match(const char *t)
-{
-	static const struct { const char *prefix; const char *kind; } m[] = {
-		{ "BUG: ", "BUG" },
-		{ "kernel BUG at ", "BUG" },
-		{ "Oops", "Oops" },
-		{ "general protection fault", "Oops" },
-		{ "WARNING: ", "WARNING" },
-		{ "Kernel panic - not syncing", "panic" },
-	};
-	size_t i;
-
-	while (*t == ' ')
-		t++;
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (!strncmp(t, m[i].prefix, strlen(m[i].prefix)))
-			return m[i].kind;
-	return NULL;
-}
-
-static void report_append(struct ks_kreport *r, const char *text)
-{
-	size_t n = strlen(text);
-
-	if (r->len + n + 2 > sizeof(r->text))
-		return;
-	memcpy(r->text + r->len, text, n);
-	r->len += n;
-	r->text[r->len++] = '\n';
-	r->text[r->len] = '\0';
-	r->lines++;
-}
-
-static int report_finish(struct ks_kmsg *k, struct ks_kreport *done)
-{
-	if (!k->cur.active)
-		return 0;
-	*done = k->cur;
-	done->active = 0;
-	k->cur.active = 0;
-	return 1;
-}
-
 int ks_kmsg_feed(struct ks_kmsg *k, const struct ks_kmsg_record *rec,
-		 struct ks_kreport *done)
+		 struct ks_report *done)
 {
-	const char *kind = ks_kmsg_match(rec->text);
-	struct ks_kreport *r = &k->cur;
-	int finished = 0;
-
-	if (kind) {
-		/*
-		 * "Kernel panic" after a report belongs to it, and so does
-		 * the "Oops" that a "kernel BUG at" line is followed by.
-		 */
-		int same = r->active && (!strcmp(kind, "panic") ||
-			   (!strcmp(kind, "Oops") && !strcmp(r->kind, "BUG") &&
-			    r->lines <= 6));
-
-		if (r->active && !same)
-			finished = report_finish(k, done);
-		if (!r->active) {
-			memset(r, 0, sizeof(*r));
-			r->active = 1;
-			r->kind = kind;
-			r->seq = rec->seq;
-			r->ts_us = rec->ts_us;
-			snprintf(r->title, sizeof(r->title), "%s", rec->text);
-		}
-	}
-	if (!r->active)
-		return finished;
-	report_append(r, rec->text);
-	if (strstr(rec->text, "---[ end trace") ||
-	    strstr(rec->text, "---[ end Kernel panic") ||
-	    r->lines >= KS_REPORT_LINES) {
-		if (finished)	/* cannot hand out two at once: keep it open */
-			return finished;
-		return report_finish(k, done);
-	}
-	return finished;
+	return ks_classify_line(&k->cls, rec->text, rec->seq, rec->ts_us,
+				done);
 }
 
-int ks_kmsg_flush(struct ks_kmsg *k, struct ks_kreport *done)
+int ks_kmsg_flush(struct ks_kmsg *k, struct ks_report *done)
 {
-	return report_finish(k, done);
+	return ks_classify_flush(&k->cls, done);
 }
 
 void ks_kmsg_marker(const char *fmt, ...)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel log as the harness sees it while a scenario runs: records
- * from /dev/kmsg, a minimal scan for BUG/Oops/WARNING/panic (the full
- * classifier is a later piece), and scenario markers written back to it so
- * a console reader can attribute reports.
+ * from /dev/kmsg fed to the report classifier, and scenario markers
+ * written back to it so a console reader can attribute reports.
  */
 #ifndef KS_KMSG_H
 #define KS_KMSG_H
@@ -11,9 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "classify.h"
+
 #define KS_KMSG_TEXT	1024
-#define KS_REPORT_TEXT	8192
-#define KS_REPORT_LINES	64
 
 struct ks_kmsg_record {
 	uint64_t seq;
@@ -22,24 +21,12 @@ struct ks_kmsg_record {
 	char text[KS_KMSG_TEXT];
 };
 
-/* A report being gathered: the matching line and what follows it. */
-struct ks_kreport {
-	int active;
-	const char *kind;	/* "BUG", "Oops", "WARNING", "panic" */
-	uint64_t seq;
-	int64_t ts_us;
-	char title[256];	/* the matching line */
-	char text[KS_REPORT_TEXT];
-	size_t len;
-	int lines;
-};
-
 struct ks_kmsg {
 	int fd;			/* -1 when the log cannot be read */
 	char why[160];		/* why not */
 	uint64_t lost;		/* records overwritten before we read them */
 	FILE *log;		/* every record we read, may be NULL */
-	struct ks_kreport cur;
+	struct ks_classifier cls;
 };
 
 /* Open positioned at the end: only what happens from now on counts. */
@@ -49,17 +36,14 @@ void ks_kmsg_close(struct ks_kmsg *k);
 int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec);
 /* Parse one /dev/kmsg record ("pri,seq,ts,flags;text\n..."). */
 int ks_kmsg_parse(const char *buf, size_t len, struct ks_kmsg_record *rec);
-/* The report kind a line starts, or NULL. */
-const char *ks_kmsg_match(const char *text);
-
 /*
- * Feed one record.  Returns 1 when a finished report was moved to *done
- * (the caller journals it), 0 otherwise.
+ * Feed one record to the classifier.  Returns 1 when a finished report
+ * was copied to *done (the caller journals it), 0 otherwise.
  */
 int ks_kmsg_feed(struct ks_kmsg *k, const struct ks_kmsg_record *rec,
-		 struct ks_kreport *done);
+		 struct ks_report *done);
 /* Finish a report in progress (scenario end); 1 if *done was filled. */
-int ks_kmsg_flush(struct ks_kmsg *k, struct ks_kreport *done);
+int ks_kmsg_flush(struct ks_kmsg *k, struct ks_report *done);
 
 /* Write "kmemstorm: <text>" to /dev/kmsg; ignored when not permitted. */
 void ks_kmsg_marker(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
 	{ "run", ks_cmd_run, "run a plan on this machine" },
 	{ "vm", ks_cmd_vm, "run plans inside QEMU guests" },
+	{ "classify", ks_cmd_classify, "name the kernel reports in saved logs" },
 	{ "list", ks_cmd_list, "list workloads, their options, and built-in plans" },
 };
 
@@ -22,7 +23,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: kmemstorm COMMAND [ARGS]\n"
 		   "       kmemstorm --help | --version\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'kmemstorm COMMAND --help' describes a command; "
 		   "see also kmemstorm(1), kmemstorm.plan(5).\n");
 }

@@ -10,9 +10,11 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "progress.h"
 #include "sysinfo.h"
 #include "verdict.h"
@@ -34,7 +36,20 @@ struct scn {
 	struct ks_outcome out;
 	struct ks_verdict_result vr;
 	struct ks_memcg_stats last;
+	struct ks_report report;	/* scratch for watch_kmsg() */
+	long taint_before, taint_after;
+	int64_t cpu_ms;			/* the harness's own CPU while storming */
 };
+
+static int64_t self_cpu_ms(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000LL +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+}
 
 static int64_t ms_since(int64_t t0)
 {
@@ -122,18 +137,25 @@ static json_t *record(const char *type, const struct scn *s)
 	return o;
 }
 
-static void journal_report(struct scn *s, const struct ks_kreport *r)
+static void journal_report(struct scn *s, const struct ks_report *r)
 {
 	json_t *o = record("kernel_report", s);
 
 	if (o) {
-		json_object_set_new(o, "kind", json_string(r->kind));
-		json_object_set_new(o, "title", json_string(r->title));
+		json_t *rj = ks_report_json(r);
+
+		if (rj)
+			json_object_update(o, rj);
+		json_decref(rj);
 		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
 		json_object_set_new(o, "ts_us", json_integer(r->ts_us));
-		json_object_set_new(o, "text", json_string(r->text));
 	}
 	ks_journal_write(&s->run->journal, o);
+	/* Memcg OOM kills and allocation failures are facts, not bugs. */
+	if (ks_report_severity(r) != KS_SEV_BUG) {
+		s->out.info_reports++;
+		return;
+	}
 	if (!s->out.kernel_reports++)
 		snprintf(s->out.first_report, sizeof(s->out.first_report),
 			 "%s", r->title);
@@ -144,13 +166,13 @@ static void watch_kmsg(struct scn *s, int flush)
 {
 	struct ks_kmsg *k = &s->run->kmsg;
 	struct ks_kmsg_record rec;
-	struct ks_kreport done;
+	struct ks_report *done = &s->report;
 
 	while (ks_kmsg_read(k, &rec) > 0)
-		if (ks_kmsg_feed(k, &rec, &done))
-			journal_report(s, &done);
-	if (flush && ks_kmsg_flush(k, &done))
-		journal_report(s, &done);
+		if (ks_kmsg_feed(k, &rec, done))
+			journal_report(s, done);
+	if (flush && ks_kmsg_flush(k, done))
+		journal_report(s, done);
 }
 
 static void sample(struct scn *s)
@@ -402,6 +424,9 @@ static void finish(struct scn *s, int64_t duration_ms)
 	if (s->crew.shm) {
 		json_object_set_new(o, "ops_total", json_integer(ops));
 		json_object_set_new(o, "storm_ms", json_integer(s->storm_ms));
+		/* What watching costs: sampling, kmsg, classifier, journal. */
+		json_object_set_new(o, "harness_cpu_ms",
+				    json_integer(s->cpu_ms));
 		json_object_set_new(o, "ops_per_sec",
 				    json_real(s->storm_ms > 0 ?
 					      ops * 1000.0 / s->storm_ms : 0));
@@ -418,9 +443,19 @@ static void finish(struct scn *s, int64_t duration_ms)
 	}
 	json_object_set_new(o, "kernel_reports",
 			    json_integer(s->out.kernel_reports));
-	if (s->out.taint_new)
-		json_object_set_new(o, "taint_new",
-				    json_integer(s->out.taint_new));
+	json_object_set_new(o, "info_reports",
+			    json_integer(s->out.info_reports));
+	if (s->taint_before >= 0 && s->taint_after >= 0) {
+		char l1[40], l2[40], l3[40], why[256];
+
+		json_object_set_new(o, "taint", json_pack(
+			"{s:s, s:s, s:s, s:s}",
+			"before", ks_taint_letters(s->taint_before, l1, sizeof(l1)),
+			"after", ks_taint_letters(s->taint_after, l2, sizeof(l2)),
+			"new", ks_taint_letters(s->out.taint_new, l3, sizeof(l3)),
+			"meaning", ks_taint_describe(s->out.taint_new, why,
+						     sizeof(why))));
+	}
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
 	json_array_append(run->results, o);
 	ks_journal_write(&run->journal, o);
@@ -449,8 +484,9 @@ static void outcome_from_stats(struct scn *s)
 
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 {
-	struct scn s = { .run = run, .sc = sc, .max_current = -1 };
-	long taint0 = ks_sysinfo_tainted(), taint1;
+	struct scn s = { .run = run, .sc = sc, .max_current = -1,
+			 .taint_before = ks_sysinfo_tainted(),
+			 .taint_after = -1 };
 	char err[256];
 	int64_t t0 = ks_now_ns();
 	json_t *o;
@@ -471,7 +507,9 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	if (prepare(&s) == 0) {
 		if (run->plan->kmsg_markers)
 			ks_kmsg_marker("scenario %s start", sc->name);
+		s.cpu_ms = self_cpu_ms();
 		monitor(&s);
+		s.cpu_ms = self_cpu_ms() - s.cpu_ms;
 		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
 		s.storm_ms = ms_since(s.start_ns);
 		sample(&s);
@@ -479,9 +517,9 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		watch_kmsg(&s, 1);
 		if (run->plan->kmsg_markers)
 			ks_kmsg_marker("scenario %s end", sc->name);
-		taint1 = ks_sysinfo_tainted();
-		if (taint0 >= 0 && taint1 >= 0)
-			s.out.taint_new = (int)(taint1 & ~taint0);
+		s.taint_after = ks_sysinfo_tainted();
+		if (s.taint_before >= 0 && s.taint_after >= 0)
+			s.out.taint_new = (int)(s.taint_after & ~s.taint_before);
 		outcome_from_stats(&s);
 		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
 	} else if (s.crew.shm) {

@@ -78,3 +78,55 @@ int ks_kernel_is_disposable(void)
 			return 1;
 	return 0;
 }
+
+static const struct { char letter; const char *meaning; } taints[] = {
+	{ 'P', "a proprietary module was loaded" },
+	{ 'F', "a module was force-loaded" },
+	{ 'S', "running on out-of-spec hardware" },
+	{ 'R', "a module was force-unloaded" },
+	{ 'M', "a machine check exception occurred" },
+	{ 'B', "bad page referenced or unexpected page flags" },
+	{ 'U', "taint requested by user space" },
+	{ 'D', "the kernel died: Oops or BUG" },
+	{ 'A', "an ACPI table was overridden" },
+	{ 'W', "a WARNING was issued" },
+	{ 'C', "a staging driver was loaded" },
+	{ 'I', "a platform firmware bug workaround was applied" },
+	{ 'O', "an out-of-tree module was loaded" },
+	{ 'E', "an unsigned module was loaded" },
+	{ 'L', "a soft lockup occurred" },
+	{ 'K', "the kernel was live patched" },
+	{ 'X', "auxiliary taint (distribution-defined)" },
+	{ 'T', "built with the struct randomization plugin" },
+	{ 'N', "an in-kernel test was run" },
+};
+
+const char *ks_taint_letters(long mask, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(taints) / sizeof(taints[0]) && n + 1 < len; i++)
+		if (mask & (1L << i))
+			buf[n++] = taints[i].letter;
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *ks_taint_describe(long mask, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(taints) / sizeof(taints[0]); i++) {
+		if (!(mask & (1L << i)))
+			continue;
+		n += snprintf(buf + n, n < len ? len - n : 0, "%s%c (%s)",
+			      n ? ", " : "", taints[i].letter,
+			      taints[i].meaning);
+	}
+	for (i = sizeof(taints) / sizeof(taints[0]); i < 8 * sizeof(long); i++)
+		if (mask & (1L << i))
+			n += snprintf(buf + n, n < len ? len - n : 0,
+				      "%sbit %zu", n ? ", " : "", i);
+	return buf;
+}

@@ -10,6 +10,14 @@
 json_t *ks_sysinfo_kernel(void);
 /* /proc/sys/kernel/tainted, or -1. */
 long ks_sysinfo_tainted(void);
+/*
+ * Taint flags as letters with their meaning, as in
+ * Documentation/admin-guide/tainted-kernels.rst:
+ * "W (a WARNING was issued), D (the kernel died: Oops or BUG)".
+ */
+const char *ks_taint_describe(long mask, char *buf, size_t len);
+/* Just the letters: "DW". */
+const char *ks_taint_letters(long mask, char *buf, size_t len);
 /* UTC "2026-11-29T02:36:28Z" */
 const char *ks_sysinfo_utc(char *buf, size_t len);
 /*

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "verdict.h"
 
+#include "sysinfo.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +47,12 @@ void ks_verdict_decide(const struct ks_expectations *x,
 	else
 		check(r, x->kernel_report, o->kernel_reports, "kernel report",
 		      "expect.kernel_report");
-	if (o->taint_new && x->kernel_report == KS_EXPECT_NO)
-		reason(r, "kernel became tainted (flags 0x%x)", o->taint_new);
+	if (o->taint_new && x->kernel_report == KS_EXPECT_NO) {
+		char why[160];
+
+		reason(r, "kernel became tainted: %s",
+		       ks_taint_describe(o->taint_new, why, sizeof(why)));
+	}
 	if (o->crashed)
 		reason(r, "%d worker(s) crashed, first %s", o->crashed,
 		       o->first_crash);

@@ -17,8 +17,9 @@ struct ks_outcome {
 	int64_t oom_kills;		/* memcg OOM kills */
 	int64_t peak;			/* bytes, -1 unknown */
 	int64_t limit;			/* memory.max set, -1 none */
-	int kernel_reports;
-	char first_report[160];		/* title of the first */
+	int kernel_reports;		/* of severity bug */
+	int info_reports;		/* memcg OOM, allocation failures */
+	char first_report[160];		/* title of the first bug */
 	int crashed;			/* workers dead by a signal (not KILL) or exit != 0 */
 	char first_crash[96];		/* e.g. "worker 1: SIGSEGV" */
 	int killed;			/* SIGKILLs not from the harness */

@@ -352,7 +352,7 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 
 	memset(res, 0, sizeof(*res));
 	res->guest_exit = -1;
-	vm.kmsg.fd = -1;
+	ks_classifier_init(&vm.cls);
 	vm.t0_ns = vm.last_progress_ns = ks_now_ns();
 	vm.con_reports = json_array();
 	vm.ends = json_array();

@@ -2,30 +2,14 @@
 /*
  * The guest's serial console: saved whole, and read line by line for the
  * guest init's own lines, the harness's scenario markers, and kernel
- * reports (with the same scan the in-guest /dev/kmsg monitor uses), so a
+ * reports (with the classifier the in-guest /dev/kmsg monitor uses), so a
  * report the guest could not journal (a panic) is still attributed to the
  * scenario that was running.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vm_internal.h"
-
-/* "[   12.345678] text" -> "text"; lines without a timestamp unchanged. */
-static const char *strip_time(const char *s)
-{
-	const char *p = s;
-
-	if (*p != '[')
-		return s;
-	for (p++; *p == ' ' || isdigit((unsigned char)*p) || *p == '.'; p++)
-		;
-	if (*p != ']')
-		return s;
-	p++;
-	return *p == ' ' ? p + 1 : p;
-}
 
 static void keep_tail(struct ks_vm *vm, const char *line)
 {
@@ -39,11 +23,10 @@ static void keep_tail(struct ks_vm *vm, const char *line)
 	snprintf(vm->tail[vm->tail_n++], sizeof(vm->tail[0]), "%s", line);
 }
 
-static void report_done(struct ks_vm *vm, const struct ks_kreport *r,
+static void report_done(struct ks_vm *vm, const struct ks_report *r,
 			const char *scenario)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s}", "kind", r->kind, "title",
-			      r->title, "text", r->text);
+	json_t *o = ks_report_json(r);
 
 	if (!o)
 		return;
@@ -54,11 +37,10 @@ static void report_done(struct ks_vm *vm, const struct ks_kreport *r,
 
 static void line(struct ks_vm *vm, const char *raw)
 {
-	const char *t = strip_time(raw);
-	struct ks_kmsg_record rec = { 0 };
+	const char *t = ks_strip_console_prefix(raw);
+	struct ks_classifier *c = &vm->cls;
 	char owner[KS_NAME_MAX];
-	struct ks_kreport done;
-	const char *p, *kind;
+	const char *p;
 
 	keep_tail(vm, raw);
 	if (!strncmp(t, "kmemstorm-guest: start", 22)) {
@@ -79,9 +61,7 @@ static void line(struct ks_vm *vm, const char *raw)
 				vm->con_scenario[0] = '\0';
 		}
 	}
-	snprintf(rec.text, sizeof(rec.text), "%s", t);
-	kind = ks_kmsg_match(rec.text);
-	if (kind && !strcmp(kind, "panic") && !vm->panic) {
+	if (!strncmp(t, "Kernel panic - not syncing", 26) && !vm->panic) {
 		vm->panic = 1;
 		snprintf(vm->panic_title, sizeof(vm->panic_title), "%s", t);
 	}
@@ -90,9 +70,9 @@ static void line(struct ks_vm *vm, const char *raw)
 	 * that has just begun holds only its first line.
 	 */
 	snprintf(owner, sizeof(owner), "%s", vm->rep_scenario);
-	if (ks_kmsg_feed(&vm->kmsg, &rec, &done))
-		report_done(vm, &done, owner);
-	if (vm->kmsg.cur.active && vm->kmsg.cur.lines == 1)
+	if (ks_classify_line(c, t, 0, 0, &vm->done))
+		report_done(vm, &vm->done, owner);
+	if (c->active && c->cur.lines == 1)
 		snprintf(vm->rep_scenario, sizeof(vm->rep_scenario), "%s",
 			 vm->con_scenario);
 }
@@ -122,15 +102,13 @@ void ks_vm_console_feed(struct ks_vm *vm, const char *buf, size_t len)
 
 void ks_vm_console_flush(struct ks_vm *vm)
 {
-	struct ks_kreport done;
-
 	if (vm->con_len) {
 		vm->con_line[vm->con_len] = '\0';
 		line(vm, vm->con_line);
 		vm->con_len = 0;
 	}
-	if (ks_kmsg_flush(&vm->kmsg, &done))
-		report_done(vm, &done, vm->rep_scenario);
+	if (ks_classify_flush(&vm->cls, &vm->done))
+		report_done(vm, &vm->done, vm->rep_scenario);
 	if (vm->con_log)
 		fflush(vm->con_log);
 }

@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "journal.h"
-#include "kmsg.h"
+#include "classify.h"
 #include "plan.h"
 #include "vm.h"
 
@@ -27,7 +27,8 @@ struct ks_vm {
 	int tail_n;
 	char con_scenario[KS_NAME_MAX];	/* from the guest's kmsg markers */
 	char rep_scenario[KS_NAME_MAX];	/* running when the open report began */
-	struct ks_kmsg kmsg;		/* only its report gatherer is used */
+	struct ks_classifier cls;	/* the same one as in the guest */
+	struct ks_report done;		/* scratch for finished reports */
 	json_t *con_reports;		/* reports seen on the console */
 	int guest_started;
 	int guest_exit;

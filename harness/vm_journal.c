@@ -82,7 +82,7 @@ static int prefix_sha256(const char *path, long long n, char *out, size_t len)
 	return ok ? 0 : -1;
 }
 
-/* The first console report of scenario sc, or NULL. */
+/* The first console report of severity bug in scenario sc, or NULL. */
 static json_t *console_report_of(struct ks_vm *vm, const char *sc)
 {
 	json_t *r;
@@ -90,8 +90,10 @@ static json_t *console_report_of(struct ks_vm *vm, const char *sc)
 
 	json_array_foreach(vm->con_reports, i, r) {
 		const char *s = json_string_value(json_object_get(r, "scenario"));
+		const char *sev = json_string_value(json_object_get(r,
+								    "severity"));
 
-		if (s && !strcmp(s, sc))
+		if (s && !strcmp(s, sc) && sev && !strcmp(sev, "bug"))
 			return r;
 	}
 	return NULL;
@@ -105,8 +107,10 @@ static int console_reports_of(struct ks_vm *vm, const char *sc)
 
 	json_array_foreach(vm->con_reports, i, r) {
 		const char *s = json_string_value(json_object_get(r, "scenario"));
+		const char *sev = json_string_value(json_object_get(r,
+								    "severity"));
 
-		n += s && !strcmp(s, sc);
+		n += s && !strcmp(s, sc) && sev && !strcmp(sev, "bug");
 	}
 	return n;
 }
@@ -172,6 +176,10 @@ static void console_reports(struct ks_vm *vm)
 	json_array_foreach(vm->con_reports, i, r) {
 		const char *t = json_string_value(json_object_get(r, "title"));
 
+		/* Context blocks are part of the report they precede. */
+		if (!strcmp(json_string_value(json_object_get(r, "severity")),
+			    "context"))
+			continue;
 		if (t && json_object_get(vm->titles, t))
 			continue;	/* the guest journaled it itself */
 		json_object_set_new(r, "type", json_string("kernel_report"));

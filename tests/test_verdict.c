@@ -53,7 +53,12 @@ Test(verdict, taint_fails_unless_reports_allowed)
 	o.taint_new = 0x200;
 	ks_verdict_decide(&x, &o, &r);
 	cr_expect_eq(r.verdict, KS_FAIL);
-	cr_expect_str_eq(r.reason[0], "kernel became tainted (flags 0x200)");
+	cr_expect_str_eq(r.reason[0],
+			 "kernel became tainted: W (a WARNING was issued)");
+	o.taint_new = 0x280;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_str_eq(r.reason[0],
+			 "kernel became tainted: D (the kernel died: Oops or BUG), W (a WARNING was issued)");
 	x.kernel_report = KS_EXPECT_ANY;
 	ks_verdict_decide(&x, &o, &r);
 	cr_expect_eq(r.verdict, KS_PASS);

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kmemstorm classify: the run loop's report classifier on saved logs. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kmemstorm classify [--json] [--all] FILE...\n"
+		"\n"
+		"Classify the kernel reports in saved logs (dmesg, serial console,\n"
+		"kmsg.log, console.log; '-' is standard input), one per line:\n"
+		"SEVERITY KIND TITLE, with the guilty frame, and why a report is\n"
+		"corrupted.  --json prints the journal's kernel_report fields;\n"
+		"--all includes fault-injection context blocks of their own.\n"
+		"Exit: 0 no bug-severity report, 1 some, 2 a file could not be read.\n");
+}
+
+json_t *ks_report_json(const struct ks_report *r)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}",
+			      "kind", ks_report_kind(r), "severity",
+			      ks_severity_name(ks_report_severity(r)),
+			      "title", r->title, "guilty", r->guilty,
+			      "corrupted", r->corrupted, "text", r->text);
+
+	if (!o)
+		return NULL;
+	if (r->corrupted)
+		json_object_set_new(o, "corrupt_reason",
+				    json_string(r->corrupt_why));
+	if (r->cgroup[0])
+		json_object_set_new(o, "cgroup", json_string(r->cgroup));
+	if (r->victim[0])
+		json_object_set_new(o, "victim", json_string(r->victim));
+	if (r->order >= 0)
+		json_object_set_new(o, "order", json_integer(r->order));
+	if (r->gfp[0])
+		json_object_set_new(o, "gfp", json_string(r->gfp));
+	if (r->has_context)
+		json_object_set_new(o, "context", json_pack("{s:s, s:s}",
+				    "site", r->context_site, "text",
+				    r->context));
+	return o;
+}
+
+static void print(const struct ks_report *r, int as_json, int *bugs)
+{
+	if (ks_report_severity(r) == KS_SEV_BUG)
+		(*bugs)++;
+	if (as_json) {
+		json_t *o = ks_report_json(r);
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+		return;
+	}
+	printf("%-7s %-16s %s", ks_severity_name(ks_report_severity(r)),
+	       ks_report_kind(r), r->title);
+	if (r->has_context)
+		printf("  [after injected failure in %s]", r->context_site);
+	if (r->corrupted)
+		printf("  [corrupted: %s]", r->corrupt_why);
+	printf("\n");
+}
+
+static int classify_file(FILE *f, int as_json, int all, int *bugs)
+{
+	struct ks_classifier *c = calloc(1, sizeof(*c));
+	struct ks_report *r = calloc(1, sizeof(*r));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!c || !r) {
+		free(c);
+		free(r);
+		return -ENOMEM;
+	}
+	ks_classifier_init(c);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (ks_classify_line(c, line, 0, 0, r))
+			print(r, as_json, bugs);
+		if (all && c->fi_pending == 100)	/* just closed */
+			print(&c->fi, as_json, bugs);
+	}
+	if (ks_classify_flush(c, r))
+		print(r, as_json, bugs);
+	free(line);
+	free(c);
+	free(r);
+	return 0;
+}
+
+int ks_cmd_classify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int as_json = 0, all = 0, bugs = 0, ch, i, failed = 0;
+
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			as_json = 1;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return KS_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return KS_EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++) {
+		FILE *f = strcmp(argv[i], "-") ? fopen(argv[i], "r") : stdin;
+
+		if (!f) {
+			fprintf(stderr, "kmemstorm classify: %s: %s\n",
+				argv[i], strerror(errno));
+			failed = 1;
+			continue;
+		}
+		if (classify_file(f, as_json, all, &bugs)) {
+			fprintf(stderr, "kmemstorm classify: out of memory\n");
+			failed = 1;
+		}
+		if (f != stdin)
+			fclose(f);
+	}
+	return failed ? 2 : bugs ? 1 : 0;
+}
