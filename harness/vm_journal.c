@@ -127,8 +127,12 @@ static void end_cut_short(struct ks_vm *vm, enum ks_vm_outcome out)
 
 	switch (out) {
 	case KS_VM_PANIC:
-		snprintf(why, sizeof(why), "guest kernel panic: %s",
-			 title ? title : vm->panic_title);
+		/* The report that brought the guest down names the failure. */
+		if (title)
+			snprintf(why, sizeof(why), "%s", title);
+		else
+			snprintf(why, sizeof(why), "guest kernel panic: %s",
+				 vm->panic_title);
 		break;
 	case KS_VM_HANG:
 		snprintf(why, sizeof(why),
