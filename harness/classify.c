@@ -353,6 +353,7 @@ static int finish(struct ks_classifier *c, struct ks_report *out,
 		/* Context waits for the report it explains. */
 		c->fi = *r;
 		c->fi_pending = KS_CONTEXT_REACH;
+		c->fi_new = 1;
 		return 0;
 	}
 	if (c->fi_pending) {

@@ -55,7 +55,8 @@ struct ks_classifier {
 	char prev[256];			/* the line before, e.g. "cut here" */
 	/* fault-injection context waiting for the next report */
 	struct ks_report fi;
-	int fi_active, fi_pending;
+	int fi_pending;			/* lines it may still explain */
+	int fi_new;			/* fi was just completed (for --all) */
 };
 
 void ks_classifier_init(struct ks_classifier *c);

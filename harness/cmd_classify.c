@@ -93,8 +93,11 @@ static int classify_file(FILE *f, int as_json, int all, int *bugs)
 			line[--n] = '\0';
 		if (ks_classify_line(c, line, 0, 0, r))
 			print(r, as_json, bugs);
-		if (all && c->fi_pending == 100)	/* just closed */
-			print(&c->fi, as_json, bugs);
+		if (c->fi_new) {
+			if (all)
+				print(&c->fi, as_json, bugs);
+			c->fi_new = 0;
+		}
 	}
 	if (ks_classify_flush(c, r))
 		print(r, as_json, bugs);
