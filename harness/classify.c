@@ -56,6 +56,9 @@ const char *ks_strip_console_prefix(const char *p)
 		if (*p == ' ')
 			p++;
 	}
+	/* kmemleak.verbose=1 prefixes every line of its report. */
+	if (!strncmp(p, "kmemleak: ", 10))
+		p += 10;
 	return p;
 }
 
@@ -132,10 +135,16 @@ static void append(struct ks_report *r, const char *line)
 	r->lines++;
 }
 
-static void add_candidate(struct ks_classifier *c, const char *fn)
+enum { CAND_NAMED, CAND_TRACE, CAND_OTHER, CAND_UNRELIABLE };
+
+static void add_candidate(struct ks_classifier *c, int rank, const char *fn)
 {
-	if (c->ncand < (int)(sizeof(c->cand) / sizeof(c->cand[0])) && *fn)
-		snprintf(c->cand[c->ncand++], sizeof(c->cand[0]), "%s", fn);
+	if (!*fn)
+		return;
+	if (!c->first[rank][0])
+		snprintf(c->first[rank], sizeof(c->first[0]), "%s", fn);
+	if (!c->best[rank][0] && !ks_frame_skipped(fn))
+		snprintf(c->best[rank], sizeof(c->best[0]), "%s", fn);
 }
 
 /* "... at FILE:LINE func+0x..": the function named after the location. */
@@ -155,7 +164,7 @@ static void candidate_after(struct ks_classifier *c, const char *l,
 			return;
 	}
 	if (frame_name(p, fn, sizeof(fn), &unrel))
-		add_candidate(c, fn);
+		add_candidate(c, CAND_NAMED, fn);
 }
 
 /* Copy a token after key in l, up to a character in stop. */
@@ -199,7 +208,10 @@ static void start_report(struct ks_classifier *c, const struct ks_kind *k,
 
 	memset(r, 0, sizeof(*r));
 	c->active = 1;
-	c->in_trace = c->foreign_in_trace = c->frames = c->ncand = 0;
+	c->in_trace = c->after_call_trace = c->frames = c->trace_frames = 0;
+	c->prev_frame = c->odd_line = c->interleaved = 0;
+	memset(c->best, 0, sizeof(c->best));
+	memset(c->first, 0, sizeof(c->first));
 	c->kasan_type[0] = c->panic_msg[0] = '\0';
 	r->kind = k;
 	r->order = -1;
@@ -310,18 +322,21 @@ static void build_title(struct ks_classifier *c)
 
 static void pick_guilty(struct ks_classifier *c)
 {
-	int i;
+	int rank;
 
-	for (i = 0; i < c->ncand; i++)
-		if (!ks_frame_skipped(c->cand[i])) {
+	for (rank = 0; rank < 4; rank++)
+		if (c->best[rank][0]) {
 			snprintf(c->cur.guilty, sizeof(c->cur.guilty), "%s",
-				 c->cand[i]);
+				 c->best[rank]);
 			return;
 		}
-	/* Only skipped (or unreliable) frames: better than nothing. */
-	if (c->ncand)
-		snprintf(c->cur.guilty, sizeof(c->cur.guilty), "%s",
-			 c->cand[0]);
+	/* Only skipped frames: better than nothing. */
+	for (rank = 0; rank < 4; rank++)
+		if (c->first[rank][0]) {
+			snprintf(c->cur.guilty, sizeof(c->cur.guilty), "%s",
+				 c->first[rank]);
+			return;
+		}
 }
 
 static void corrupt(struct ks_report *r, const char *why)
@@ -345,7 +360,7 @@ static int finish(struct ks_classifier *c, struct ks_report *out,
 		corrupt(r, "truncated: the log ends inside the report");
 	if (r->kind->needs_stack && !c->frames)
 		corrupt(r, "no stack trace");
-	if (c->foreign_in_trace > 1)
+	if (c->interleaved)
 		corrupt(r, "interleaved: other output inside the call trace");
 	pick_guilty(c);
 	build_title(c);
@@ -374,6 +389,9 @@ static int continues(struct ks_classifier *c, const struct ks_kind *k)
 
 	if (!strcmp(k->name, "panic"))
 		return 1;
+	/* The OOM killer found no victim: the same report, another kind. */
+	if (!strcmp(k->name, "oom_no_killable"))
+		return !strcmp(open, "oom");
 	if (!strcmp(k->name, "oops") || !strcmp(k->name, "gpf"))
 		return c->cur.lines <= 8 && strcmp(open, "fault_inject");
 	return 0;
@@ -400,22 +418,32 @@ static void gather(struct ks_classifier *c, const char *line)
 	    !c->panic_msg[0])
 		field(line, "not syncing: ", "", c->panic_msg,
 		      sizeof(c->panic_msg));
+	if (!strncmp(line, "Out of memory and no killable processes", 39))
+		r->kind = ks_kind_named("oom_no_killable");
 	if (!strncmp(line, "RIP: 0010:", 10) &&
 	    frame_name(line + 10, fn, sizeof(fn), &unrel))
-		add_candidate(c, fn);
-	if (!strncmp(line, "Call Trace:", 11) || !strncmp(line, "backtrace", 9))
+		add_candidate(c, CAND_NAMED, fn);
+	if (!strncmp(line, "Call Trace:", 11) || !strncmp(line, "backtrace", 9)) {
 		c->in_trace = 1;
+		c->after_call_trace = 1;
+	}
 	if (frame_name(line, fn, sizeof(fn), &unrel)) {
 		c->in_trace = 1;
 		c->frames++;
-		if (c->foreign_in_trace == 1)
-			c->foreign_in_trace = 2;	/* frames after it */
-		if (!unrel)
-			add_candidate(c, fn);
-	} else if (c->in_trace && !is_trace_line(line) &&
-		   !c->foreign_in_trace) {
-		c->foreign_in_trace = 1;
+		c->trace_frames += c->after_call_trace;
+		/* One odd line between two frames: another CPU's output. */
+		if (c->odd_line)
+			c->interleaved = 1;
+		c->prev_frame = 1;
+		c->odd_line = 0;
+		add_candidate(c, unrel ? CAND_UNRELIABLE : c->after_call_trace ?
+			      CAND_TRACE : CAND_OTHER, fn);
+		return;
 	}
+	/* Section headers ("Freed by task 1:") and blank lines belong. */
+	c->odd_line = c->prev_frame && !is_trace_line(line) && *line &&
+		      line[strlen(line) - 1] != ':';
+	c->prev_frame = 0;
 }
 
 int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
@@ -431,8 +459,12 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 	if (c->active) {
 		const struct ks_kind *ck = c->cur.kind;
 
-		/* Reports that end where their call trace does. */
-		if (ck->end == KS_END_STACK && c->in_trace && c->frames &&
+		/*
+		 * Reports that end where their call trace does; stacks
+		 * listed before it ("Preemption disabled at:", lockdep's
+		 * chains) do not end them.
+		 */
+		if (ck->end == KS_END_STACK && c->trace_frames &&
 		    !is_trace_line(line))
 			done = finish(c, out, 0);
 	}
@@ -445,7 +477,9 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 		append(&c->cur, line);
 		gather(c, line);
 		if ((c->cur.kind->end == KS_END_MARKER &&
-		     strstr(line, c->cur.kind->end_marker)) ||
+		     (strstr(line, c->cur.kind->end_marker) ||
+		      (c->cur.kind->end_marker2 &&
+		       strstr(line, c->cur.kind->end_marker2)))) ||
 		    (c->cur.kind->end == KS_END_KILLED &&
 		     strstr(line, "Killed process")) ||
 		    c->cur.lines >= KS_REPORT_MAX_LINES) {

@@ -46,10 +46,19 @@ struct ks_classifier {
 	struct ks_report cur;
 	int active;
 	int in_trace;			/* a call trace has started */
-	int foreign_in_trace;		/* a non-frame line inside it */
+	int after_call_trace;		/* past a "Call Trace:" line */
+	int prev_frame;			/* the line before was a frame */
+	int odd_line;			/* a non-frame line right after one */
+	int interleaved;
 	int frames;			/* frame lines seen */
-	char cand[8][128];		/* guilty candidates, in order */
-	int ncand;
+	int trace_frames;		/* of them after "Call Trace:" */
+	/*
+	 * Guilty frame candidates by rank: named by the report's own lines
+	 * (RIP, "at FILE:LINE F", "in F"), frames of the call trace, frames
+	 * of other listings before it, unreliable ("?") frames.
+	 */
+	char best[4][128];		/* first not skipped, per rank */
+	char first[4][128];		/* first at all, per rank */
 	char kasan_type[64];
 	char panic_msg[160];
 	char prev[256];			/* the line before, e.g. "cut here" */

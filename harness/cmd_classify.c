@@ -80,6 +80,7 @@ static int classify_file(FILE *f, int as_json, int all, int *bugs)
 	struct ks_report *r = calloc(1, sizeof(*r));
 	char *line = NULL;
 	size_t cap = 0;
+	int header = 1;
 	ssize_t n;
 
 	if (!c || !r) {
@@ -91,6 +92,10 @@ static int classify_file(FILE *f, int as_json, int all, int *bugs)
 	while ((n = getline(&line, &cap, f)) > 0) {
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
+		/* A fixture's "# key: value" header is not kernel output. */
+		if (header && line[0] == '#')
+			continue;
+		header = 0;
 		if (ks_classify_line(c, line, 0, 0, r))
 			print(r, as_json, bugs);
 		if (c->fi_new) {

@@ -23,7 +23,9 @@ static int first_report(const char *log, struct ks_report *out)
 
 	ks_classifier_init(&c);
 	for (l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (ks_classify_line(&c, l, 0, 0, got) && !found) {
+		if (l[0] == '#' && !c.active && !found) {
+			continue;	/* the fixture's header */
+		} else if (ks_classify_line(&c, l, 0, 0, got) && !found) {
 			*out = *got;
 			found = 1;
 		}
