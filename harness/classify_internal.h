@@ -23,7 +23,7 @@ struct ks_kind {
 	const char *title_fmt;
 	int needs_stack;	/* a report without frames is corrupted */
 	enum ks_end_rule end;
-	const char *end_marker;
+	const char *end_marker, *end_marker2;
 };
 
 extern const struct ks_kind ks_kinds[];
