@@ -5,10 +5,14 @@
 extern const struct ks_workload ks_wl_dentry;
 extern const struct ks_workload ks_wl_inode;
 extern const struct ks_workload ks_wl_lkdtm;
+extern const struct ks_workload ks_wl_socket;
+extern const struct ks_workload ks_wl_uring;
 
 const struct ks_workload *const ks_workloads[] = {
 	&ks_wl_dentry,
 	&ks_wl_inode,
 	&ks_wl_lkdtm,
+	&ks_wl_socket,
+	&ks_wl_uring,
 	NULL,
 };

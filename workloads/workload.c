@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "workload.h"
@@ -244,4 +245,18 @@ int ks_rmtree_at(int dfd, const char *name)
 	if (unlinkat(dfd, name, AT_REMOVEDIR) && errno != ENOENT && !ret)
 		ret = -errno;
 	return ret;
+}
+
+uint64_t ks_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur;
 }

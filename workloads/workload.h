@@ -84,6 +84,16 @@ extern const struct ks_workload *const ks_workloads[];
 const struct ks_workload *ks_workload_find(const char *name);
 int ks_workload_opt_index(const struct ks_workload *wl, const char *name);
 
+/*
+ * Move the calling worker into a network namespace of its own with lo up,
+ * so nothing it sends can leave it; every try is counted as operation op.
+ * 0 done, 1 told to stop first, -1 failed (said on stderr).
+ */
+int ks_private_netns(struct ks_wl_ctx *ctx, int op);
+
+/* Raise the soft RLIMIT_NOFILE to the hard one; the soft one after. */
+uint64_t ks_raise_nofile(void);
+
 /* Helpers for run(). */
 bool ks_should_stop(const struct ks_wl_ctx *ctx);
 /* Count the outcome of operation op: ret < 0 means failed with errno e. */

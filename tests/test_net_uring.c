@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket and uring storms, driven by hand the way the harness drives
+ * them: setup, workers forked with counters in shared memory, teardown.
+ * No cgroup here: these check the storms work, count, recycle and leave
+ * nothing behind, not what the kernel does at a limit.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <liburing.h>
+
+#include "workload.h"
+
+#define NWORKERS 2
+
+/*
+ * Criterion asserts hang the runner when they fire in a forked child, so
+ * everything that may run in one checks with CHECK(): in a child it
+ * prints and exits non-zero, and the parent's assert reports the status.
+ */
+static bool in_child;
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (cond)						\
+			break;						\
+		if (in_child) {						\
+			fprintf(stderr, __VA_ARGS__);			\
+			fputc('\n', stderr);				\
+			_exit(90);					\
+		}							\
+		cr_assert_fail(__VA_ARGS__);				\
+	} while (0)
+
+struct storm {
+	const struct ks_workload *wl;
+	struct ks_opt_value opt[KS_MAX_OPTS];
+	struct ks_wl_ctx ctx;
+	struct ks_counters *ctr;	/* NWORKERS, shared with the workers */
+	struct ks_counters sum;
+	volatile int stop;
+	char netns[64];			/* ours, for workers to differ from */
+};
+
+/* "64", "128K", "1G": enough of the plan syntax for the defaults. */
+static int64_t parse_num(const char *s)
+{
+	char *end;
+	int64_t v = strtoll(s, &end, 10);
+
+	switch (*end) {
+	case 'G': v <<= 10; /* fall through */
+	case 'M': v <<= 10; /* fall through */
+	case 'K': v <<= 10; break;
+	}
+	return v;
+}
+
+static void storm_set(struct storm *s, const char *name, const char *val)
+{
+	int i = ks_workload_opt_index(s->wl, name);
+
+	CHECK(i >= 0, "%s has no option %s", s->wl->name, name);
+	snprintf(s->opt[i].str, sizeof(s->opt[i].str), "%s", val);
+	s->opt[i].num = s->wl->opts[i].type == KS_OPT_STRING ? 0 :
+			parse_num(val);
+}
+
+static void storm_init(struct storm *s, const char *wl, const char *workdir)
+{
+	ssize_t n;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->wl = ks_workload_find(wl);
+	CHECK(s->wl, "no workload %s", wl);
+	for (i = 0; s->wl->opts[i].name; i++)
+		storm_set(s, s->wl->opts[i].name, s->wl->opts[i].def);
+	s->ctr = mmap(NULL, NWORKERS * sizeof(*s->ctr), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(s->ctr != MAP_FAILED, "mmap: %s", strerror(errno));
+	s->ctx.wl = s->wl;
+	s->ctx.scenario = "test";
+	snprintf(s->ctx.workdir, sizeof(s->ctx.workdir), "%s", workdir);
+	s->ctx.opt = s->opt;
+	s->ctx.nworkers = NWORKERS;
+	s->ctx.stop = &s->stop;
+	n = readlink("/proc/self/ns/net", s->netns, sizeof(s->netns) - 1);
+	CHECK(n > 0, "readlink ns/net: %s", strerror(errno));
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * One worker: run, then insist that it closed every descriptor it opened
+ * and (socket) that it ran in a network namespace other than ours.
+ */
+static void worker(struct storm *s, int i, bool own_netns)
+{
+	char ns[64] = "";
+	int n0, r;
+
+	s->ctx.worker = i;
+	s->ctx.ctr = &s->ctr[i];
+	n0 = count_fds();
+	r = s->wl->run(&s->ctx);
+	if (r)
+		_exit(r);
+	if (count_fds() != n0)
+		_exit(91);
+	if (readlink("/proc/self/ns/net", ns, sizeof(ns) - 1) < 0 ||
+	    (own_netns && !strcmp(ns, s->netns)))
+		_exit(92);
+	_exit(0);
+}
+
+/*
+ * Fork the workers, run them ms milliseconds (or SIGKILL them after ms
+ * when midway is set), sum their counters.  Returns how many did not
+ * exit 0 (a killed one counts only when not killed on purpose).
+ */
+static int storm_run(struct storm *s, int ms, bool midway, bool own_netns)
+{
+	pid_t pid[NWORKERS];
+	int i, j, status, bad = 0;
+
+	s->ctx.deadline_ns = now_ns() + (int64_t)ms * (midway ? 100 : 1) *
+			     1000000;
+	for (i = 0; i < NWORKERS; i++) {
+		pid[i] = fork();
+		CHECK(pid[i] >= 0, "fork: %s", strerror(errno));
+		if (!pid[i])
+			worker(s, i, own_netns);
+	}
+	if (midway) {
+		usleep(ms * 1000);
+		for (i = 0; i < NWORKERS; i++)
+			kill(pid[i], SIGKILL);
+	}
+	for (i = 0; i < NWORKERS; i++) {
+		CHECK(waitpid(pid[i], &status, 0) == pid[i], "waitpid");
+		if (!midway && !(WIFEXITED(status) && !WEXITSTATUS(status))) {
+			fprintf(stderr, "worker %d: status %#x\n", i, status);
+			bad++;
+		}
+	}
+	memset(&s->sum, 0, sizeof(s->sum));
+	for (i = 0; i < NWORKERS; i++) {
+		for (j = 0; j < KS_MAX_OPS; j++) {
+			s->sum.ops[j] += s->ctr[i].ops[j];
+			s->sum.fails[j] += s->ctr[i].fails[j];
+			s->sum.enomem[j] += s->ctr[i].enomem[j];
+		}
+		for (j = 0; j < KS_ERRNO_MAX; j++)
+			s->sum.err[j] += s->ctr[i].err[j];
+		s->sum.objects += s->ctr[i].objects;
+	}
+	return bad;
+}
+
+static int op_index(const struct storm *s, const char *name)
+{
+	int i;
+
+	for (i = 0; s->wl->ops[i]; i++)
+		if (!strcmp(s->wl->ops[i], name))
+			return i;
+	CHECK(0, "%s has no operation %s", s->wl->name, name);
+	return -1;
+}
+
+static uint64_t ops_of(const struct storm *s, const char *name)
+{
+	return s->sum.ops[op_index(s, name)];
+}
+
+static bool dir_empty(const char *path)
+{
+	struct dirent *de;
+	bool empty = true;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return false;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+static void mkscratch(char *buf, size_t len)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s/kstest.XXXXXX", t && *t ? t : "/var/tmp");
+	CHECK(mkdtemp(buf), "mkdtemp %s: %s", buf, strerror(errno));
+}
+
+/* Run fn in a forked child (its own netns, seccomp...): must exit 0. */
+static void in_fork(void (*fn)(const char *wd))
+{
+	char wd[PATH_MAX];
+	pid_t pid;
+	int status;
+
+	mkscratch(wd, sizeof(wd));
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (!pid) {
+		in_child = true;
+		fn(wd);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "child status %#x", status);
+	cr_assert(dir_empty(wd), "%s not empty", wd);
+	rmdir(wd);
+}
+
+/* Make syscall nr fail with EPERM from now on, in this process. */
+static void deny(long nr)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = f };
+
+	CHECK(!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) &&
+	      !prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog),
+	      "seccomp: %s", strerror(errno));
+}
+
+Test(registry, finds_socket_and_uring)
+{
+	static const char *const want[][8] = {
+		{ "socket", "netns", "tcp_connect", "tcp_send", "udp_open",
+		  "udp_send", "unix_pair", "scm_rights" },
+		{ "uring", "openat", "statx", "mkdirat", "renameat",
+		  "unlinkat", "socket", "close" },
+	};
+	static const char *const opts[][6] = {
+		{ "socket", "tcp_conns", "udp_socks", "unix_pairs",
+		  "buf_size", "msg_size" },
+		{ "uring", "qd", "path", "max_files", "max_fds", "close" },
+	};
+	const struct ks_workload *wl;
+	int i, k;
+
+	for (i = 0; i < 2; i++) {
+		wl = ks_workload_find(want[i][0]);
+		cr_assert_not_null(wl, "%s", want[i][0]);
+		for (k = 1; k < 8; k++)
+			cr_assert_str_eq(wl->ops[k - 1], want[i][k]);
+		cr_assert_null(wl->ops[7]);
+		for (k = 1; k < 6; k++)
+			cr_assert_geq(ks_workload_opt_index(wl, opts[i][k]), 0,
+				      "%s.%s", opts[i][0], opts[i][k]);
+		for (k = 0; wl->opts[k].name; k++) {
+			const struct ks_opt_desc *d = &wl->opts[k];
+			int64_t v = parse_num(d->def);
+
+			cr_assert_not_null(d->help);
+			if (d->type == KS_OPT_INT || d->type == KS_OPT_SIZE)
+				cr_assert(v >= d->min && v <= d->max,
+					  "%s.%s default", wl->name, d->name);
+		}
+		cr_assert_lt(k, KS_MAX_OPTS);
+	}
+	cr_assert_eq(ks_workload_opt_index(ks_workload_find("socket"),
+					   "nosuch"), -1);
+}
+
+/* ---- socket ------------------------------------------------------------ */
+
+static void skip_unless_root(void)
+{
+	if (geteuid())
+		cr_skip_test("needs root: a private network namespace "
+			     "needs CAP_SYS_ADMIN");
+}
+
+/* Small caps, so 300 ms of storm recycles each kind many times over. */
+static void socket_child(const char *wd)
+{
+	static const char *const main_ops[] = {
+		"tcp_connect", "tcp_send", "udp_open", "udp_send",
+		"unix_pair", "scm_rights",
+	};
+	struct storm s;
+	unsigned int i;
+
+	storm_init(&s, "socket", wd);
+	storm_set(&s, "tcp_conns", "8");
+	storm_set(&s, "udp_socks", "4");
+	storm_set(&s, "unix_pairs", "4");
+	storm_set(&s, "buf_size", "64K");
+	storm_set(&s, "msg_size", "4K");
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	CHECK(!storm_run(&s, 300, false, true), "a worker failed");
+	CHECK(ops_of(&s, "netns") == 2 * NWORKERS,
+	      "netns: %llu", (unsigned long long)ops_of(&s, "netns"));
+	for (i = 0; i < sizeof(main_ops) / sizeof(*main_ops); i++)
+		CHECK(ops_of(&s, main_ops[i]) > 0, "no %s", main_ops[i]);
+	/* Past the caps: the oldest went and the storm went on. */
+	CHECK(ops_of(&s, "tcp_connect") > 8 * NWORKERS, "tcp not recycled");
+	CHECK(ops_of(&s, "unix_pair") > 4 * NWORKERS, "unix not recycled");
+	CHECK(ops_of(&s, "udp_open") > 4 * NWORKERS, "udp not recycled");
+	CHECK(s.sum.objects == 0, "%llu sockets counted open at the end",
+	      (unsigned long long)s.sum.objects);
+	CHECK(!s.sum.err[EMFILE] && !s.sum.err[EBADF] && !s.sum.err[ENOTSOCK],
+	      "bookkeeping errors: EMFILE %llu EBADF %llu",
+	      (unsigned long long)s.sum.err[EMFILE],
+	      (unsigned long long)s.sum.err[EBADF]);
+	if (s.wl->teardown)
+		s.wl->teardown(&s.ctx);
+	CHECK(!s.ctx.err[0], "teardown: %s", s.ctx.err);
+	CHECK(dir_empty(wd), "%s not empty", wd);
+}
+
+Test(socket, storms_and_closes_everything)
+{
+	skip_unless_root();
+	in_fork(socket_child);
+}
+
+/* A worker killed midway takes its namespace, and its sockets, along. */
+static void socket_killed_child(const char *wd)
+{
+	struct storm s;
+
+	storm_init(&s, "socket", wd);
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	storm_run(&s, 200, true, true);
+	CHECK(ops_of(&s, "tcp_connect") > 0, "no tcp_connect");
+}
+
+Test(socket, killed_midway)
+{
+	skip_unless_root();
+	in_fork(socket_killed_child);
+}
+
+/* More sockets than RLIMIT_NOFILE allows: capped, never EMFILE. */
+static void socket_nofile_child(const char *wd)
+{
+	struct rlimit rl = { 300, 300 };
+	struct storm s;
+
+	CHECK(!setrlimit(RLIMIT_NOFILE, &rl), "setrlimit: %s",
+	      strerror(errno));
+	storm_init(&s, "socket", wd);
+	storm_set(&s, "tcp_conns", "1000");
+	storm_set(&s, "unix_pairs", "1000");
+	storm_set(&s, "buf_size", "0");
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	CHECK(!storm_run(&s, 300, false, true), "a worker failed");
+	CHECK(!s.sum.err[EMFILE], "EMFILE %llu",
+	      (unsigned long long)s.sum.err[EMFILE]);
+	CHECK(ops_of(&s, "tcp_connect") > 0, "no tcp_connect");
+}
+
+Test(socket, capped_to_rlimit_nofile)
+{
+	skip_unless_root();
+	in_fork(socket_nofile_child);
+}
+
+static void socket_denied_child(const char *wd)
+{
+	struct storm s;
+
+	deny(SYS_unshare);
+	storm_init(&s, "socket", wd);
+	CHECK(s.wl->setup(&s.ctx), "setup passed without unshare");
+	CHECK(strstr(s.ctx.err, "CAP_SYS_ADMIN"), "err: %s", s.ctx.err);
+}
+
+/* Whoever may not unshare gets told why at setup, before any worker. */
+Test(socket, setup_refuses_without_unshare)
+{
+	in_fork(socket_denied_child);
+}
+
+static void socket_nobody_child(const char *wd)
+{
+	struct storm s;
+
+	if (!geteuid())
+		CHECK(!setresgid(65534, 65534, 65534) &&
+		      !setresuid(65534, 65534, 65534), "setresuid: %s",
+		      strerror(errno));
+	storm_init(&s, "socket", wd);
+	CHECK(s.wl->setup(&s.ctx), "setup passed as uid %d", geteuid());
+	CHECK(strstr(s.ctx.err, "CAP_SYS_ADMIN"), "err: %s", s.ctx.err);
+}
+
+Test(socket, setup_refuses_non_root)
+{
+	in_fork(socket_nobody_child);
+}
+
+Test(socket, all_weights_zero)
+{
+	struct storm s;
+
+	storm_init(&s, "socket", "/nonexistent");
+	storm_set(&s, "tcp_connect", "0");
+	storm_set(&s, "tcp_send", "0");
+	storm_set(&s, "udp_open", "0");
+	storm_set(&s, "udp_send", "0");
+	storm_set(&s, "unix_pair", "0");
+	storm_set(&s, "scm_rights", "5");
+	storm_set(&s, "unix_pairs", "0");	/* turns scm_rights off too */
+	cr_assert_neq(s.wl->setup(&s.ctx), 0);
+	cr_assert(strstr(s.ctx.err, "weight"), "err: %s", s.ctx.err);
+}
+
+/* ---- uring ------------------------------------------------------------- */
+
+static bool kernel_has(int opcode)
+{
+	struct io_uring_probe *p = io_uring_get_probe();
+	bool r = p && io_uring_opcode_supported(p, opcode);
+
+	if (p)
+		io_uring_free_probe(p);
+	return r;
+}
+
+static void uring_cycle(const char *wd, const char *max_files,
+			const char *max_fds, bool midway)
+{
+	static const struct { const char *name; int opcode; } ops[] = {
+		{ "openat", IORING_OP_OPENAT }, { "statx", IORING_OP_STATX },
+		{ "mkdirat", IORING_OP_MKDIRAT },
+		{ "renameat", IORING_OP_RENAMEAT },
+		{ "unlinkat", IORING_OP_UNLINKAT },
+		{ "socket", IORING_OP_SOCKET }, { "close", IORING_OP_CLOSE },
+	};
+	uint64_t fails = 0;
+	struct storm s;
+	unsigned int i;
+
+	storm_init(&s, "uring", wd);
+	storm_set(&s, "qd", "16");
+	storm_set(&s, "max_files", max_files);
+	storm_set(&s, "max_fds", max_fds);
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	CHECK(!storm_run(&s, midway ? 100 : 300, midway, false),
+	      "a worker failed");
+	if (!midway) {
+		for (i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
+			int k = op_index(&s, ops[i].name);
+
+			if (kernel_has(ops[i].opcode))
+				CHECK(s.sum.ops[k] > 0, "no %s", ops[i].name);
+			else
+				CHECK(!s.sum.ops[k] && s.sum.fails[k] &&
+				      s.sum.err[EOPNOTSUPP] >= s.sum.fails[k],
+				      "%s unsupported, not counted so",
+				      ops[i].name);
+		}
+		for (i = 0; i < KS_MAX_OPS; i++)
+			fails += s.sum.fails[i];
+		/* Nothing at a limit here: any failure is our bookkeeping. */
+		CHECK(fails == s.sum.err[EOPNOTSUPP], "%llu failures: EEXIST "
+		      "%llu ENOENT %llu EBADF %llu", (unsigned long long)fails,
+		      (unsigned long long)s.sum.err[EEXIST],
+		      (unsigned long long)s.sum.err[ENOENT],
+		      (unsigned long long)s.sum.err[EBADF]);
+	}
+	s.wl->teardown(&s.ctx);
+	CHECK(!s.ctx.err[0], "teardown: %s", s.ctx.err);
+	CHECK(!s.ctx.priv, "priv left");
+	CHECK(dir_empty(wd), "%s not empty", wd);
+	munmap(s.ctr, NWORKERS * sizeof(*s.ctr));
+}
+
+static void uring_default_child(const char *wd)
+{
+	uring_cycle(wd, "4096", "256", false);
+}
+
+Test(uring, counts_every_opcode)
+{
+	in_fork(uring_default_child);
+}
+
+/* Tiny caps: creates become unlinks, opens become closes. */
+static void uring_caps_child(const char *wd)
+{
+	uring_cycle(wd, "8", "4", false);
+}
+
+Test(uring, at_the_caps)
+{
+	in_fork(uring_caps_child);
+}
+
+static void uring_killed_child(const char *wd)
+{
+	uring_cycle(wd, "4096", "256", true);
+}
+
+Test(uring, killed_midway)
+{
+	in_fork(uring_killed_child);
+}
+
+/* A respawned worker must not trip over its predecessor's files. */
+static void uring_respawn_child(const char *wd)
+{
+	struct storm s;
+
+	storm_init(&s, "uring", wd);
+	storm_set(&s, "unlinkat", "0");		/* keep every name */
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	storm_run(&s, 100, true, false);
+	memset(s.ctr, 0, NWORKERS * sizeof(*s.ctr));
+	CHECK(!storm_run(&s, 150, false, false), "a worker failed");
+	CHECK(!s.sum.err[EEXIST], "EEXIST after respawn");
+	CHECK(ops_of(&s, "openat") > 0, "no openat");
+	s.wl->teardown(&s.ctx);
+	CHECK(dir_empty(wd), "%s not empty", wd);
+}
+
+Test(uring, respawned_worker)
+{
+	in_fork(uring_respawn_child);
+}
+
+/* io_uring refused (as by kernel.io_uring_disabled): a clear setup error. */
+static void uring_denied_child(const char *wd)
+{
+	struct storm s;
+
+	deny(SYS_io_uring_setup);
+	storm_init(&s, "uring", wd);
+	CHECK(s.wl->setup(&s.ctx), "setup passed without io_uring");
+	CHECK(strstr(s.ctx.err, "io_uring unavailable: Operation not "
+		     "permitted (kernel.io_uring_disabled"), "err: %s",
+	      s.ctx.err);
+	s.wl->teardown(&s.ctx);
+	CHECK(!s.ctx.priv, "priv left");
+}
+
+Test(uring, setup_refuses_when_disabled)
+{
+	in_fork(uring_denied_child);
+}
