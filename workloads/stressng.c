@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stressng storm: any stress-ng stressors, run inside the scenario cgroup.
+ *
+ * Worker 0 forks and execs `stress-ng` from PATH in a process group of its
+ * own (it is inside the scenario cgroup, so stress-ng is too) with
+ *
+ *   -q --metrics-brief --yaml <workdir>/stressng.yaml -t <secs> ...
+ *
+ * -q must come before --metrics-brief or stress-ng 0.15 writes no
+ * metrics to the YAML.  Every other worker idles: stress-ng forks its own
+ * instances.  stress-ng's -t is not a hard limit (a stressor stuck in
+ * the kernel overruns it), so at the deadline plus GRACE_NS worker 0
+ * SIGKILLs the whole process group itself; GRACE_NS is shorter than the
+ * harness's default stop_grace (2 s), after which the harness SIGKILLs
+ * the worker and would leave nobody to reap and read the results.
+ *
+ * Operations (all counted by worker 0):
+ *   run       stress-ng's exit: exit status 0 is a success, anything else
+ *             a failure with an errno standing for the status (see
+ *             exit_errno(); the reason is said on stderr).
+ *   bogo      not events: the sum of the bogo ops every stressor reported
+ *             in the YAML is added to ops[bogo] in one go at the end.
+ *   missing   each requested stressor: success when it reported bogo ops,
+ *             ENOENT when it is absent from the metrics (stress-ng 0.15
+ *             skips an unsupported stressor and still exits 0), ENODATA
+ *             when it reported 0 bogo ops.
+ *   unkillable  counted once when stress-ng set its oom_score_adj to
+ *             -1000, which it does as root unless oomable = yes: the memcg
+ *             OOM killer then cannot pick it and the storm pushes the
+ *             cgroup towards charge failures instead.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "stressng.h"
+#include "workload.h"
+
+#define GRACE_NS	1500000000LL
+#define MAX_STRESSORS	32
+#define MAX_ARGS	32
+#define NAME_MAX_LEN	48
+
+enum { OP_RUN, OP_BOGO, OP_MISSING, OP_UNKILLABLE, NR_OPS };
+enum { OPT_STRESSORS, OPT_ARGS, OPT_OOMABLE, NR_OPTS };
+
+static const struct ks_opt_desc stressng_opts[NR_OPTS + 1] = {
+	[OPT_STRESSORS] = { "stressors", KS_OPT_STRING, "dentry:1,sock:1", 0, 0,
+		"comma-separated stress-ng stressors with instance counts, "
+		"e.g. \"dentry:2,inode-flags:1,sock:1\" for --dentry 2 ...; "
+		"a count of 0 means one per CPU" },
+	[OPT_ARGS] = { "args", KS_OPT_STRING, "", 0, 0,
+		"extra stress-ng arguments, split on spaces; not -t/--timeout "
+		"or --yaml, which the harness sets" },
+	[OPT_OOMABLE] = { "oomable", KS_OPT_BOOL, "no", 0, 1,
+		"pass --oomable; otherwise stress-ng run as root sets its own "
+		"oom_score_adj to -1000 (counted as 'unkillable')" },
+	[NR_OPTS] = { NULL },
+};
+
+struct stressng_priv {
+	char yaml[4096];
+	char log[4096];			/* its stdout and stderr */
+	char tmp[4096];			/* --temp-path: the scenario workdir */
+	int n;
+	char name[MAX_STRESSORS][NAME_MAX_LEN];
+	int count[MAX_STRESSORS];
+	int nargs;
+	char *args[MAX_ARGS];
+	char argbuf[256];
+};
+
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The harness sets these; letting args override them breaks the storm. */
+static const char *const reserved[] = {
+	"-t", "--timeout", "--yaml", "-Y", "--metrics-brief", "-q", NULL
+};
+
+int ks_stressng_check_args(const char *args, char *err, size_t errlen)
+{
+	char buf[256], *tok, *save;
+	int n = 0, i;
+
+	snprintf(buf, sizeof(buf), "%s", args);
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		for (i = 0; reserved[i]; i++) {
+			size_t l = strlen(reserved[i]);
+
+			/* "-t", "-t5", "--timeout", "--timeout=5" */
+			if (!strncmp(tok, reserved[i], l) &&
+			    (!tok[l] || tok[l] == '=' ||
+			     (reserved[i][1] != '-' && l == 2)))
+				goto bad;
+		}
+		if (++n > MAX_ARGS) {
+			snprintf(err, errlen, "stressng.args: more than %d arguments",
+				 MAX_ARGS);
+			return -1;
+		}
+	}
+	return n;
+bad:
+	snprintf(err, errlen,
+		 "stressng.args may not contain '%s': the harness sets it", tok);
+	return -1;
+}
+
+/* "dentry:2,sock" into p->name/count: 0, or -1 with err set. */
+static int parse_stressors(struct stressng_priv *p, const char *s,
+			   char *err, size_t errlen)
+{
+	char buf[256], *tok, *save, *colon, *end;
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		long c = 1;
+
+		if (p->n == MAX_STRESSORS) {
+			snprintf(err, errlen, "stressng.stressors: more than %d",
+				 MAX_STRESSORS);
+			return -1;
+		}
+		colon = strchr(tok, ':');
+		if (colon) {
+			*colon = '\0';
+			errno = 0;
+			c = strtol(colon + 1, &end, 10);
+			if (errno || end == colon + 1 || *end || c < 0 ||
+			    c > 4096) {
+				snprintf(err, errlen,
+					 "stressng.stressors: bad instance count '%s' for %s (0..4096)",
+					 colon + 1, tok);
+				return -1;
+			}
+		}
+		for (i = 0; tok[i]; i++)
+			if (!(tok[i] >= 'a' && tok[i] <= 'z') &&
+			    !(tok[i] >= '0' && tok[i] <= '9') && tok[i] != '-')
+				break;
+		if (!tok[0] || tok[i] || i >= NAME_MAX_LEN) {
+			snprintf(err, errlen,
+				 "stressng.stressors: '%s' is not a stressor name",
+				 tok);
+			return -1;
+		}
+		snprintf(p->name[p->n], NAME_MAX_LEN, "%s", tok);
+		p->count[p->n++] = (int)c;
+	}
+	if (!p->n) {
+		snprintf(err, errlen, "stressng.stressors is empty");
+		return -1;
+	}
+	return 0;
+}
+
+/* Is stress-ng an executable somewhere in PATH? */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096], *dir, *save;
+
+	snprintf(buf, sizeof(buf), "%s", path ? path : "/usr/bin:/bin");
+	for (dir = strtok_r(buf, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char full[4352];
+
+		snprintf(full, sizeof(full), "%s/%s", dir, prog);
+		if (!access(full, X_OK))
+			return true;
+	}
+	return false;
+}
+
+/* `stress-ng --stressors` into out (space separated): 0 or -1. */
+static int list_stressors(char *out, size_t len)
+{
+	int pfd[2], status;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (!pid) {
+		dup2(pfd[1], 1);
+		execlp("stress-ng", "stress-ng", "--stressors", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (got < len - 1 &&
+	       ((r = read(pfd[0], out + got, len - 1 - got)) > 0 ||
+		(r < 0 && errno == EINTR)))
+		if (r > 0)
+			got += r;
+	out[got] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && !WEXITSTATUS(status) && got ? 0 : -1;
+}
+
+static bool listed(const char *list, const char *name)
+{
+	size_t l = strlen(name);
+	const char *s;
+
+	for (s = strstr(list, name); s; s = strstr(s + 1, name))
+		if ((s == list || s[-1] == ' ' || s[-1] == '\n') &&
+		    (!s[l] || s[l] == ' ' || s[l] == '\n'))
+			return true;
+	return false;
+}
+
+static void stressng_teardown(struct ks_wl_ctx *ctx);
+
+static int stressng_setup(struct ks_wl_ctx *ctx)
+{
+	struct stressng_priv *p;
+	char *list = NULL, *tok, *save, unknown[160] = "";
+	int i;
+
+	if (ks_stressng_check_args(ctx->opt[OPT_ARGS].str, ctx->err,
+				   sizeof(ctx->err)) < 0)
+		return -1;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		goto nomem;
+	ctx->priv = p;
+	if (parse_stressors(p, ctx->opt[OPT_STRESSORS].str, ctx->err,
+			    sizeof(ctx->err)))
+		return -1;
+	snprintf(p->argbuf, sizeof(p->argbuf), "%s", ctx->opt[OPT_ARGS].str);
+	for (tok = strtok_r(p->argbuf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save))
+		p->args[p->nargs++] = tok;
+	if (!in_path("stress-ng")) {
+		snprintf(ctx->err, sizeof(ctx->err),
+			 "stress-ng not found in PATH (install the Debian package stress-ng)");
+		return -1;
+	}
+	list = malloc(65536);
+	if (!list)
+		goto nomem;
+	if (list_stressors(list, 65536)) {
+		snprintf(ctx->err, sizeof(ctx->err),
+			 "'stress-ng --stressors' failed: cannot check stressor names");
+		goto fail;
+	}
+	for (i = 0; i < p->n; i++)
+		if (!listed(list, p->name[i]) &&
+		    strlen(unknown) + strlen(p->name[i]) + 2 < sizeof(unknown))
+			snprintf(unknown + strlen(unknown),
+				 sizeof(unknown) - strlen(unknown), "%s%s",
+				 unknown[0] ? ", " : "", p->name[i]);
+	free(list);
+	list = NULL;
+	if (unknown[0]) {
+		snprintf(ctx->err, sizeof(ctx->err),
+			 "stress-ng has no stressor(s): %s (see stress-ng --stressors)",
+			 unknown);
+		return -1;
+	}
+	snprintf(p->tmp, sizeof(p->tmp), "%s", ctx->workdir);
+	if ((size_t)snprintf(p->yaml, sizeof(p->yaml), "%s/stressng.yaml",
+			     ctx->workdir) >= sizeof(p->yaml) ||
+	    (size_t)snprintf(p->log, sizeof(p->log), "%s/stressng.log",
+			     ctx->workdir) >= sizeof(p->log)) {
+		snprintf(ctx->err, sizeof(ctx->err), "workdir path too long");
+		return -1;
+	}
+	return 0;
+nomem:
+	snprintf(ctx->err, sizeof(ctx->err), "out of memory");
+fail:
+	free(list);
+	return -1;
+}
+
+static void stressng_teardown(struct ks_wl_ctx *ctx)
+{
+	struct stressng_priv *p = ctx->priv;
+
+	if (!p)
+		return;
+	if (p->yaml[0] && unlink(p->yaml) && errno != ENOENT)
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", p->yaml,
+			 strerror(errno));
+	if (p->log[0] && unlink(p->log) && errno != ENOENT)
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", p->log,
+			 strerror(errno));
+	free(p);
+	ctx->priv = NULL;
+}
+
+/* An errno standing for each stress-ng exit status (EXIT STATUS in its man page). */
+static int exit_errno(int st, const char **why)
+{
+	switch (st) {
+	case 1: *why = "error: bad options or a fatal resource issue";
+		return EINVAL;
+	case 2: *why = "one or more stressors failed";
+		return EIO;
+	case 3: *why = "a stressor could not initialise: out of resources (ENOMEM, ENOSPC, missing syscall)";
+		return EAGAIN;
+	case 4: *why = "a stressor is not implemented here";
+		return ENOSYS;
+	case 5: *why = "a stressor was killed by an unexpected signal";
+		return ECHILD;
+	case 6: *why = "a stressor exited unexpectedly, no metrics";
+		return ECANCELED;
+	case 7: *why = "bogo-ops metrics untrustworthy (stressor killed mid-update, e.g. OOM)";
+		return ERANGE;
+	case 127: *why = "could not exec stress-ng";
+		return ENOEXEC;
+	}
+	*why = "unknown exit status";
+	return EPROTO;
+}
+
+static pid_t spawn(struct ks_wl_ctx *ctx, const struct stressng_priv *p)
+{
+	char *argv[16 + 2 * MAX_STRESSORS + MAX_ARGS];
+	char cnt[MAX_STRESSORS][12], opt[MAX_STRESSORS][NAME_MAX_LEN + 2];
+	char secs[24];
+	int64_t left = ctx->deadline_ns - now_ns();
+	int n = 0, i;
+	pid_t pid;
+
+	/* Rounded: ending half a second late is what the grace is for. */
+	snprintf(secs, sizeof(secs), "%llds",
+		 (long long)(left > 1500000000 ?
+			     (left + 500000000) / 1000000000 : 1));
+	argv[n++] = "stress-ng";
+	argv[n++] = "-q";		/* before --metrics-brief: see above */
+	argv[n++] = "--metrics-brief";
+	argv[n++] = "--yaml";
+	argv[n++] = (char *)p->yaml;
+	argv[n++] = "--temp-path";
+	argv[n++] = (char *)p->tmp;
+	argv[n++] = "-t";
+	argv[n++] = secs;
+	if (ctx->opt[OPT_OOMABLE].num)
+		argv[n++] = "--oomable";
+	for (i = 0; i < p->n; i++) {
+		snprintf(opt[i], sizeof(opt[i]), "--%s", p->name[i]);
+		snprintf(cnt[i], sizeof(cnt[i]), "%d", p->count[i]);
+		argv[n++] = opt[i];
+		argv[n++] = cnt[i];
+	}
+	for (i = 0; i < p->nargs; i++)
+		argv[n++] = p->args[i];
+	argv[n] = NULL;
+
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		int fd;
+
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* The worker ignores these; stress-ng must not inherit that. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/*
+		 * Its metrics go to the YAML; even with -q it prints them on
+		 * stderr too, so its output goes to a log that is_said()
+		 * filters onto ours afterwards.
+		 */
+		fd = open(p->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0600);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp("stress-ng", argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		setpgid(pid, pid);	/* either side may win the race */
+	return pid;
+}
+
+/* Pass on what stress-ng said, but not its metrics: those are tallied. */
+static void is_said(const struct stressng_priv *p)
+{
+	char line[512];
+	FILE *f = fopen(p->log, "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strstr(line, " metrc: "))
+			fprintf(stderr, "stressng: %s", line);
+	fclose(f);
+}
+
+struct tally {
+	struct ks_wl_ctx *ctx;
+	const struct stressng_priv *p;
+	uint64_t bogo;
+	int bogo_of[MAX_STRESSORS];	/* -1 absent, else 0/1 nonzero */
+};
+
+static int tally_one(void *arg, const char *name, uint64_t bogo,
+		     double real, double cpu)
+{
+	struct tally *t = arg;
+	int i;
+
+	fprintf(stderr, "stressng: %s: %" PRIu64 " bogo ops, %.1f/s real, %.1f/s usr+sys\n",
+		name, bogo, real, cpu);
+	t->bogo += bogo;
+	for (i = 0; i < t->p->n; i++)
+		if (!strcmp(t->p->name[i], name))
+			t->bogo_of[i] = bogo > 0;
+	return 0;
+}
+
+/* oom_score_adj of pid, or 0 when it cannot be read. */
+static int oom_adj(pid_t pid)
+{
+	char path[64];
+	FILE *f;
+	int v = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+/*
+ * Has any process of group pgid made itself unkillable?  stress-ng may do
+ * it in the parent or in its stressor instances, so look at all of them.
+ */
+static bool group_unkillable(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		char path[300], buf[512], *rp;
+		int pgrp;
+		FILE *f;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		buf[0] = '\0';
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+		/* "pid (comm) state ppid pgrp ...": comm may hold spaces. */
+		rp = strrchr(buf, ')');
+		if (rp && sscanf(rp + 1, " %*c %*d %d", &pgrp) == 1 &&
+		    pgrp == pgid)
+			found = oom_adj(atoi(e->d_name)) == -1000;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Wait for stress-ng, killing its group at the hard deadline. */
+static int wait_stressng(struct ks_wl_ctx *ctx, pid_t pid, bool *killed,
+			 bool *unkillable)
+{
+	int64_t hard = ctx->deadline_ns + GRACE_NS, t0 = now_ns();
+	int64_t probe = t0 + 500000000;
+	int status;
+
+	for (;;) {
+		struct timespec pause = { 0, 20000000 };
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		int64_t now = now_ns();
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		/* Once a second, from when its instances have started. */
+		if (!*unkillable && now >= probe) {
+			probe = now + 1000000000;
+			*unkillable = group_unkillable(pid);
+		}
+		/* An early stop (the harness was interrupted): no grace. */
+		if (!*killed && (now >= hard || (ctx->stop && *ctx->stop &&
+						 now < ctx->deadline_ns))) {
+			kill(-pid, SIGKILL);
+			*killed = true;
+		}
+		nanosleep(&pause, NULL);
+	}
+	/* Instances it left behind in its group die with it. */
+	if (!kill(-pid, SIGKILL) && !*killed)
+		fprintf(stderr, "stressng: killed stress-ng processes left after it exited\n");
+	return status;
+}
+
+static int stressng_run(struct ks_wl_ctx *ctx)
+{
+	const struct stressng_priv *p = ctx->priv;
+	struct tally t = { .ctx = ctx, .p = p };
+	bool killed = false, unkillable = false;
+	char err[256];
+	const char *why;
+	int status, i, e;
+	pid_t pid;
+
+	if (ctx->worker) {
+		while (!ks_should_stop(ctx)) {
+			struct timespec pause = { 0, 20000000 };
+
+			nanosleep(&pause, NULL);
+		}
+		return 0;
+	}
+	pid = spawn(ctx, p);
+	if (pid < 0) {
+		e = errno;
+		fprintf(stderr, "stressng: fork: %s\n", strerror(e));
+		ks_count(ctx, OP_RUN, -1, e);
+		return 0;
+	}
+	status = wait_stressng(ctx, pid, &killed, &unkillable);
+	is_said(p);
+	if (unkillable)
+		ks_count(ctx, OP_UNKILLABLE, 0, 0);
+	if (status < 0) {
+		ks_count(ctx, OP_RUN, -1, errno);
+	} else if (killed) {
+		fprintf(stderr, "stressng: stress-ng still running past the hard deadline (or at an early stop): SIGKILLed its process group\n");
+		ks_count(ctx, OP_RUN, -1, ETIME);
+	} else if (WIFSIGNALED(status)) {
+		fprintf(stderr, "stressng: stress-ng killed by signal %d\n",
+			WTERMSIG(status));
+		/* Not ENOMEM even for SIGKILL: no call returned it. */
+		ks_count(ctx, OP_RUN, -1, EINTR);
+	} else if (WEXITSTATUS(status)) {
+		e = exit_errno(WEXITSTATUS(status), &why);
+		fprintf(stderr, "stressng: stress-ng exit status %d: %s\n",
+			WEXITSTATUS(status), why);
+		ks_count(ctx, OP_RUN, -1, e);
+	} else {
+		ks_count(ctx, OP_RUN, 0, 0);
+	}
+
+	for (i = 0; i < p->n; i++)
+		t.bogo_of[i] = -1;
+	if (ks_stressng_yaml(p->yaml, tally_one, &t, err, sizeof(err)))
+		fprintf(stderr, "stressng: %s\n", err);
+	__atomic_store_n(&ctx->ctr->ops[OP_BOGO], t.bogo, __ATOMIC_RELAXED);
+	for (i = 0; i < p->n; i++) {
+		if (t.bogo_of[i] > 0) {
+			ks_count(ctx, OP_MISSING, 0, 0);
+			continue;
+		}
+		fprintf(stderr, "stressng: %s: %s\n", p->name[i],
+			t.bogo_of[i] < 0 ? "did not run (no metrics)" :
+					   "0 bogo ops");
+		ks_count(ctx, OP_MISSING, -1,
+			 t.bogo_of[i] < 0 ? ENOENT : ENODATA);
+	}
+	return 0;
+}
+
+const struct ks_workload ks_wl_stressng = {
+	.name = "stressng",
+	.summary = "any stress-ng stressors run inside the scenario cgroup, hard-stopped at the deadline",
+	.ops = { "run", "bogo", "missing", "unkillable", NULL },
+	.opts = stressng_opts,
+	.setup = stressng_setup,
+	.run = stressng_run,
+	.teardown = stressng_teardown,
+};
