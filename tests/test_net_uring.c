@@ -30,92 +30,22 @@
 #include <criterion/criterion.h>
 #include <liburing.h>
 
+#include "storm_fixture.h"
 #include "workload.h"
 
-#define NWORKERS 2
+/* Our network namespace, for the socket workers to differ from. */
+static char netns[64];
 
-/*
- * Criterion asserts hang the runner when they fire in a forked child, so
- * everything that may run in one checks with CHECK(): in a child it
- * prints and exits non-zero, and the parent's assert reports the status.
- */
-static bool in_child;
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (cond)						\
-			break;						\
-		if (in_child) {						\
-			fprintf(stderr, __VA_ARGS__);			\
-			fputc('\n', stderr);				\
-			_exit(90);					\
-		}							\
-		cr_assert_fail(__VA_ARGS__);				\
-	} while (0)
-
-struct storm {
-	const struct ks_workload *wl;
-	struct ks_opt_value opt[KS_MAX_OPTS];
-	struct ks_wl_ctx ctx;
-	struct ks_counters *ctr;	/* NWORKERS, shared with the workers */
-	struct ks_counters sum;
-	volatile int stop;
-	char netns[64];			/* ours, for workers to differ from */
-};
-
-/* "64", "128K", "1G": enough of the plan syntax for the defaults. */
-static int64_t parse_num(const char *s)
-{
-	char *end;
-	int64_t v = strtoll(s, &end, 10);
-
-	switch (*end) {
-	case 'G': v <<= 10; /* fall through */
-	case 'M': v <<= 10; /* fall through */
-	case 'K': v <<= 10; break;
-	}
-	return v;
-}
-
-static void storm_set(struct storm *s, const char *name, const char *val)
-{
-	int i = ks_workload_opt_index(s->wl, name);
-
-	CHECK(i >= 0, "%s has no option %s", s->wl->name, name);
-	snprintf(s->opt[i].str, sizeof(s->opt[i].str), "%s", val);
-	s->opt[i].num = s->wl->opts[i].type == KS_OPT_STRING ? 0 :
-			parse_num(val);
-}
-
-static void storm_init(struct storm *s, const char *wl, const char *workdir)
+/* storm_init(), noting our network namespace. */
+static void net_storm_init(struct storm *s, const char *wl,
+			   const char *workdir)
 {
 	ssize_t n;
-	int i;
 
-	memset(s, 0, sizeof(*s));
-	s->wl = ks_workload_find(wl);
-	CHECK(s->wl, "no workload %s", wl);
-	for (i = 0; s->wl->opts[i].name; i++)
-		storm_set(s, s->wl->opts[i].name, s->wl->opts[i].def);
-	s->ctr = mmap(NULL, NWORKERS * sizeof(*s->ctr), PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(s->ctr != MAP_FAILED, "mmap: %s", strerror(errno));
-	s->ctx.wl = s->wl;
-	s->ctx.scenario = "test";
-	snprintf(s->ctx.workdir, sizeof(s->ctx.workdir), "%s", workdir);
-	s->ctx.opt = s->opt;
-	s->ctx.nworkers = NWORKERS;
-	s->ctx.stop = &s->stop;
-	n = readlink("/proc/self/ns/net", s->netns, sizeof(s->netns) - 1);
+	storm_init(s, wl, workdir);
+	memset(netns, 0, sizeof(netns));
+	n = readlink("/proc/self/ns/net", netns, sizeof(netns) - 1);
 	CHECK(n > 0, "readlink ns/net: %s", strerror(errno));
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static int count_fds(void)
@@ -135,8 +65,9 @@ static int count_fds(void)
  * One worker: run, then insist that it closed every descriptor it opened
  * and (socket) that it ran in a network namespace other than ours.
  */
-static void worker(struct storm *s, int i, bool own_netns)
+static void worker(struct storm *s, int i, void *arg)
 {
+	bool own_netns = *(bool *)arg;
 	char ns[64] = "";
 	int n0, r;
 
@@ -149,53 +80,18 @@ static void worker(struct storm *s, int i, bool own_netns)
 	if (count_fds() != n0)
 		_exit(91);
 	if (readlink("/proc/self/ns/net", ns, sizeof(ns) - 1) < 0 ||
-	    (own_netns && !strcmp(ns, s->netns)))
+	    (own_netns && !strcmp(ns, netns)))
 		_exit(92);
 	_exit(0);
 }
 
 /*
- * Fork the workers, run them ms milliseconds (or SIGKILL them after ms
- * when midway is set), sum their counters.  Returns how many did not
- * exit 0 (a killed one counts only when not killed on purpose).
+ * storm_run() with worker(): (socket) in a network namespace of its own
+ * when own_netns is set.
  */
-static int storm_run(struct storm *s, int ms, bool midway, bool own_netns)
+static int net_storm_run(struct storm *s, int ms, bool midway, bool own_netns)
 {
-	pid_t pid[NWORKERS];
-	int i, j, status, bad = 0;
-
-	s->ctx.deadline_ns = now_ns() + (int64_t)ms * (midway ? 100 : 1) *
-			     1000000;
-	for (i = 0; i < NWORKERS; i++) {
-		pid[i] = fork();
-		CHECK(pid[i] >= 0, "fork: %s", strerror(errno));
-		if (!pid[i])
-			worker(s, i, own_netns);
-	}
-	if (midway) {
-		usleep(ms * 1000);
-		for (i = 0; i < NWORKERS; i++)
-			kill(pid[i], SIGKILL);
-	}
-	for (i = 0; i < NWORKERS; i++) {
-		CHECK(waitpid(pid[i], &status, 0) == pid[i], "waitpid");
-		if (!midway && !(WIFEXITED(status) && !WEXITSTATUS(status))) {
-			fprintf(stderr, "worker %d: status %#x\n", i, status);
-			bad++;
-		}
-	}
-	memset(&s->sum, 0, sizeof(s->sum));
-	for (i = 0; i < NWORKERS; i++) {
-		for (j = 0; j < KS_MAX_OPS; j++) {
-			s->sum.ops[j] += s->ctr[i].ops[j];
-			s->sum.fails[j] += s->ctr[i].fails[j];
-			s->sum.enomem[j] += s->ctr[i].enomem[j];
-		}
-		for (j = 0; j < KS_ERRNO_MAX; j++)
-			s->sum.err[j] += s->ctr[i].err[j];
-		s->sum.objects += s->ctr[i].objects;
-	}
-	return bad;
+	return storm_run(s, ms, midway, worker, &own_netns);
 }
 
 static int op_index(const struct storm *s, const char *name)
@@ -214,47 +110,13 @@ static uint64_t ops_of(const struct storm *s, const char *name)
 	return s->sum.ops[op_index(s, name)];
 }
 
-static bool dir_empty(const char *path)
-{
-	struct dirent *de;
-	bool empty = true;
-	DIR *d = opendir(path);
-
-	if (!d)
-		return false;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = false;
-	closedir(d);
-	return empty;
-}
-
-static void mkscratch(char *buf, size_t len)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(buf, len, "%s/kstest.XXXXXX", t && *t ? t : "/var/tmp");
-	CHECK(mkdtemp(buf), "mkdtemp %s: %s", buf, strerror(errno));
-}
-
 /* Run fn in a forked child (its own netns, seccomp...): must exit 0. */
 static void in_fork(void (*fn)(const char *wd))
 {
 	char wd[PATH_MAX];
-	pid_t pid;
-	int status;
 
-	mkscratch(wd, sizeof(wd));
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (!pid) {
-		in_child = true;
-		fn(wd);
-		_exit(0);
-	}
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "child status %#x", status);
+	mkscratch(wd, sizeof(wd), disk_base());
+	storm_in_fork(fn, wd);
 	cr_assert(dir_empty(wd), "%s not empty", wd);
 	rmdir(wd);
 }
@@ -335,14 +197,14 @@ static void socket_child(const char *wd)
 	struct storm s;
 	unsigned int i;
 
-	storm_init(&s, "socket", wd);
+	net_storm_init(&s, "socket", wd);
 	storm_set(&s, "tcp_conns", "8");
 	storm_set(&s, "udp_socks", "4");
 	storm_set(&s, "unix_pairs", "4");
 	storm_set(&s, "buf_size", "64K");
 	storm_set(&s, "msg_size", "4K");
 	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
-	CHECK(!storm_run(&s, 300, false, true), "a worker failed");
+	CHECK(!net_storm_run(&s, 300, false, true), "a worker failed");
 	CHECK(ops_of(&s, "netns") == 2 * NWORKERS,
 	      "netns: %llu", (unsigned long long)ops_of(&s, "netns"));
 	for (i = 0; i < sizeof(main_ops) / sizeof(*main_ops); i++)
@@ -374,9 +236,9 @@ static void socket_killed_child(const char *wd)
 {
 	struct storm s;
 
-	storm_init(&s, "socket", wd);
+	net_storm_init(&s, "socket", wd);
 	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
-	storm_run(&s, 200, true, true);
+	net_storm_run(&s, 200, true, true);
 	CHECK(ops_of(&s, "tcp_connect") > 0, "no tcp_connect");
 }
 
@@ -394,12 +256,12 @@ static void socket_nofile_child(const char *wd)
 
 	CHECK(!setrlimit(RLIMIT_NOFILE, &rl), "setrlimit: %s",
 	      strerror(errno));
-	storm_init(&s, "socket", wd);
+	net_storm_init(&s, "socket", wd);
 	storm_set(&s, "tcp_conns", "1000");
 	storm_set(&s, "unix_pairs", "1000");
 	storm_set(&s, "buf_size", "0");
 	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
-	CHECK(!storm_run(&s, 300, false, true), "a worker failed");
+	CHECK(!net_storm_run(&s, 300, false, true), "a worker failed");
 	CHECK(!s.sum.err[EMFILE], "EMFILE %llu",
 	      (unsigned long long)s.sum.err[EMFILE]);
 	CHECK(ops_of(&s, "tcp_connect") > 0, "no tcp_connect");
@@ -416,7 +278,7 @@ static void socket_denied_child(const char *wd)
 	struct storm s;
 
 	deny(SYS_unshare);
-	storm_init(&s, "socket", wd);
+	net_storm_init(&s, "socket", wd);
 	CHECK(s.wl->setup(&s.ctx), "setup passed without unshare");
 	CHECK(strstr(s.ctx.err, "CAP_SYS_ADMIN"), "err: %s", s.ctx.err);
 }
@@ -435,7 +297,7 @@ static void socket_nobody_child(const char *wd)
 		CHECK(!setresgid(65534, 65534, 65534) &&
 		      !setresuid(65534, 65534, 65534), "setresuid: %s",
 		      strerror(errno));
-	storm_init(&s, "socket", wd);
+	net_storm_init(&s, "socket", wd);
 	CHECK(s.wl->setup(&s.ctx), "setup passed as uid %d", geteuid());
 	CHECK(strstr(s.ctx.err, "CAP_SYS_ADMIN"), "err: %s", s.ctx.err);
 }
@@ -449,7 +311,7 @@ Test(socket, all_weights_zero)
 {
 	struct storm s;
 
-	storm_init(&s, "socket", "/nonexistent");
+	net_storm_init(&s, "socket", "/nonexistent");
 	storm_set(&s, "tcp_connect", "0");
 	storm_set(&s, "tcp_send", "0");
 	storm_set(&s, "udp_open", "0");
@@ -487,12 +349,12 @@ static void uring_cycle(const char *wd, const char *max_files,
 	struct storm s;
 	unsigned int i;
 
-	storm_init(&s, "uring", wd);
+	net_storm_init(&s, "uring", wd);
 	storm_set(&s, "qd", "16");
 	storm_set(&s, "max_files", max_files);
 	storm_set(&s, "max_fds", max_fds);
 	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
-	CHECK(!storm_run(&s, midway ? 100 : 300, midway, false),
+	CHECK(!net_storm_run(&s, midway ? 100 : 300, midway, false),
 	      "a worker failed");
 	if (!midway) {
 		for (i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
@@ -558,12 +420,12 @@ static void uring_respawn_child(const char *wd)
 {
 	struct storm s;
 
-	storm_init(&s, "uring", wd);
+	net_storm_init(&s, "uring", wd);
 	storm_set(&s, "unlinkat", "0");		/* keep every name */
 	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
-	storm_run(&s, 100, true, false);
+	net_storm_run(&s, 100, true, false);
 	memset(s.ctr, 0, NWORKERS * sizeof(*s.ctr));
-	CHECK(!storm_run(&s, 150, false, false), "a worker failed");
+	CHECK(!net_storm_run(&s, 150, false, false), "a worker failed");
 	CHECK(!s.sum.err[EEXIST], "EEXIST after respawn");
 	CHECK(ops_of(&s, "openat") > 0, "no openat");
 	s.wl->teardown(&s.ctx);
@@ -581,7 +443,7 @@ static void uring_denied_child(const char *wd)
 	struct storm s;
 
 	deny(SYS_io_uring_setup);
-	storm_init(&s, "uring", wd);
+	net_storm_init(&s, "uring", wd);
 	CHECK(s.wl->setup(&s.ctx), "setup passed without io_uring");
 	CHECK(strstr(s.ctx.err, "io_uring unavailable: Operation not "
 		     "permitted (kernel.io_uring_disabled"), "err: %s",

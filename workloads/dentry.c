@@ -334,17 +334,11 @@ out:
 static void dentry_teardown(struct ks_wl_ctx *ctx)
 {
 	struct dentry_priv *p = ctx->priv;
-	int r;
 
 	if (!p)
 		return;
-	if (p->made) {
-		r = ks_rmtree_at(AT_FDCWD, p->root);
-		if (r)
-			snprintf(ctx->err, sizeof(ctx->err),
-				 "dentry: removing %.200s: %s", p->root,
-				 strerror(-r));
-	}
+	if (p->made)
+		ks_wl_remove_root(ctx, "dentry", p->root);
 	free(p);
 	ctx->priv = NULL;
 }

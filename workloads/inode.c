@@ -300,13 +300,8 @@ static void inode_teardown(struct ks_wl_ctx *ctx)
 	if (p->made_mnt && !r && rmdir(p->mnt) && errno != ENOENT)
 		snprintf(ctx->err, sizeof(ctx->err), "inode: rmdir %.200s: %s",
 			 p->mnt, strerror(errno));
-	if (p->made_root) {
-		r = ks_rmtree_at(AT_FDCWD, p->root);
-		if (r)
-			snprintf(ctx->err, sizeof(ctx->err),
-				 "inode: removing %.200s: %s", p->root,
-				 strerror(-r));
-	}
+	if (p->made_root)
+		ks_wl_remove_root(ctx, "inode", p->root);
 	free(p);
 	ctx->priv = NULL;
 }

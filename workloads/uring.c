@@ -611,17 +611,11 @@ static int uring_setup(struct ks_wl_ctx *ctx)
 static void uring_teardown(struct ks_wl_ctx *ctx)
 {
 	struct uring_priv *p = ctx->priv;
-	int r;
 
 	if (!p)
 		return;
-	if (p->made) {
-		r = ks_rmtree_at(AT_FDCWD, p->root);
-		if (r)
-			snprintf(ctx->err, sizeof(ctx->err),
-				 "uring: removing %.200s: %s", p->root,
-				 strerror(-r));
-	}
+	if (p->made)
+		ks_wl_remove_root(ctx, "uring", p->root);
 	free(p);
 	ctx->priv = NULL;
 }

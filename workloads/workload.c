@@ -247,6 +247,16 @@ int ks_rmtree_at(int dfd, const char *name)
 	return ret;
 }
 
+void ks_wl_remove_root(struct ks_wl_ctx *ctx, const char *wl,
+		       const char *root)
+{
+	int r = ks_rmtree_at(AT_FDCWD, root);
+
+	if (r)
+		snprintf(ctx->err, sizeof(ctx->err), "%s: removing %.200s: %s",
+			 wl, root, strerror(-r));
+}
+
 uint64_t ks_raise_nofile(void)
 {
 	struct rlimit rl;

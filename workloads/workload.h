@@ -107,6 +107,12 @@ void ks_count(struct ks_wl_ctx *ctx, int op, int ret, int e);
 int ks_worker_dir(struct ks_wl_ctx *ctx, const char *root, int op, int *fd);
 /* Remove dfd/name and everything below it on the same filesystem: 0/-errno. */
 int ks_rmtree_at(int dfd, const char *name);
+/*
+ * Teardown helper: ks_rmtree_at() the storm's root directory; on failure
+ * report "<wl>: removing <root>: <reason>" in ctx->err.
+ */
+void ks_wl_remove_root(struct ks_wl_ctx *ctx, const char *wl,
+		       const char *root);
 
 /* xorshift64*: cheap, plenty for picking operations.  *s must be non-zero. */
 static inline uint64_t ks_rand64(uint64_t *s)
