@@ -54,6 +54,8 @@ struct ks_cg_limits {
 	int64_t swap_max;	/* v2 memory.swap.max   v1 memsw = max + swap_max */
 	int64_t kmem_max;	/* v2: unsupported      v1 memory.kmem.limit_in_bytes,
 				 * unsupported where the kernel ignores it (>= 5.16) */
+	int64_t tcp_max;	/* v2: unsupported      v1 memory.kmem.tcp.limit_in_bytes:
+				 * v1 charges socket buffers only once written */
 	int oom_group;		/* v2 memory.oom.group  v1: unsupported */
 	int oom_kill_disable;	/* v2: unsupported      v1 memory.oom_control */
 };

@@ -92,6 +92,7 @@ void ks_cg_limits_init(struct ks_cg_limits *lim)
 	lim->high = -1;
 	lim->swap_max = -1;
 	lim->kmem_max = -1;
+	lim->tcp_max = -1;
 	lim->oom_group = KS_CG_UNSET;
 	lim->oom_kill_disable = KS_CG_UNSET;
 }
@@ -130,7 +131,7 @@ static int check_knobs(enum ks_cg_version v, const char *dir,
 		return ks_cg_fail(err, errlen, -ENODEV,
 				  "no memory cgroup controller");
 	if (lim->max < -1 || lim->high < -1 || lim->swap_max < -1 ||
-	    lim->kmem_max < -1)
+	    lim->kmem_max < -1 || lim->tcp_max < -1)
 		return ks_cg_fail(err, errlen, -EINVAL,
 				  "memory limits: negative size");
 	if (lim->oom_group < -1 || lim->oom_group > 1 ||
@@ -155,6 +156,10 @@ static int check_knobs(enum ks_cg_version v, const char *dir,
 			return ks_cg_fail(err, errlen, -EOPNOTSUPP,
 					  "memory.kmem.limit_in_bytes: not supported: ignored since Linux 5.16 (running %s); kernel memory counts against memory.limit_in_bytes",
 					  uts.release);
+		if (lim->tcp_max >= 0 && dir &&
+		    !exists_in(dir, "memory.kmem.tcp.limit_in_bytes"))
+			return ks_cg_fail(err, errlen, -EOPNOTSUPP,
+					  "memory.kmem.tcp.limit_in_bytes: not supported by this kernel");
 		if (lim->oom_group >= 0)
 			return ks_cg_fail(err, errlen, -EOPNOTSUPP,
 					  "memory.oom.group: not supported on cgroup %s", vn);
@@ -168,6 +173,10 @@ static int check_knobs(enum ks_cg_version v, const char *dir,
 	if (lim->kmem_max >= 0)
 		return ks_cg_fail(err, errlen, -EOPNOTSUPP,
 				  "memory.kmem.limit_in_bytes: not supported on cgroup %s (kernel memory counts against memory.max)",
+				  vn);
+	if (lim->tcp_max >= 0)
+		return ks_cg_fail(err, errlen, -EOPNOTSUPP,
+				  "memory.kmem.tcp.limit_in_bytes: not supported on cgroup %s (socket memory counts against memory.max)",
 				  vn);
 	if (lim->oom_kill_disable >= 0)
 		return ks_cg_fail(err, errlen, -EOPNOTSUPP,
@@ -241,6 +250,14 @@ static int set_v1(struct ks_cgroup *cg, const struct ks_cg_limits *lim,
 	if (lim->kmem_max >= 0) {
 		ret = ks_cg_write_in(cg->path, "memory.kmem.limit_in_bytes",
 				     fmt_size(KS_CG_V1, lim->kmem_max, kmem,
+					      sizeof(kmem)), err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (lim->tcp_max >= 0) {
+		/* Writing it, even -1, is what turns on v1 socket charging. */
+		ret = ks_cg_write_in(cg->path, "memory.kmem.tcp.limit_in_bytes",
+				     fmt_size(KS_CG_V1, lim->tcp_max, kmem,
 					      sizeof(kmem)), err, errlen);
 		if (ret)
 			return ret;

@@ -154,6 +154,8 @@ int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		return set_size(v, &l->swap_max, err, errlen);
 	if (!strcmp(key, "memory.kmem.limit_in_bytes"))
 		return set_size(v, &l->kmem_max, err, errlen);
+	if (!strcmp(key, "memory.kmem.tcp.limit_in_bytes"))
+		return set_size(v, &l->tcp_max, err, errlen);
 	if (!strcmp(key, "memory.oom.group"))
 		return set_bool(v, &l->oom_group, err, errlen);
 	if (!strcmp(key, "memory.oom_control"))

@@ -72,6 +72,7 @@ json_t *ks_limits_json(const struct ks_cg_limits *l)
 	put_if(o, "memory.high", l->high);
 	put_if(o, "memory.swap.max", l->swap_max);
 	put_if(o, "memory.kmem.limit_in_bytes", l->kmem_max);
+	put_if(o, "memory.kmem.tcp.limit_in_bytes", l->tcp_max);
 	if (l->oom_group != KS_CG_UNSET)
 		json_object_set_new(o, "memory.oom.group",
 				    json_boolean(l->oom_group));

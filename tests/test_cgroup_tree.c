@@ -135,6 +135,7 @@ static struct ks_cgroup fake_v1_knobs(void)
 	const char *files[] = { "memory.limit_in_bytes",
 				"memory.memsw.limit_in_bytes",
 				"memory.kmem.limit_in_bytes",
+				"memory.kmem.tcp.limit_in_bytes",
 				"memory.oom_control" };
 	char p[PATH_MAX];
 	size_t i;
@@ -174,6 +175,36 @@ Test(limits, write_v1)
 				   cg.path)), "-1");
 	/* Untouched knobs stay as they were. */
 	cr_assert_str_eq(get(pathf(p, "%s/memory.oom_control", cg.path)), "1");
+
+	/* "max" is -1: still written, as that turns on socket charging. */
+	lim = lim_none();
+	lim.tcp_max = INT64_MAX;
+	cr_assert_eq(ks_cg_set_limits(&cg, &lim, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_str_eq(get(pathf(p, "%s/memory.kmem.tcp.limit_in_bytes",
+				   cg.path)), "-1");
+	lim.tcp_max = 8 << 20;
+	cr_assert_eq(ks_cg_set_limits(&cg, &lim, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_str_eq(get(pathf(p, "%s/memory.kmem.tcp.limit_in_bytes",
+				   cg.path)), "8388608");
+}
+
+Test(limits, tcp_limit_is_v1_only)
+{
+	struct ks_cg_root root;
+	struct ks_cg_limits lim = lim_none();
+	char err[512] = "";
+
+	lim.tcp_max = 8 << 20;
+	cr_assert_eq(detect_tree(&root, "v1", err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(ks_cg_check_limits(&root, &lim, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(detect_tree(&root, "v2", err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(ks_cg_check_limits(&root, &lim, err, sizeof(err)),
+		     -EOPNOTSUPP);
+	cr_expect_str_eq(err,
+		"memory.kmem.tcp.limit_in_bytes: not supported on cgroup v2 (socket memory counts against memory.max)");
 }
 
 Test(limits, write_v1_refuses_unsupported_without_writing)

@@ -68,6 +68,7 @@ Test(plan, full_example)
 		"memory.oom.group = yes\n"
 		"memory.oom_control = on\n"
 		"memory.kmem.limit_in_bytes = 16M\n"
+		"memory.kmem.tcp.limit_in_bytes = max\n"
 		"respawn = no\n"
 		"inode.xattr_size = 1K\n"
 		"expect.kernel_report = any\n";
@@ -114,6 +115,8 @@ Test(plan, full_example)
 	cr_expect_eq(b->limits.oom_group, 1);
 	cr_expect_eq(b->limits.oom_kill_disable, 1);
 	cr_expect_eq(b->limits.kmem_max, 16 << 20);
+	cr_expect_eq(b->limits.tcp_max, KS_SIZE_MAX);
+	cr_expect_eq(a->limits.tcp_max, KS_CG_UNSET);
 	cr_expect_eq(b->expect.kernel_report, KS_EXPECT_ANY);
 	i = ks_workload_opt_index(b->wl, "xattr_size");
 	cr_assert_geq(i, 0);
@@ -218,6 +221,8 @@ Test(plan, errors_values)
 		     "t.plan:3: memory.swap.max: invalid size 'x' (expected e.g. 4096, 64K, 32M, 1G or max)");
 	expect_error(HEAD "memory.kmem.limit_in_bytes = x\n",
 		     "t.plan:3: memory.kmem.limit_in_bytes: invalid size 'x' (expected e.g. 4096, 64K, 32M, 1G or max)");
+	expect_error(HEAD "memory.kmem.tcp.limit_in_bytes = lots\n",
+		     "t.plan:3: memory.kmem.tcp.limit_in_bytes: invalid size 'lots' (expected e.g. 4096, 64K, 32M, 1G or max)");
 	expect_error(HEAD "memory.oom.group = perhaps\n",
 		     "t.plan:3: memory.oom.group: invalid boolean 'perhaps' (expected yes or no)");
 	expect_error(HEAD "memory.oom_control = 2\n",
