@@ -106,10 +106,12 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 	 * A sparse scratch disk the guest formats as btrfs for its workdir:
 	 * negative dentries only accumulate on a disk filesystem, never on
 	 * the tmpfs root.  cache=unsafe: its contents die with the guest.
+	 * An unlinked file QEMU inherits: nothing on disk outlives the run,
+	 * not even after a kill -9 of this process.
 	 */
 	ARG("-drive");
-	ARG("file=%s/scratch.img,format=raw,if=virtio,cache=unsafe",
-	    o->outdir);
+	ARG("file=/dev/fd/%d,format=raw,if=virtio,cache=unsafe",
+	    vm->scratch_fd);
 	ARG("-device");
 	ARG("virtio-serial-pci");
 	ARG("-chardev");
@@ -121,17 +123,21 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 	return n;
 }
 
+/* A sparse, already unlinked image; its fd (no CLOEXEC) or -errno. */
 static int make_scratch_disk(const char *path, int mb)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int r = 0;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int e;
 
 	if (fd < 0)
 		return -errno;
-	if (ftruncate(fd, (off_t)mb << 20))
-		r = -errno;
-	close(fd);
-	return r;
+	unlink(path);
+	if (ftruncate(fd, (off_t)mb << 20)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
 }
 
 static int start_qemu(struct ks_vm *vm, char **argv)
@@ -342,6 +348,7 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 {
 	struct ks_vm vm = { .o = o, .listen_fd = -1, .jfd = -1, .qemu = -1,
 			    .con_fd = -1, .err_fd = -1, .qemu_status = -1,
+			    .scratch_fd = -1,
 			    .guest_exit = -1 };
 	char path[PATH_MAX + 32], err[PATH_MAX + 64], sock[64];
 	char *argv[64], argbuf[16384];
@@ -382,11 +389,12 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 	vm.listen_fd = r;
 	snprintf(path, sizeof(path), "%s/scratch.img", o->outdir);
 	r = make_scratch_disk(path, o->scratch_mb);
-	if (r) {
+	if (r < 0) {
 		fprintf(stderr, "kmemstorm vm: %s: %s\n", path, strerror(-r));
 		res->exit_code = 2;
 		goto out;
 	}
+	vm.scratch_fd = r;
 	build_argv(&vm, sock, argv, argbuf, sizeof(argbuf));
 	r = start_qemu(&vm, argv);
 	if (r) {
@@ -407,8 +415,8 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 	json_decref(info);
 out:
 	kill_qemu(&vm);
-	snprintf(path, sizeof(path), "%s/scratch.img", o->outdir);
-	unlink(path);
+	if (vm.scratch_fd >= 0)
+		close(vm.scratch_fd);
 	if (vm.con_fd >= 0)
 		close(vm.con_fd);
 	if (vm.err_fd >= 0)

@@ -53,6 +53,7 @@ struct ks_vm {
 	/* QEMU */
 	pid_t qemu;
 	int con_fd, err_fd;
+	int scratch_fd;			/* the guest's scratch disk, unlinked */
 	char qemu_err[2048];
 	size_t qemu_err_len;
 	int qemu_status;		/* waitpid status, -1 while running */
