@@ -13,6 +13,18 @@ static const char *type_name(enum ks_opt_type t)
 	return t <= KS_OPT_STRING ? names[t] : "?";
 }
 
+/* " op=ENOSPC,EDQUOT": one word per operation. */
+static void print_allow(const char *op, const char *allow)
+{
+	const char *p;
+
+	printf(" %s=", op);
+	if (!allow || !*allow)
+		putchar('-');
+	for (p = allow; p && *p; p++)
+		putchar(*p == ' ' ? ',' : *p);
+}
+
 int ks_cmd_list(int argc, char **argv)
 {
 	const struct ks_builtin_plan *b;
@@ -34,6 +46,9 @@ int ks_cmd_list(int argc, char **argv)
 		printf("             operations:");
 		for (k = 0; k < KS_MAX_OPS && wl->ops[k]; k++)
 			printf(" %s", wl->ops[k]);
+		printf("\n             errnos allowed under pressure besides ENOMEM:");
+		for (k = 0; k < KS_MAX_OPS && wl->ops[k]; k++)
+			print_allow(wl->ops[k], wl->allow[k]);
 		printf("\n");
 		for (k = 0; wl->opts && wl->opts[k].name; k++)
 			printf("             %s.%s (%s, default %s): %s\n",

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cgroup.h"
+#include "errnoset.h"
 #include "workload.h"
 
 #define KS_NAME_MAX	64
@@ -21,6 +22,7 @@ struct ks_expectations {
 	enum ks_expect oom_kill;	/* memcg OOM kills */
 	enum ks_expect enomem;		/* workers saw ENOMEM */
 	enum ks_expect kernel_report;	/* BUG/Oops/WARNING/panic in kmsg */
+	enum ks_expect enomem_surfaced;	/* disallowed errnos under pressure */
 	int64_t min_ops;		/* -1: unchecked */
 	int64_t max_overshoot;		/* bytes peak may exceed memory.max; -1 */
 };
@@ -35,6 +37,9 @@ struct ks_scenario {
 	struct ks_cg_limits limits;
 	struct ks_opt_value opt[KS_MAX_OPTS];
 	struct ks_expectations expect;
+	/* allow_errno.<workload>.<op>: replaces the storm's set for op */
+	struct ks_errno_set allow[KS_MAX_OPS];
+	unsigned char allow_set[KS_MAX_OPS];
 };
 
 struct ks_plan {

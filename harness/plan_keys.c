@@ -114,6 +114,50 @@ static int set_bool(const char *v, int *out, char *err, size_t errlen)
 }
 
 /*
+ * "allow_errno.<workload>.<op> = NAMES": the errnos op may fail with under
+ * memory pressure besides ENOMEM, replacing the storm's own set.  Checked
+ * for every scenario (so a typo in [defaults] is caught), kept only by
+ * scenarios of that workload.
+ */
+static int apply_allow_errno(struct ks_scenario *sc, const char *wop,
+			     const char *v, char *err, size_t errlen)
+{
+	const struct ks_workload *wl;
+	const char *dot = strchr(wop, '.');
+	struct ks_errno_set set = { 0 };
+	char wname[KS_NAME_MAX];
+	int k;
+
+	if (!dot || dot == wop || (size_t)(dot - wop) >= sizeof(wname)) {
+		snprintf(err, errlen,
+			 "expected allow_errno.<workload>.<operation>");
+		return -1;
+	}
+	snprintf(wname, sizeof(wname), "%.*s", (int)(dot - wop), wop);
+	wl = ks_workload_find(wname);
+	if (!wl) {
+		snprintf(err, errlen, "no workload '%s'", wname);
+		return -1;
+	}
+	for (k = 0; k < KS_MAX_OPS && wl->ops[k]; k++)
+		if (!strcmp(wl->ops[k], dot + 1))
+			break;
+	if (k == KS_MAX_OPS || !wl->ops[k]) {
+		snprintf(err, errlen,
+			 "workload '%s' has no operation '%s'",
+			 wname, dot + 1);
+		return -1;
+	}
+	if (ks_errno_set_parse(v, &set, err, errlen))
+		return -1;
+	if (sc->wl == wl) {
+		sc->allow[k] = set;
+		sc->allow_set[k] = 1;
+	}
+	return 0;
+}
+
+/*
  * Apply one scenario key (from [defaults] or [scenario]).  The workload
  * key has been applied before anything else.  Returns 0 or -1 with err.
  */
@@ -168,6 +212,10 @@ int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		return parse_expect(v, &x->enomem, err, errlen);
 	if (!strcmp(key, "expect.kernel_report"))
 		return parse_expect(v, &x->kernel_report, err, errlen);
+	if (!strcmp(key, "expect.enomem_surfaced"))
+		return parse_expect(v, &x->enomem_surfaced, err, errlen);
+	if (!strncmp(key, "allow_errno.", 12))
+		return apply_allow_errno(sc, key + 12, v, err, errlen);
 	if (!strcmp(key, "expect.min_ops"))
 		return ks_parse_int(v, 0, INT64_MAX, &x->min_ops, err, errlen);
 	if (!strcmp(key, "expect.max_overshoot"))

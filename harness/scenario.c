@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "errno_truth.h"
 #include "progress.h"
 #include "sysinfo.h"
 #include "verdict.h"
@@ -39,6 +40,7 @@ struct scn {
 	struct ks_report report;	/* scratch for watch_kmsg() */
 	long taint_before, taint_after;
 	int64_t cpu_ms;			/* the harness's own CPU while storming */
+	struct ks_errno_truth truth;
 };
 
 static int64_t self_cpu_ms(void)
@@ -193,6 +195,8 @@ static void sample(struct scn *s)
 		fails += sum.fails[k];
 		enomem += sum.enomem[k];
 	}
+	ks_errno_truth_sample(&s->truth, &sum, &s->last,
+			      ms_since(s->start_ns));
 	o = record("sample", s);
 	if (o) {
 		put_if(o, "current", s->last.current);
@@ -359,6 +363,24 @@ static json_t *workers_json(const struct scn *s)
 	return a;
 }
 
+/* {"ENOSPC": n, ...}: failures of op by errno, or of every op if op < 0. */
+static json_t *errno_json(const struct ks_counters *c, int op)
+{
+	json_t *o = json_object();
+	char name[16];
+	int e;
+
+	for (e = 1; e < KS_ERRNO_MAX; e++) {
+		uint64_t n = op < 0 ? ks_errno_total(c, e) : c->err[op][e];
+
+		if (n)
+			json_object_set_new(o, ks_errno_name(e, name,
+							     sizeof(name)),
+					    json_integer((json_int_t)n));
+	}
+	return o;
+}
+
 static json_t *ops_json(const struct scn *s, const struct ks_counters *c)
 {
 	json_t *o = json_object();
@@ -366,32 +388,36 @@ static json_t *ops_json(const struct scn *s, const struct ks_counters *c)
 
 	for (k = 0; k < KS_MAX_OPS && s->sc->wl->ops[k]; k++)
 		json_object_set_new(o, s->sc->wl->ops[k],
-				    json_pack("{s:I, s:I, s:I}",
+				    json_pack("{s:I, s:I, s:I, s:o}",
 					      "ok", (json_int_t)c->ops[k],
 					      "fail", (json_int_t)c->fails[k],
-					      "enomem", (json_int_t)c->enomem[k]));
+					      "enomem", (json_int_t)c->enomem[k],
+					      "errno", errno_json(c, k)));
 	return o;
 }
 
-static json_t *errno_json(const struct ks_counters *c)
+static json_t *truth_record(const char *type, void *s)
 {
-	json_t *o = json_object();
-	char name[16];
-	int e;
+	return record(type, s);
+}
 
-	for (e = 1; e < KS_ERRNO_MAX; e++) {
-		const char *n;
+/* Journal "ENOMEM surfaced as X" and unexpected errnos; count for the verdict. */
+static void judge_errnos(struct scn *s)
+{
+	struct ks_errno_findings f;
+	struct ks_counters sum;
+	json_t *recs = json_array();
+	size_t i;
+	json_t *o;
 
-		if (!c->err[e])
-			continue;
-		n = strerrorname_np(e);
-		if (!n) {
-			snprintf(name, sizeof(name), "E%d", e);
-			n = name;
-		}
-		json_object_set_new(o, n, json_integer((json_int_t)c->err[e]));
-	}
-	return o;
+	ks_crew_sum(&s->crew, &sum);
+	ks_errno_truth_finish(&s->truth, &sum, truth_record, s, recs, &f);
+	json_array_foreach(recs, i, o)
+		ks_journal_write(&s->run->journal, json_incref(o));
+	json_decref(recs);
+	s->out.enomem_surfaced = f.surfaced;
+	snprintf(s->out.first_surfaced, sizeof(s->out.first_surfaced), "%s",
+		 f.first);
 }
 
 static void finish(struct scn *s, int64_t duration_ms)
@@ -432,7 +458,12 @@ static void finish(struct scn *s, int64_t duration_ms)
 				    json_real(s->storm_ms > 0 ?
 					      ops * 1000.0 / s->storm_ms : 0));
 		json_object_set_new(o, "ops", ops_json(s, &sum));
-		json_object_set_new(o, "errno", errno_json(&sum));
+		json_object_set_new(o, "errno", errno_json(&sum, -1));
+		json_object_set_new(o, "enomem_surfaced",
+				    json_integer(s->out.enomem_surfaced));
+		if (s->out.enomem_surfaced)
+			json_object_set_new(o, "enomem_surfaced_first",
+				json_string(s->out.first_surfaced));
 		json_object_set_new(o, "enomem", json_integer(s->out.enomem));
 		json_object_set_new(o, "workers", workers_json(s));
 	}
@@ -493,6 +524,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	json_t *o;
 
 	ks_memcg_stats_init(&s.last);
+	ks_errno_truth_init(&s.truth, sc);
 	o = record("scenario_start", &s);
 	if (o) {
 		json_object_set_new(o, "index", json_integer(run->index));
@@ -501,6 +533,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		json_object_set_new(o, "duration_ms",
 				    json_integer(sc->duration_ms));
 		json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+		json_object_set_new(o, "errno_allowed",
+				    ks_errno_allowed_json(sc));
 	}
 	ks_journal_write(&run->journal, o);
 	ks_progress_start(run, sc);
@@ -522,6 +556,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		if (s.taint_before >= 0 && s.taint_after >= 0)
 			s.out.taint_new = (int)(s.taint_after & ~s.taint_before);
 		outcome_from_stats(&s);
+		judge_errnos(&s);
 		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
 	} else if (s.crew.shm) {
 		/* Some workers may have started before a later one failed. */

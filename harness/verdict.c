@@ -65,6 +65,13 @@ void ks_verdict_decide(const struct ks_expectations *x,
 	check(r, x->oom_kill, o->oom_kills, "memcg OOM kill",
 	      "expect.oom_kill");
 	check(r, x->enomem, o->enomem, "ENOMEM", "expect.enomem");
+	if (o->enomem_surfaced && x->enomem_surfaced == KS_EXPECT_NO)
+		reason(r, "ENOMEM surfaced as another errno %lld times, first %s (expect.enomem_surfaced = no)",
+		       (long long)o->enomem_surfaced, o->first_surfaced);
+	else
+		check(r, x->enomem_surfaced, o->enomem_surfaced,
+		      "ENOMEM surfaced as another errno",
+		      "expect.enomem_surfaced");
 	if (x->min_ops >= 0 && o->ops < x->min_ops)
 		reason(r, "%lld operations, fewer than expect.min_ops = %lld",
 		       (long long)o->ops, (long long)x->min_ops);

@@ -26,6 +26,8 @@ struct ks_outcome {
 	int respawns;			/* workers started again after one */
 	int interrupted;		/* SIGINT/SIGTERM ended the scenario */
 	int taint_new;			/* taint flags gained meanwhile */
+	int64_t enomem_surfaced;	/* failures: ENOMEM surfaced as X */
+	char first_surfaced[96];	/* "ENFILE from create" */
 };
 
 #define KS_MAX_REASONS 8

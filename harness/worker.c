@@ -196,7 +196,7 @@ void ks_crew_stop(struct ks_crew *crew, struct ks_cgroup *cg, int grace_ms)
 
 void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum)
 {
-	int i, k;
+	int i, k, e;
 
 	memset(sum, 0, sizeof(*sum));
 	for (i = 0; i < crew->n; i++) {
@@ -210,9 +210,10 @@ void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum)
 			sum->enomem[k] += __atomic_load_n(&c->enomem[k],
 							  __ATOMIC_RELAXED);
 		}
-		for (k = 0; k < KS_ERRNO_MAX; k++)
-			sum->err[k] += __atomic_load_n(&c->err[k],
-						       __ATOMIC_RELAXED);
+		for (k = 0; k < KS_MAX_OPS; k++)
+			for (e = 0; e < KS_ERRNO_MAX; e++)
+				sum->err[k][e] += __atomic_load_n(
+					&c->err[k][e], __ATOMIC_RELAXED);
 		sum->objects += __atomic_load_n(&c->objects, __ATOMIC_RELAXED);
 	}
 }

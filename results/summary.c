@@ -70,6 +70,12 @@ void ks_summary_print(FILE *f, json_t *ends)
 		json_array_foreach(json_object_get(o, "reasons"), j, r)
 			if (strcmp(v, "pass"))
 				fprintf(f, "    %s\n", json_string_value(r));
+		/* A finding even where the plan let it pass. */
+		if (!strcmp(v, "pass") && geti(o, "enomem_surfaced") > 0)
+			fprintf(f, "    ENOMEM surfaced as another errno %lld times, first %s\n",
+				(long long)geti(o, "enomem_surfaced"),
+				json_string_value(json_object_get(o,
+					"enomem_surfaced_first")));
 	}
 	fprintf(f, "%d passed, %d failed, %d skipped, %d errors\n", pass, fail,
 		skip, error);

@@ -74,7 +74,7 @@ int storm_run(struct storm *s, int ms, bool midway, storm_worker_fn *fn,
 	      void *arg)
 {
 	pid_t pid[NWORKERS];
-	int i, j, status, bad = 0;
+	int i, j, e, status, bad = 0;
 
 	s->ctx.deadline_ns = now_ns() + (int64_t)ms * (midway ? 100 : 1) *
 			     1000000;
@@ -107,9 +107,9 @@ int storm_run(struct storm *s, int ms, bool midway, storm_worker_fn *fn,
 			s->sum.ops[j] += s->ctr[i].ops[j];
 			s->sum.fails[j] += s->ctr[i].fails[j];
 			s->sum.enomem[j] += s->ctr[i].enomem[j];
+			for (e = 0; e < KS_ERRNO_MAX; e++)
+				s->sum.err[j][e] += s->ctr[i].err[j][e];
 		}
-		for (j = 0; j < KS_ERRNO_MAX; j++)
-			s->sum.err[j] += s->ctr[i].err[j];
 		s->sum.objects += s->ctr[i].objects;
 	}
 	return bad;

@@ -215,10 +215,10 @@ static void socket_child(const char *wd)
 	CHECK(ops_of(&s, "udp_open") > 4 * NWORKERS, "udp not recycled");
 	CHECK(s.sum.objects == 0, "%llu sockets counted open at the end",
 	      (unsigned long long)s.sum.objects);
-	CHECK(!s.sum.err[EMFILE] && !s.sum.err[EBADF] && !s.sum.err[ENOTSOCK],
+	CHECK(!ks_errno_total(&s.sum, EMFILE) && !ks_errno_total(&s.sum, EBADF) && !ks_errno_total(&s.sum, ENOTSOCK),
 	      "bookkeeping errors: EMFILE %llu EBADF %llu",
-	      (unsigned long long)s.sum.err[EMFILE],
-	      (unsigned long long)s.sum.err[EBADF]);
+	      (unsigned long long)ks_errno_total(&s.sum, EMFILE),
+	      (unsigned long long)ks_errno_total(&s.sum, EBADF));
 	if (s.wl->teardown)
 		s.wl->teardown(&s.ctx);
 	CHECK(!s.ctx.err[0], "teardown: %s", s.ctx.err);
@@ -262,8 +262,8 @@ static void socket_nofile_child(const char *wd)
 	storm_set(&s, "buf_size", "0");
 	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
 	CHECK(!net_storm_run(&s, 300, false, true), "a worker failed");
-	CHECK(!s.sum.err[EMFILE], "EMFILE %llu",
-	      (unsigned long long)s.sum.err[EMFILE]);
+	CHECK(!ks_errno_total(&s.sum, EMFILE), "EMFILE %llu",
+	      (unsigned long long)ks_errno_total(&s.sum, EMFILE));
 	CHECK(ops_of(&s, "tcp_connect") > 0, "no tcp_connect");
 }
 
@@ -364,18 +364,18 @@ static void uring_cycle(const char *wd, const char *max_files,
 				CHECK(s.sum.ops[k] > 0, "no %s", ops[i].name);
 			else
 				CHECK(!s.sum.ops[k] && s.sum.fails[k] &&
-				      s.sum.err[EOPNOTSUPP] >= s.sum.fails[k],
+				      ks_errno_total(&s.sum, EOPNOTSUPP) >= s.sum.fails[k],
 				      "%s unsupported, not counted so",
 				      ops[i].name);
 		}
 		for (i = 0; i < KS_MAX_OPS; i++)
 			fails += s.sum.fails[i];
 		/* Nothing at a limit here: any failure is our bookkeeping. */
-		CHECK(fails == s.sum.err[EOPNOTSUPP], "%llu failures: EEXIST "
+		CHECK(fails == ks_errno_total(&s.sum, EOPNOTSUPP), "%llu failures: EEXIST "
 		      "%llu ENOENT %llu EBADF %llu", (unsigned long long)fails,
-		      (unsigned long long)s.sum.err[EEXIST],
-		      (unsigned long long)s.sum.err[ENOENT],
-		      (unsigned long long)s.sum.err[EBADF]);
+		      (unsigned long long)ks_errno_total(&s.sum, EEXIST),
+		      (unsigned long long)ks_errno_total(&s.sum, ENOENT),
+		      (unsigned long long)ks_errno_total(&s.sum, EBADF));
 	}
 	s.wl->teardown(&s.ctx);
 	CHECK(!s.ctx.err[0], "teardown: %s", s.ctx.err);
@@ -426,7 +426,7 @@ static void uring_respawn_child(const char *wd)
 	net_storm_run(&s, 100, true, false);
 	memset(s.ctr, 0, NWORKERS * sizeof(*s.ctr));
 	CHECK(!net_storm_run(&s, 150, false, false), "a worker failed");
-	CHECK(!s.sum.err[EEXIST], "EEXIST after respawn");
+	CHECK(!ks_errno_total(&s.sum, EEXIST), "EEXIST after respawn");
 	CHECK(ops_of(&s, "openat") > 0, "no openat");
 	s.wl->teardown(&s.ctx);
 	CHECK(dir_empty(wd), "%s not empty", wd);

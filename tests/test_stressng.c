@@ -327,7 +327,7 @@ Test(stressng_run, early_stop_kills_group, .timeout = 30)
 	cr_assert(mono_ns() - t0 < 5000000000LL, "not stopped at once");
 	cr_assert(!cmdline_has(workdir), "stress-ng left running");
 	cr_assert_eq(ctr->fails[0], 1, "run not counted as failed");
-	cr_assert_eq(ctr->err[ETIME], 1);
+	cr_assert_eq(ctr->err[0][ETIME], 1);
 	s.wl->teardown(&s.ctx);
 	/* SIGKILLed: stress-ng may leave its temp dir behind in workdir. */
 	{

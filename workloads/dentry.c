@@ -350,6 +350,9 @@ const struct ks_workload ks_wl_dentry = {
 	.ops = { [OP_LOOKUP_NEG] = "lookup_neg", [OP_CREATE] = "create",
 		 [OP_RENAME] = "rename", [OP_UNLINK] = "unlink",
 		 [NR_OPS] = NULL },
+	/* ENOENT: a fan-out directory a failed mkdir did not make. */
+	.allow = { [OP_CREATE] = "ENOSPC EDQUOT ENOENT",
+		   [OP_RENAME] = "ENOSPC EDQUOT ENOENT" },
 	.opts = dentry_opts,
 	.setup = dentry_setup,
 	.run = dentry_run,

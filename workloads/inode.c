@@ -313,6 +313,13 @@ const struct ks_workload ks_wl_inode = {
 	.ops = { [OP_CREATE] = "create", [OP_XATTR] = "xattr",
 		 [OP_LINK] = "link", [OP_UNLINK] = "unlink",
 		 [NR_OPS] = NULL },
+	/*
+	 * Not ENOSPC: the private tmpfs is far larger than any limit, and
+	 * tmpfs reports a failed inode allocation as ENOSPC.  Plans with a
+	 * bounded tmpfs or inode.path on a disk allow it themselves.
+	 */
+	.allow = { [OP_CREATE] = "EDQUOT", [OP_XATTR] = "E2BIG EDQUOT",
+		   [OP_LINK] = "EMLINK EDQUOT" },
 	.opts = inode_opts,
 	.setup = inode_setup,
 	.run = inode_run,

@@ -98,6 +98,7 @@ const struct ks_workload ks_wl_lkdtm = {
 	.name = "lkdtm",
 	.summary = "provoke a kernel crash through LKDTM (disposable kernels only): tests the harness's reporting",
 	.ops = { "provoke", NULL },
+	.allow = { "*" },
 	.opts = lkdtm_opts,
 	.setup = lkdtm_setup,
 	.run = lkdtm_run,

@@ -623,6 +623,17 @@ const struct ks_workload ks_wl_socket = {
 		 [OP_TCP_SEND] = "tcp_send", [OP_UDP_OPEN] = "udp_open",
 		 [OP_UDP_SEND] = "udp_send", [OP_UNIX_PAIR] = "unix_pair",
 		 [OP_SCM_RIGHTS] = "scm_rights", [NR_OPS] = NULL },
+	/*
+	 * ENOBUFS is the network stack's out-of-memory; EAGAIN a full
+	 * non-blocking buffer or backlog.
+	 */
+	.allow = { [OP_NETNS] = "ENOSPC",
+		   [OP_TCP_CONNECT] = "ENOBUFS EAGAIN ECONNREFUSED ETIMEDOUT",
+		   [OP_TCP_SEND] = "ENOBUFS EAGAIN EPIPE ECONNRESET",
+		   [OP_UDP_OPEN] = "ENOBUFS",
+		   [OP_UDP_SEND] = "ENOBUFS EAGAIN",
+		   [OP_UNIX_PAIR] = "ENOBUFS",
+		   [OP_SCM_RIGHTS] = "ENOBUFS EAGAIN ETOOMANYREFS" },
 	.opts = socket_opts,
 	.setup = socket_setup,
 	.run = socket_run,

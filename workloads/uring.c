@@ -628,6 +628,17 @@ const struct ks_workload ks_wl_uring = {
 		 [OP_MKDIRAT] = "mkdirat", [OP_RENAMEAT] = "renameat",
 		 [OP_UNLINKAT] = "unlinkat", [OP_SOCKET] = "socket",
 		 [OP_CLOSE] = "close", [NR_OPS] = NULL },
+	/*
+	 * io_uring fails a request it could not allocate with EAGAIN; an
+	 * opcode the kernel lacks is counted once as EOPNOTSUPP.
+	 */
+	.allow = { [OP_OPENAT] = "EAGAIN EINTR EOPNOTSUPP ENOSPC EDQUOT",
+		   [OP_STATX] = "EAGAIN EINTR EOPNOTSUPP",
+		   [OP_MKDIRAT] = "EAGAIN EINTR EOPNOTSUPP ENOSPC EDQUOT",
+		   [OP_RENAMEAT] = "EAGAIN EINTR EOPNOTSUPP ENOSPC EDQUOT",
+		   [OP_UNLINKAT] = "EAGAIN EINTR EOPNOTSUPP",
+		   [OP_SOCKET] = "EAGAIN EINTR EOPNOTSUPP ENOBUFS",
+		   [OP_CLOSE] = "EAGAIN EINTR EOPNOTSUPP" },
 	.opts = uring_opts,
 	.setup = uring_setup,
 	.run = uring_run,

@@ -61,8 +61,8 @@ void ks_count(struct ks_wl_ctx *ctx, int op, int ret, int e)
 	ctr_inc(&c->fails[op]);
 	if (e == ENOMEM)
 		ctr_inc(&c->enomem[op]);
-	/* err[0] collects what has no slot of its own: 0 or >= KS_ERRNO_MAX. */
-	ctr_inc(&c->err[e > 0 && e < KS_ERRNO_MAX ? e : 0]);
+	/* err[op][0] collects what has no slot of its own: 0 or >= KS_ERRNO_MAX. */
+	ctr_inc(&c->err[op][e > 0 && e < KS_ERRNO_MAX ? e : 0]);
 }
 
 const struct ks_workload *ks_workload_find(const char *name)

@@ -50,9 +50,21 @@ struct ks_counters {
 	uint64_t ops[KS_MAX_OPS];		/* successes per operation */
 	uint64_t fails[KS_MAX_OPS];		/* failures per operation */
 	uint64_t enomem[KS_MAX_OPS];		/* ENOMEM per operation */
-	uint64_t err[KS_ERRNO_MAX];		/* failures per errno */
+	/* failures per operation and errno; [op][0]: 0 or >= KS_ERRNO_MAX */
+	uint64_t err[KS_MAX_OPS][KS_ERRNO_MAX];
 	uint64_t objects;			/* live objects (files...) */
 };
+
+/* Failures with errno e over every operation. */
+static inline uint64_t ks_errno_total(const struct ks_counters *c, int e)
+{
+	uint64_t n = 0;
+	int k;
+
+	for (k = 0; k < KS_MAX_OPS; k++)
+		n += c->err[k][e > 0 && e < KS_ERRNO_MAX ? e : 0];
+	return n;
+}
 
 /* Everything a workload sees of its scenario. */
 struct ks_wl_ctx {
@@ -73,6 +85,13 @@ struct ks_workload {
 	const char *name;
 	const char *summary;
 	const char *ops[KS_MAX_OPS];	/* operation names, NULL-terminated */
+	/*
+	 * Per operation, the errnos it may legitimately fail with under
+	 * memory pressure besides ENOMEM, as names ("ENOSPC EDQUOT"); "*"
+	 * leaves the operation unchecked.  Any other errno once the cgroup
+	 * is under pressure is journaled as "ENOMEM surfaced as X".
+	 */
+	const char *allow[KS_MAX_OPS];
 	const struct ks_opt_desc *opts;	/* NULL-name terminated */
 	int (*setup)(struct ks_wl_ctx *ctx);	/* 0, or -1 with ctx->err */
 	int (*run)(struct ks_wl_ctx *ctx);	/* worker exit status */
