@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "injector.h"
 #include "plan.h"
 #include "workload.h"
 
@@ -11,6 +12,17 @@ static const char *type_name(enum ks_opt_type t)
 	static const char *const names[] = { "int", "size", "bool", "string" };
 
 	return t <= KS_OPT_STRING ? names[t] : "?";
+}
+
+static void print_opts(const char *owner, const struct ks_opt_desc *opts)
+{
+	int k;
+
+	for (k = 0; opts && opts[k].name; k++)
+		printf("             %s.%s (%s, default %s): %s\n", owner,
+		       opts[k].name, type_name(opts[k].type),
+		       opts[k].def && *opts[k].def ? opts[k].def : "none",
+		       opts[k].help);
 }
 
 /* " op=ENOSPC,EDQUOT": one word per operation. */
@@ -50,12 +62,15 @@ int ks_cmd_list(int argc, char **argv)
 		for (k = 0; k < KS_MAX_OPS && wl->ops[k]; k++)
 			print_allow(wl->ops[k], wl->allow[k]);
 		printf("\n");
-		for (k = 0; wl->opts && wl->opts[k].name; k++)
-			printf("             %s.%s (%s, default %s): %s\n",
-			       wl->name, wl->opts[k].name,
-			       type_name(wl->opts[k].type),
-			       wl->opts[k].def && *wl->opts[k].def ?
-			       wl->opts[k].def : "none", wl->opts[k].help);
+		print_opts(wl->name, wl->opts);
+	}
+	printf("\ninjectors (inject = NAME[, NAME...]):\n");
+	for (i = 0; ks_injectors[i]; i++) {
+		const struct ks_injector *inj = ks_injectors[i];
+
+		printf("  %-16s %s%s\n", inj->name, inj->summary,
+		       inj->kernel ? " [disposable kernels only]" : "");
+		print_opts(inj->name, inj->opts);
 	}
 	printf("\nbuilt-in plans:\n");
 	for (b = ks_builtin_plans; b->name; b++) {

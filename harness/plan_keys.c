@@ -79,11 +79,22 @@ static int parse_opt(const struct ks_opt_desc *d, const char *s,
 
 void ks_plan_scenario_init(struct ks_scenario *sc)
 {
+	char err[256];
+	int i, k;
+
 	memset(sc, 0, sizeof(*sc));
 	sc->workers = 2;
 	sc->duration_ms = 5000;
 	sc->respawn = 1;
 	ks_cg_limits_init(&sc->limits);
+	/* Defaults are checked by the unit tests: they parse. */
+	for (i = 0; ks_injectors[i]; i++)
+		for (k = 0; ks_injectors[i]->opts &&
+			    ks_injectors[i]->opts[k].name; k++)
+			parse_opt(&ks_injectors[i]->opts[k],
+				  ks_injectors[i]->opts[k].def ?
+				  ks_injectors[i]->opts[k].def : "",
+				  &sc->inj_opt[i][k], err, sizeof(err));
 	sc->expect.kernel_report = KS_EXPECT_NO;
 	sc->expect.min_ops = -1;
 	sc->expect.max_overshoot = -1;
@@ -111,6 +122,65 @@ static int set_size(const char *v, int64_t *out, char *err, size_t errlen)
 static int set_bool(const char *v, int *out, char *err, size_t errlen)
 {
 	return ks_parse_bool(v, out, err, errlen);
+}
+
+/* "inject = failslab, chargefail" or "none": which injectors arm. */
+static int apply_inject(struct ks_scenario *sc, const char *v, char *err,
+			size_t errlen)
+{
+	const char *p = v;
+	unsigned int mask = 0;
+
+	while (*p) {
+		const struct ks_injector *inj;
+		size_t n = strcspn(p, " \t,");
+		char name[KS_NAME_MAX];
+
+		if (!n) {
+			p++;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		p += n;
+		if (!strcmp(name, "none"))
+			continue;
+		inj = ks_injector_find(name);
+		if (!inj) {
+			snprintf(err, errlen,
+				 "no injector '%s' (see 'kmemstorm list')",
+				 name);
+			return -1;
+		}
+		mask |= 1u << ks_injector_index(inj);
+	}
+	sc->inject_mask = mask;
+	return 0;
+}
+
+/* "<injector>.<option> = value"; 1 when key names no injector. */
+static int apply_inj_opt(struct ks_scenario *sc, const char *key,
+			 const char *v, char *err, size_t errlen)
+{
+	const struct ks_injector *inj;
+	const char *dot = strchr(key, '.');
+	char name[KS_NAME_MAX];
+	int i, k;
+
+	if (!dot || (size_t)(dot - key) >= sizeof(name))
+		return 1;
+	snprintf(name, sizeof(name), "%.*s", (int)(dot - key), key);
+	inj = ks_injector_find(name);
+	if (!inj)
+		return 1;
+	i = ks_injector_index(inj);
+	k = ks_injector_opt_index(inj, dot + 1);
+	if (k < 0) {
+		snprintf(err, errlen,
+			 "injector '%s' has no option '%s' (see 'kmemstorm list')",
+			 name, dot + 1);
+		return -1;
+	}
+	return parse_opt(&inj->opts[k], v, &sc->inj_opt[i][k], err, errlen);
 }
 
 /*
@@ -214,6 +284,8 @@ int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		return parse_expect(v, &x->kernel_report, err, errlen);
 	if (!strcmp(key, "expect.enomem_surfaced"))
 		return parse_expect(v, &x->enomem_surfaced, err, errlen);
+	if (!strcmp(key, "inject"))
+		return apply_inject(sc, v, err, errlen);
 	if (!strncmp(key, "allow_errno.", 12))
 		return apply_allow_errno(sc, key + 12, v, err, errlen);
 	if (!strcmp(key, "expect.min_ops"))
@@ -244,6 +316,9 @@ int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 			return 0;
 		}
 	}
+	i = apply_inj_opt(sc, key, v, err, errlen);
+	if (i <= 0)
+		return i;
 	snprintf(err, errlen, "unknown key '%s'", key);
 	return -1;
 }

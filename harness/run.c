@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "knobs.h"
 #include "summary.h"
 #include "sysinfo.h"
 #include "verdict.h"
@@ -119,6 +120,26 @@ static void setup_cgroups(struct ks_run *run)
 		return;
 	}
 	run->have_cg = 1;
+}
+
+/* Put back kernel knobs a killed run left armed, before anything arms. */
+static void recover_knobs(struct ks_run *run)
+{
+	json_t *what = NULL;
+	char err[512];
+	int r = ks_knobs_recover(&what, err, sizeof(err));
+
+	if (r > 0) {
+		fprintf(stderr,
+			"kmemstorm: restored %d fault injection knob(s) a killed run left armed\n",
+			r);
+		ks_journal_write(&run->journal, json_pack("{s:s, s:O}",
+			"type", "knobs_recovered", "knobs", what));
+	} else if (r < 0) {
+		fprintf(stderr, "kmemstorm: %s; kernel fault injection disabled for this run\n",
+			err);
+	}
+	json_decref(what);
 }
 
 static json_t *plan_json(const struct ks_plan *plan)
@@ -277,6 +298,7 @@ int ks_run(const struct ks_run_opts *o)
 	private_mounts();
 	setup_cgroups(&run);
 	journal_start(&run);
+	recover_knobs(&run);
 	if (!run.have_cg)
 		fprintf(stderr, "kmemstorm: every scenario will be skipped: %s\n",
 			run.cg_why);

@@ -16,6 +16,7 @@
 
 #include "classify.h"
 #include "errno_truth.h"
+#include "inject.h"
 #include "progress.h"
 #include "sysinfo.h"
 #include "verdict.h"
@@ -41,6 +42,9 @@ struct scn {
 	long taint_before, taint_after;
 	int64_t cpu_ms;			/* the harness's own CPU while storming */
 	struct ks_errno_truth truth;
+	struct ks_inject inj;
+	json_t *inj_report;		/* what the injectors did */
+	char inj_err[512];		/* a knob not restored */
 };
 
 static int64_t self_cpu_ms(void)
@@ -56,80 +60,6 @@ static int64_t self_cpu_ms(void)
 static int64_t ms_since(int64_t t0)
 {
 	return (ks_now_ns() - t0) / 1000000;
-}
-
-static void put_if(json_t *o, const char *key, int64_t v)
-{
-	if (v >= 0)
-		json_object_set_new(o, key, json_integer(v));
-}
-
-json_t *ks_limits_json(const struct ks_cg_limits *l)
-{
-	json_t *o = json_object();
-
-	if (!o)
-		return NULL;
-	put_if(o, "memory.max", l->max);
-	put_if(o, "memory.high", l->high);
-	put_if(o, "memory.swap.max", l->swap_max);
-	put_if(o, "memory.kmem.limit_in_bytes", l->kmem_max);
-	put_if(o, "memory.kmem.tcp.limit_in_bytes", l->tcp_max);
-	if (l->oom_group != KS_CG_UNSET)
-		json_object_set_new(o, "memory.oom.group",
-				    json_boolean(l->oom_group));
-	if (l->oom_kill_disable != KS_CG_UNSET)
-		json_object_set_new(o, "memory.oom_control",
-				    json_boolean(l->oom_kill_disable));
-	return o;
-}
-
-static json_t *memcg_json(const struct ks_memcg_stats *s)
-{
-	json_t *o = json_object(), *ev = json_object(), *evl = json_object();
-	json_t *v1 = json_object(), *st = json_object();
-
-	put_if(o, "current", s->current);
-	put_if(o, "peak", s->peak);
-	put_if(o, "limit", s->limit);
-	put_if(o, "high", s->high);
-	put_if(o, "swap_current", s->swap_current);
-	put_if(o, "limit_hits", ks_memcg_limit_hits(s));
-	put_if(o, "oom_kills", ks_memcg_oom_kills(s));
-	put_if(ev, "low", s->ev_low);
-	put_if(ev, "high", s->ev_high);
-	put_if(ev, "max", s->ev_max);
-	put_if(ev, "oom", s->ev_oom);
-	put_if(ev, "oom_kill", s->ev_oom_kill);
-	put_if(ev, "oom_group_kill", s->ev_oom_group_kill);
-	put_if(evl, "low", s->evl_low);
-	put_if(evl, "high", s->evl_high);
-	put_if(evl, "max", s->evl_max);
-	put_if(evl, "oom", s->evl_oom);
-	put_if(evl, "oom_kill", s->evl_oom_kill);
-	put_if(v1, "failcnt", s->failcnt);
-	put_if(v1, "kmem_usage", s->kmem_usage);
-	put_if(v1, "kmem_max_usage", s->kmem_max_usage);
-	put_if(v1, "kmem_failcnt", s->kmem_failcnt);
-	put_if(v1, "tcp_usage", s->tcp_usage);
-	put_if(v1, "under_oom", s->under_oom);
-	put_if(v1, "oom_kill_disable", s->oom_kill_disable);
-	put_if(st, "anon", s->anon);
-	put_if(st, "file", s->file);
-	put_if(st, "kernel", s->kernel);
-	put_if(st, "kernel_stack", s->kernel_stack);
-	put_if(st, "slab", s->slab);
-	put_if(st, "slab_reclaimable", s->slab_reclaimable);
-	put_if(st, "slab_unreclaimable", s->slab_unreclaimable);
-	put_if(st, "sock", s->sock);
-	put_if(st, "shmem", s->shmem);
-	put_if(st, "percpu", s->percpu);
-	put_if(o, "nr_dying_descendants", s->nr_dying_descendants);
-	json_object_set_new(o, "events", ev);
-	json_object_set_new(o, "events_local", evl);
-	json_object_set_new(o, "v1", v1);
-	json_object_set_new(o, "stat", st);
-	return o;
 }
 
 static json_t *record(const char *type, const struct scn *s)
@@ -171,9 +101,11 @@ static void watch_kmsg(struct scn *s, int flush)
 	struct ks_kmsg_record rec;
 	struct ks_report *done = &s->report;
 
-	while (ks_kmsg_read(k, &rec) > 0)
+	while (ks_kmsg_read(k, &rec) > 0) {
+		ks_inject_kmsg(&s->inj, rec.text);
 		if (ks_kmsg_feed(k, &rec, done))
 			journal_report(s, done);
+	}
 	if (flush && ks_kmsg_flush(k, done))
 		journal_report(s, done);
 }
@@ -197,14 +129,15 @@ static void sample(struct scn *s)
 	}
 	ks_errno_truth_sample(&s->truth, &sum, &s->last,
 			      ms_since(s->start_ns));
+	ks_inject_tick(&s->inj, &s->last, ms_since(s->start_ns));
 	o = record("sample", s);
 	if (o) {
-		put_if(o, "current", s->last.current);
-		put_if(o, "limit_hits", ks_memcg_limit_hits(&s->last));
-		put_if(o, "oom_kills", ks_memcg_oom_kills(&s->last));
-		put_if(o, "high_events", s->last.ev_high);
-		put_if(o, "slab", s->last.slab);
-		put_if(o, "kernel", s->last.kernel);
+		ks_json_put_if(o, "current", s->last.current);
+		ks_json_put_if(o, "limit_hits", ks_memcg_limit_hits(&s->last));
+		ks_json_put_if(o, "oom_kills", ks_memcg_oom_kills(&s->last));
+		ks_json_put_if(o, "high_events", s->last.ev_high);
+		ks_json_put_if(o, "slab", s->last.slab);
+		ks_json_put_if(o, "kernel", s->last.kernel);
 		json_object_set_new(o, "ops", json_integer(ops));
 		json_object_set_new(o, "fails", json_integer(fails));
 		json_object_set_new(o, "enomem", json_integer(enomem));
@@ -215,6 +148,32 @@ static void sample(struct scn *s)
 	if (s->run->progress)
 		ks_progress_update(s->run, s->sc, ms_since(s->start_ns), ops,
 				   enomem, &s->last);
+}
+
+/* {"failslab": {"probability": "10", ...}}: every option as planned. */
+static json_t *inject_json(const struct ks_scenario *sc)
+{
+	json_t *all = json_object();
+	int i, k;
+
+	for (i = 0; ks_injectors[i]; i++) {
+		const struct ks_injector *inj = ks_injectors[i];
+		json_t *o;
+
+		if (!(sc->inject_mask & (1u << i)))
+			continue;
+		o = json_object();
+		for (k = 0; inj->opts && inj->opts[k].name; k++)
+			json_object_set_new(o, inj->opts[k].name,
+					    json_string(sc->inj_opt[i][k].str));
+		json_object_set_new(all, inj->name, o);
+	}
+	return all;
+}
+
+static void inject_worker(void *inj)
+{
+	ks_inject_worker(inj);
 }
 
 /* Create cgroup, scratch dir and workload state; start the workers. */
@@ -270,6 +229,9 @@ static int prepare(struct scn *s)
 		ks_verdict_set(&s->vr, KS_ERROR, "workers: %s", strerror(-r));
 		return -1;
 	}
+	ks_inject_init(&s->inj, sc, &s->cg);
+	s->crew.before_run = inject_worker;
+	s->crew.before_arg = &s->inj;
 	s->start_ns = ks_now_ns();
 	s->crew.ctx.deadline_ns = s->start_ns + sc->duration_ms * 1000000;
 	r = ks_crew_start(&s->crew, &s->cg);
@@ -278,7 +240,24 @@ static int prepare(struct scn *s)
 			       s->cg.path, strerror(-r));
 		return -1;
 	}
+	r = ks_inject_arm(&s->inj, err, sizeof(err));
+	if (r) {
+		ks_verdict_set(&s->vr, r > 0 ? KS_SKIP : KS_ERROR, "%s", err);
+		return -1;
+	}
+	if (s->inj.n)
+		ks_errno_truth_pressure(&s->truth, 0, "fault injection armed");
 	return 0;
+}
+
+/* Disarm and restore every knob; a knob left armed is a harness error. */
+static void disarm(struct scn *s)
+{
+	s->inj_report = ks_inject_disarm(&s->inj, s->inj_err,
+					 sizeof(s->inj_err));
+	if (s->inj_err[0])
+		ks_verdict_set(&s->vr, KS_ERROR, "fault injection: %s",
+			       s->inj_err);
 }
 
 /* Sample and watch until the deadline, all workers gone, or a signal. */
@@ -468,9 +447,9 @@ static void finish(struct scn *s, int64_t duration_ms)
 		json_object_set_new(o, "workers", workers_json(s));
 	}
 	if (s->have_cg) {
-		json_t *m = memcg_json(&s->last);
+		json_t *m = ks_memcg_json(&s->last);
 
-		put_if(m, "max_sampled_current", s->max_current);
+		ks_json_put_if(m, "max_sampled_current", s->max_current);
 		json_object_set_new(o, "memcg", m);
 	}
 	json_object_set_new(o, "kernel_reports",
@@ -489,6 +468,8 @@ static void finish(struct scn *s, int64_t duration_ms)
 						     sizeof(why))));
 	}
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+	if (s->inj_report)
+		json_object_set(o, "inject", s->inj_report);
 	json_array_append(run->results, o);
 	ks_journal_write(&run->journal, o);
 	ks_journal_sync(&run->journal);
@@ -535,6 +516,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
 		json_object_set_new(o, "errno_allowed",
 				    ks_errno_allowed_json(sc));
+		if (sc->inject_mask)
+			json_object_set_new(o, "inject", inject_json(sc));
 	}
 	ks_journal_write(&run->journal, o);
 	ks_progress_start(run, sc);
@@ -545,6 +528,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		s.cpu_ms = self_cpu_ms();
 		monitor(&s);
 		s.cpu_ms = self_cpu_ms() - s.cpu_ms;
+		disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
 		s.storm_ms = ms_since(s.start_ns);
 		sample(&s);
@@ -558,8 +542,12 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		outcome_from_stats(&s);
 		judge_errnos(&s);
 		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
+		if (s.inj_err[0])
+			ks_verdict_set(&s.vr, KS_ERROR, "fault injection: %s",
+				       s.inj_err);
 	} else if (s.crew.shm) {
 		/* Some workers may have started before a later one failed. */
+		disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, 0);
 	}
 
@@ -582,4 +570,5 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	ks_progress_done(run, sc, &s.vr, s.out.ops,
 			 (ks_now_ns() - t0) / 1000000);
 	ks_crew_free(&s.crew);
+	json_decref(s.inj_report);
 }

@@ -10,6 +10,7 @@
 #include "cgroup.h"
 #include "journal.h"
 #include "kmsg.h"
+#include "memcg_json.h"
 #include "plan.h"
 
 struct ks_run {
@@ -35,8 +36,5 @@ extern volatile sig_atomic_t ks_interrupted;
 
 /* Run one scenario to its verdict, journaling as it goes.  Never fails. */
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc);
-
-/* A JSON object of the limits a scenario sets. */
-json_t *ks_limits_json(const struct ks_cg_limits *l);
 
 #endif

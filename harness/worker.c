@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inject.h"
 #include "journal.h"
 
 struct spawn_arg {
@@ -25,6 +27,7 @@ static int worker_main(void *p)
 	struct spawn_arg *a = p;
 	struct ks_wl_ctx ctx = a->crew->ctx;
 	struct sigaction sa = { .sa_handler = SIG_IGN };
+	char comm[16];
 
 	/* Die with the harness: a worker never outlives a kill -9 of it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -40,6 +43,14 @@ static int worker_main(void *p)
 	ctx.worker = a->index;
 	ctx.ctr = &a->crew->shm->ctr[a->index];
 	ctx.stop = &a->crew->shm->stop;
+	/*
+	 * "ksw-<workload>" in kernel reports (OOM victims, fault injection
+	 * stacks) tells a worker from the harness at a glance.
+	 */
+	snprintf(comm, sizeof(comm), KS_WORKER_COMM "%s", ctx.wl->name);
+	prctl(PR_SET_NAME, comm);
+	if (a->crew->before_run)
+		a->crew->before_run(a->crew->before_arg);
 	return ctx.wl->run(&ctx);
 }
 

@@ -37,6 +37,9 @@ struct ks_crew {
 	struct ks_shared *shm;
 	size_t shm_len;
 	struct ks_wl_ctx ctx;	/* template; each worker sets its index */
+	/* in each worker before run(): the injectors' scoping */
+	void (*before_run)(void *arg);
+	void *before_arg;
 };
 
 /* Allocate n workers' slots and shared counters; ctx is copied. */

@@ -43,7 +43,7 @@ assert ends["dentry-32m"]["memcg"]["events"]["max"] > 0
 # reported with the cgroup, and not failing the scenario.
 ooms = [r for r in by("kernel_report") if r["kind"] == "memcg_oom"]
 for r in ooms:
-	assert r["severity"] == "info" and r["victim"] == "kmemstorm", r
+	assert r["severity"] == "info" and r["victim"] == "ksw-dentry", r
 	assert r["cgroup"] == "/kmemstorm.scope/kmemstorm-N/" + r["scenario"], r
 	assert r["title"] == "memcg OOM kill in " + r["cgroup"]
 assert [r for r in recs if r["type"] == "run_end"], "guest run_end lost"

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel knobs (debugfs fault attributes, /sys/kernel/slab/<cache>/failslab)
+ * saved before the first write and restored on every exit path.  Every
+ * saved value is also in a recovery file, fsync'd before the knob is
+ * written, so the next start repairs what a kill -9 left armed.
+ */
+#ifndef KS_KNOBS_H
+#define KS_KNOBS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/*
+ * Write value to the knob at path, saving what it held the first time.
+ * 0, or -1 with err naming the knob.
+ */
+int ks_knob_set(const char *path, const char *value, char *err,
+		size_t errlen);
+/* The knob's value without the trailing newline: 0 or -errno. */
+int ks_knob_read(const char *path, char *buf, size_t len);
+/*
+ * Restore every saved knob, last saved first; the recovery file goes once
+ * all are back.  Returns how many were restored, or -1 with err (the
+ * others are still tried, and the file stays for the next start).
+ */
+int ks_knobs_restore(char *err, size_t errlen);
+/* How many knobs are saved (armed) now. */
+int ks_knobs_saved(void);
+/*
+ * At start: restore what a run that died armed left in the recovery file.
+ * Returns knobs restored (0: nothing to do; *what lists them), -EBUSY if
+ * a live kmemstorm holds them, or -1 with err.
+ */
+int ks_knobs_recover(json_t **what, char *err, size_t errlen);
+/* $KMEMSTORM_STATE_DIR, else /run/kmemstorm: where the file lives. */
+const char *ks_knobs_state_dir(void);
+
+#endif
