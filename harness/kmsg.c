@@ -129,3 +129,8 @@ void ks_kmsg_marker(const char *fmt, ...)
 	}
 	close(fd);
 }
+
+int ks_kmsg_boundary(struct ks_kmsg *k, struct ks_report *done)
+{
+	return ks_classify_line(&k->cls, "kmemstorm: boundary", 0, 0, done);
+}

@@ -398,6 +398,21 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 			plan_err(&st, s->line,
 				 "scenario '%s' has no workload (add 'workload = NAME', see 'kmemstorm list')",
 				 sc->name);
+		if (sc->sweep && sc->wl && !sc->wl->step)
+			plan_err(&st, s->line,
+				 "scenario '%s': workload '%s' cannot run one operation at a time (mode = sweep)",
+				 sc->name, sc->wl->name);
+		if (sc->sweep && sc->inject_mask)
+			plan_err(&st, s->line,
+				 "scenario '%s': mode = sweep arms fail-nth itself; drop 'inject'",
+				 sc->name);
+		if (sc->sweep && sc->sweep_cfg.first_n > sc->sweep_cfg.max_n)
+			plan_err(&st, s->line,
+				 "scenario '%s': sweep.first_n is above sweep.max_n",
+				 sc->name);
+		if (sc->sweep && sc->wl && !sc->sweep_cfg.ops)
+			for (j = 0; j < KS_MAX_OPS && sc->wl->ops[j]; j++)
+				sc->sweep_cfg.ops |= 1u << j;
 		if (sc->limits.max == KS_CG_UNSET &&
 		    sc->expect.max_overshoot >= 0)
 			plan_err(&st, s->line,

@@ -10,6 +10,7 @@
 #include "cgroup.h"
 #include "errnoset.h"
 #include "injector.h"
+#include "sweep.h"
 #include "workload.h"
 
 #define KS_NAME_MAX	64
@@ -41,6 +42,9 @@ struct ks_scenario {
 	/* allow_errno.<workload>.<op>: replaces the storm's set for op */
 	struct ks_errno_set allow[KS_MAX_OPS];
 	unsigned char allow_set[KS_MAX_OPS];
+	/* mode = sweep: fail-nth over sweep.ops, one worker, no storm */
+	int sweep;
+	struct ks_sweep_cfg sweep_cfg;
 	/* inject = ...: bit i for ks_injectors[i], and their options */
 	unsigned int inject_mask;
 	struct ks_opt_value inj_opt[KS_MAX_INJECTORS][KS_MAX_OPTS];

@@ -96,6 +96,8 @@ void ks_plan_scenario_init(struct ks_scenario *sc)
 				  ks_injectors[i]->opts[k].def : "",
 				  &sc->inj_opt[i][k], err, sizeof(err));
 	sc->expect.kernel_report = KS_EXPECT_NO;
+	sc->sweep_cfg.first_n = 1;
+	sc->sweep_cfg.max_n = 10000;
 	sc->expect.min_ops = -1;
 	sc->expect.max_overshoot = -1;
 }
@@ -122,6 +124,38 @@ static int set_size(const char *v, int64_t *out, char *err, size_t errlen)
 static int set_bool(const char *v, int *out, char *err, size_t errlen)
 {
 	return ks_parse_bool(v, out, err, errlen);
+}
+
+/* "sweep.ops = create rename": operations of the scenario's workload. */
+static int apply_sweep_ops(struct ks_scenario *sc, const char *v, char *err,
+			   size_t errlen)
+{
+	const char *p = v;
+	unsigned int mask = 0;
+	int k;
+
+	while (sc->wl && *p) {
+		size_t n = strcspn(p, " \t,");
+
+		if (!n) {
+			p++;
+			continue;
+		}
+		for (k = 0; k < KS_MAX_OPS && sc->wl->ops[k]; k++)
+			if (strlen(sc->wl->ops[k]) == n &&
+			    !strncmp(sc->wl->ops[k], p, n))
+				break;
+		if (k == KS_MAX_OPS || !sc->wl->ops[k]) {
+			snprintf(err, errlen,
+				 "workload '%s' has no operation '%.*s'",
+				 sc->wl->name, (int)n, p);
+			return -1;
+		}
+		mask |= 1u << k;
+		p += n;
+	}
+	sc->sweep_cfg.ops = mask;
+	return 0;
 }
 
 /* "inject = failslab, chargefail" or "none": which injectors arm. */
@@ -286,6 +320,29 @@ int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		return parse_expect(v, &x->enomem_surfaced, err, errlen);
 	if (!strcmp(key, "inject"))
 		return apply_inject(sc, v, err, errlen);
+	if (!strcmp(key, "mode")) {
+		if (strcmp(v, "storm") && strcmp(v, "sweep")) {
+			snprintf(err, errlen,
+				 "'%s' is not a mode (storm or sweep)", v);
+			return -1;
+		}
+		sc->sweep = !strcmp(v, "sweep");
+		return 0;
+	}
+	if (!strcmp(key, "sweep.ops"))
+		return apply_sweep_ops(sc, v, err, errlen);
+	if (!strcmp(key, "sweep.first_n")) {
+		if (ks_parse_int(v, 1, INT32_MAX, &n, err, errlen))
+			return -1;
+		sc->sweep_cfg.first_n = (int32_t)n;
+		return 0;
+	}
+	if (!strcmp(key, "sweep.max_n")) {
+		if (ks_parse_int(v, 1, INT32_MAX, &n, err, errlen))
+			return -1;
+		sc->sweep_cfg.max_n = (int32_t)n;
+		return 0;
+	}
 	if (!strncmp(key, "allow_errno.", 12))
 		return apply_allow_errno(sc, key + 12, v, err, errlen);
 	if (!strcmp(key, "expect.min_ops"))

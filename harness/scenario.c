@@ -4,7 +4,7 @@
  * and kernel-log watch until the deadline, then stop, teardown, verdict.
  * Everything created here is removed here, on every path.
  */
-#include "scenario.h"
+#include "scenario_internal.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -24,29 +24,6 @@
 
 volatile sig_atomic_t ks_interrupted;
 
-struct scn {
-	struct ks_run *run;
-	const struct ks_scenario *sc;
-	struct ks_cgroup cg;
-	int have_cg;
-	struct ks_wl_ctx ctx;
-	int setup_done;
-	struct ks_crew crew;
-	int64_t start_ns;
-	int64_t storm_ms;		/* workers' running time */
-	int64_t max_current;
-	struct ks_outcome out;
-	struct ks_verdict_result vr;
-	struct ks_memcg_stats last;
-	struct ks_report report;	/* scratch for watch_kmsg() */
-	long taint_before, taint_after;
-	int64_t cpu_ms;			/* the harness's own CPU while storming */
-	struct ks_errno_truth truth;
-	struct ks_inject inj;
-	json_t *inj_report;		/* what the injectors did */
-	char inj_err[512];		/* a knob not restored */
-};
-
 static int64_t self_cpu_ms(void)
 {
 	struct rusage ru;
@@ -57,22 +34,22 @@ static int64_t self_cpu_ms(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 }
 
-static int64_t ms_since(int64_t t0)
+int64_t ks_scn_ms_since(int64_t t0)
 {
 	return (ks_now_ns() - t0) / 1000000;
 }
 
-static json_t *record(const char *type, const struct scn *s)
+json_t *ks_scn_record(const char *type, const struct scn *s)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I}", "type", type, "scenario",
 			      s->sc->name, "t_ms",
-			      (json_int_t)ms_since(s->run->t0_ns));
+			      (json_int_t)ks_scn_ms_since(s->run->t0_ns));
 	return o;
 }
 
 static void journal_report(struct scn *s, const struct ks_report *r)
 {
-	json_t *o = record("kernel_report", s);
+	json_t *o = ks_scn_record("kernel_report", s);
 
 	if (o) {
 		json_t *rj = ks_report_json(r);
@@ -83,7 +60,13 @@ static void journal_report(struct scn *s, const struct ks_report *r)
 		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
 		json_object_set_new(o, "ts_us", json_integer(r->ts_us));
 	}
-	ks_journal_write(&s->run->journal, o);
+	if (s->sweep && o) {
+		/* Held until the step it belongs to is known. */
+		ks_sweep_report(s, o, r);
+		json_decref(o);
+	} else {
+		ks_journal_write(&s->run->journal, o);
+	}
 	/* Memcg OOM kills and allocation failures are facts, not bugs. */
 	if (ks_report_severity(r) != KS_SEV_BUG) {
 		s->out.info_reports++;
@@ -95,7 +78,7 @@ static void journal_report(struct scn *s, const struct ks_report *r)
 }
 
 /* Drain the kernel log, journaling every finished report. */
-static void watch_kmsg(struct scn *s, int flush)
+void ks_scn_watch_kmsg(struct scn *s, int flush)
 {
 	struct ks_kmsg *k = &s->run->kmsg;
 	struct ks_kmsg_record rec;
@@ -106,7 +89,9 @@ static void watch_kmsg(struct scn *s, int flush)
 		if (ks_kmsg_feed(k, &rec, done))
 			journal_report(s, done);
 	}
-	if (flush && ks_kmsg_flush(k, done))
+	if (flush == 2 && ks_kmsg_boundary(k, done))
+		journal_report(s, done);
+	else if (flush == 1 && ks_kmsg_flush(k, done))
 		journal_report(s, done);
 }
 
@@ -128,9 +113,9 @@ static void sample(struct scn *s)
 		enomem += sum.enomem[k];
 	}
 	ks_errno_truth_sample(&s->truth, &sum, &s->last,
-			      ms_since(s->start_ns));
-	ks_inject_tick(&s->inj, &s->last, ms_since(s->start_ns));
-	o = record("sample", s);
+			      ks_scn_ms_since(s->start_ns));
+	ks_inject_tick(&s->inj, &s->last, ks_scn_ms_since(s->start_ns));
+	o = ks_scn_record("sample", s);
 	if (o) {
 		ks_json_put_if(o, "current", s->last.current);
 		ks_json_put_if(o, "limit_hits", ks_memcg_limit_hits(&s->last));
@@ -146,7 +131,7 @@ static void sample(struct scn *s)
 	}
 	ks_journal_write(&s->run->journal, o);
 	if (s->run->progress)
-		ks_progress_update(s->run, s->sc, ms_since(s->start_ns), ops,
+		ks_progress_update(s->run, s->sc, ks_scn_ms_since(s->start_ns), ops,
 				   enomem, &s->last);
 }
 
@@ -224,7 +209,7 @@ static int prepare(struct scn *s)
 			       s->ctx.err[0] ? s->ctx.err : "failed");
 		return -1;
 	}
-	r = ks_crew_init(&s->crew, sc->workers, &s->ctx);
+	r = ks_crew_init(&s->crew, sc->sweep ? 1 : sc->workers, &s->ctx);
 	if (r) {
 		ks_verdict_set(&s->vr, KS_ERROR, "workers: %s", strerror(-r));
 		return -1;
@@ -234,6 +219,8 @@ static int prepare(struct scn *s)
 	s->crew.before_arg = &s->inj;
 	s->start_ns = ks_now_ns();
 	s->crew.ctx.deadline_ns = s->start_ns + sc->duration_ms * 1000000;
+	if (sc->sweep)
+		return ks_sweep_start(s);
 	r = ks_crew_start(&s->crew, &s->cg);
 	if (r) {
 		ks_verdict_set(&s->vr, KS_ERROR, "starting workers in %s: %s",
@@ -253,6 +240,13 @@ static int prepare(struct scn *s)
 /* Disarm and restore every knob; a knob left armed is a harness error. */
 static void disarm(struct scn *s)
 {
+	if (s->sweep) {
+		ks_sweep_disarm(s, s->inj_err, sizeof(s->inj_err));
+		if (s->inj_err[0])
+			ks_verdict_set(&s->vr, KS_ERROR, "sweep: %s",
+				       s->inj_err);
+		return;
+	}
 	s->inj_report = ks_inject_disarm(&s->inj, s->inj_err,
 					 sizeof(s->inj_err));
 	if (s->inj_err[0])
@@ -272,7 +266,7 @@ static void monitor(struct scn *s)
 		int64_t now = ks_now_ns(), wait_ms;
 		int running;
 
-		watch_kmsg(s, 0);
+		ks_scn_watch_kmsg(s, 0);
 		if (now >= next) {
 			sample(s);
 			next += plan->sample_ms * 1000000;
@@ -377,7 +371,7 @@ static json_t *ops_json(const struct scn *s, const struct ks_counters *c)
 
 static json_t *truth_record(const char *type, void *s)
 {
-	return record(type, s);
+	return ks_scn_record(type, s);
 }
 
 /* Journal "ENOMEM surfaced as X" and unexpected errnos; count for the verdict. */
@@ -394,6 +388,8 @@ static void judge_errnos(struct scn *s)
 	json_array_foreach(recs, i, o)
 		ks_journal_write(&s->run->journal, json_incref(o));
 	json_decref(recs);
+	if (s->sweep)
+		return;		/* counted step by step, where they fired */
 	s->out.enomem_surfaced = f.surfaced;
 	snprintf(s->out.first_surfaced, sizeof(s->out.first_surfaced), "%s",
 		 f.first);
@@ -414,7 +410,7 @@ static void finish(struct scn *s, int64_t duration_ms)
 	for (k = 0; k < KS_MAX_OPS; k++)
 		ops += sum.ops[k];
 
-	o = record("scenario_end", s);
+	o = ks_scn_record("scenario_end", s);
 	if (!o) {
 		ks_journal_write(&run->journal, NULL);
 		return;
@@ -470,6 +466,8 @@ static void finish(struct scn *s, int64_t duration_ms)
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
 	if (s->inj_report)
 		json_object_set(o, "inject", s->inj_report);
+	if (s->sweep)
+		json_object_set_new(o, "sweep", ks_sweep_summary(s));
 	json_array_append(run->results, o);
 	ks_journal_write(&run->journal, o);
 	ks_journal_sync(&run->journal);
@@ -506,7 +504,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 
 	ks_memcg_stats_init(&s.last);
 	ks_errno_truth_init(&s.truth, sc);
-	o = record("scenario_start", &s);
+	o = ks_scn_record("scenario_start", &s);
 	if (o) {
 		json_object_set_new(o, "index", json_integer(run->index));
 		json_object_set_new(o, "workload", json_string(sc->wl->name));
@@ -526,14 +524,17 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		if (run->plan->kmsg_markers)
 			ks_kmsg_marker("scenario %s start", sc->name);
 		s.cpu_ms = self_cpu_ms();
-		monitor(&s);
+		if (sc->sweep)
+			ks_sweep_monitor(&s);
+		else
+			monitor(&s);
 		s.cpu_ms = self_cpu_ms() - s.cpu_ms;
 		disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
-		s.storm_ms = ms_since(s.start_ns);
+		s.storm_ms = ks_scn_ms_since(s.start_ns);
 		sample(&s);
 		/* Reports the workers' last moments caused may lag a little. */
-		watch_kmsg(&s, 1);
+		ks_scn_watch_kmsg(&s, 1);
 		if (run->plan->kmsg_markers)
 			ks_kmsg_marker("scenario %s end", sc->name);
 		s.taint_after = ks_sysinfo_tainted();
@@ -570,5 +571,6 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	ks_progress_done(run, sc, &s.vr, s.out.ops,
 			 (ks_now_ns() - t0) / 1000000);
 	ks_crew_free(&s.crew);
+	ks_sweep_free(&s);
 	json_decref(s.inj_report);
 }

@@ -51,6 +51,8 @@ static int worker_main(void *p)
 	prctl(PR_SET_NAME, comm);
 	if (a->crew->before_run)
 		a->crew->before_run(a->crew->before_arg);
+	if (a->crew->run)
+		return a->crew->run(&ctx, a->crew->run_arg);
 	return ctx.wl->run(&ctx);
 }
 

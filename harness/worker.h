@@ -40,6 +40,9 @@ struct ks_crew {
 	/* in each worker before run(): the injectors' scoping */
 	void (*before_run)(void *arg);
 	void *before_arg;
+	/* instead of the workload's run(), e.g. a fail-nth sweep */
+	int (*run)(struct ks_wl_ctx *ctx, void *arg);
+	void *run_arg;
 };
 
 /* Allocate n workers' slots and shared counters; ctx is copied. */

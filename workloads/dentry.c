@@ -255,31 +255,46 @@ static int dentry_setup(struct ks_wl_ctx *ctx)
 	return 0;
 }
 
-static int dentry_run(struct ks_wl_ctx *ctx)
+static void dentry_end(void *state)
 {
+	struct dstorm *s = state;
+
+	if (s->wfd >= 0)
+		close(s->wfd);
+	if (s->live)
+		munmap(s->live, s->max * sizeof(*s->live));
+	free(s);
+}
+
+static void *dentry_begin(struct ks_wl_ctx *ctx)
+{
+	static unsigned int generation;	/* begin()s in this process */
 	const struct ks_opt_value *o = ctx->opt;
 	const struct dentry_priv *p = ctx->priv;
-	struct dstorm s = { .ctx = ctx, .wfd = -1 };
-	uint64_t w_lookup, w_create, w_rename, w_sum;
+	struct dstorm *s = calloc(1, sizeof(*s));
 	unsigned int i;
 	char dir[16];
-	int ret = 1, r;
-	size_t len;
+	int r;
 
-	s.fanout = o[OPT_FANOUT].num;
-	s.name_len = o[OPT_NAME_LEN].num;
-	s.max = o[OPT_MAX_FILES].num;
-	w_lookup = o[OPT_W_LOOKUP_NEG].num;
-	w_create = w_lookup + o[OPT_W_CREATE].num;
-	w_rename = w_create + o[OPT_W_RENAME].num;
-	w_sum = w_rename + o[OPT_W_UNLINK].num;
-	s.rnd = (0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid();
-	s.rnd |= 1;
+	if (!s) {
+		fprintf(stderr, "kmemstorm: dentry worker %d: out of memory\n",
+			ctx->worker);
+		return NULL;
+	}
+	s->ctx = ctx;
+	s->wfd = -1;
+	s->fanout = o[OPT_FANOUT].num;
+	s->name_len = o[OPT_NAME_LEN].num;
+	s->max = o[OPT_MAX_FILES].num;
+	s->rnd = (0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid();
+	s->rnd |= 1;
 	/*
 	 * A worker the harness respawns after an OOM kill reuses the dead
-	 * one's directories, and its files: the pid keeps names apart.
+	 * one's directories, and its files: the pid keeps names apart, and
+	 * the generation the states of one sweep worker.
 	 */
-	s.next = s.nnext = (uint64_t)getpid() << 32;
+	s->next = s->nnext = (uint64_t)getpid() << 32 |
+		  (uint64_t)(generation++ & 0xfff) << 20;
 
 	/*
 	 * Faulted in now (MAP_POPULATE) and unmapped, not freed, at the end:
@@ -287,48 +302,85 @@ static int dentry_run(struct ks_wl_ctx *ctx)
 	 * ENOMEM rather than kills) any page fault at the limit, even a
 	 * copy-on-write one in malloc's heap, stalls the worker until killed.
 	 */
-	len = s.max * sizeof(*s.live);
-	s.live = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s.live == MAP_FAILED) {
+	s->live = mmap(NULL, s->max * sizeof(*s->live), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (s->live == MAP_FAILED) {
 		fprintf(stderr, "kmemstorm: dentry worker %d: mmap: %s\n",
 			ctx->worker, strerror(errno));
-		return 1;
+		s->live = NULL;
+		goto fail;
 	}
-	set_objects(&s);
-	if (!p || ks_worker_dir(ctx, p->root, OP_CREATE, &s.wfd))
-		goto out;
-	ret = 0;
-	if (s.wfd < 0)
-		goto out;
+	set_objects(s);
+	if (!p || ks_worker_dir(ctx, p->root, OP_CREATE, &s->wfd) ||
+	    s->wfd < 0)
+		goto fail;
 	/* Missing ones are made again when a create or rename needs them. */
-	for (i = 0; i < s.fanout && !ks_should_stop(ctx); i++) {
+	for (i = 0; i < s->fanout && !ks_should_stop(ctx); i++) {
 		snprintf(dir, sizeof(dir), "%x", i);
-		r = mkdirat(s.wfd, dir, 0700);
+		r = mkdirat(s->wfd, dir, 0700);
 		if (r < 0 && errno == EEXIST)
 			continue;
 		ks_count(ctx, OP_CREATE, r, errno);
 	}
+	return s;
+fail:
+	dentry_end(s);
+	return NULL;
+}
 
-	while (!ks_should_stop(ctx)) {
-		uint64_t x = ks_rand64(&s.rnd) % w_sum;
+static int dentry_prepare(void *state, int op)
+{
+	struct dstorm *s = state;
 
-		if (x < w_lookup)
-			do_lookup_neg(&s);
-		else if (x < w_create)
-			do_create(&s);
-		else if (x < w_rename)
-			do_rename(&s);
-		else if (s.nlive)
-			do_unlink(&s);
+	if ((op == OP_RENAME || op == OP_UNLINK) && !s->nlive)
+		do_create(s);
+	return (op == OP_RENAME || op == OP_UNLINK) && !s->nlive ? -1 : 0;
+}
+
+static void dentry_step(void *state, int op)
+{
+	struct dstorm *s = state;
+
+	switch (op) {
+	case OP_LOOKUP_NEG:
+		do_lookup_neg(s);
+		break;
+	case OP_CREATE:
+		do_create(s);
+		break;
+	case OP_RENAME:
+		do_rename(s);
+		break;
+	case OP_UNLINK:
+		if (s->nlive)
+			do_unlink(s);
 		else
-			do_create(&s);
+			do_create(s);
+		break;
 	}
-out:
-	if (s.wfd >= 0)
-		close(s.wfd);
-	munmap(s.live, len);
-	return ret;
+}
+
+static int dentry_run(struct ks_wl_ctx *ctx)
+{
+	const struct ks_opt_value *o = ctx->opt;
+	uint64_t w_lookup, w_create, w_rename, w_sum;
+	struct dstorm *s = dentry_begin(ctx);
+
+	if (!s)
+		return ks_should_stop(ctx) ? 0 : 1;
+	w_lookup = o[OPT_W_LOOKUP_NEG].num;
+	w_create = w_lookup + o[OPT_W_CREATE].num;
+	w_rename = w_create + o[OPT_W_RENAME].num;
+	w_sum = w_rename + o[OPT_W_UNLINK].num;
+	while (!ks_should_stop(ctx)) {
+		uint64_t x = ks_rand64(&s->rnd) % w_sum;
+
+		dentry_step(s, x < w_lookup ? OP_LOOKUP_NEG :
+			       x < w_create ? OP_CREATE :
+			       x < w_rename ? OP_RENAME : OP_UNLINK);
+	}
+	dentry_end(s);
+	return 0;
 }
 
 static void dentry_teardown(struct ks_wl_ctx *ctx)
@@ -357,4 +409,8 @@ const struct ks_workload ks_wl_dentry = {
 	.setup = dentry_setup,
 	.run = dentry_run,
 	.teardown = dentry_teardown,
+	.begin = dentry_begin,
+	.prepare = dentry_prepare,
+	.step = dentry_step,
+	.end = dentry_end,
 };

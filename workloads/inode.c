@@ -89,6 +89,7 @@ struct istorm {
 	bool trusted;
 	char *xval;
 	size_t xlen;
+	int xfd;		/* a live file, open for a sweep's xattr */
 	char name[48], lname[64];
 };
 
@@ -144,11 +145,11 @@ static void set_xattr(struct istorm *s, int fd)
 	ks_count(s->ctx, OP_XATTR, r, errno);
 }
 
-static void one_file(struct istorm *s)
+/* Create the next file; its fd, or -1 (counted, room made). */
+static int create_file(struct istorm *s)
 {
 	struct ifile f = { .serial = s->next++ };
-	unsigned int k;
-	int fd, r;
+	int fd;
 
 	if (s->n == s->max)
 		unlink_oldest(s);
@@ -159,22 +160,43 @@ static void one_file(struct istorm *s)
 	if (fd < 0) {
 		/* ENOSPC, ENOMEM: give back something and go on. */
 		unlink_oldest(s);
-		return;
-	}
-	if (s->xlen)
-		set_xattr(s, fd);
-	close(fd);
-	/* Failed links are retried under the same name: links stay dense. */
-	for (k = 0; k < s->links; k++) {
-		link_name(s, f.serial, f.links);
-		r = linkat(s->wfd, s->name, s->wfd, s->lname, 0);
-		ks_count(s->ctx, OP_LINK, r, errno);
-		if (!r)
-			f.links++;
+		return -1;
 	}
 	s->ring[(s->head + s->n) % s->max] = f;
 	s->n++;
 	set_objects(s);
+	return fd;
+}
+
+/* One more hard link to the newest file, if it can take one. */
+static void link_newest(struct istorm *s)
+{
+	struct ifile *f = &s->ring[(s->head + s->n - 1) % s->max];
+	int r;
+
+	if (!s->n || f->links >= 1000)
+		return;
+	snprintf(s->name, sizeof(s->name), "f%" PRIx64, (uint64_t)f->serial);
+	link_name(s, f->serial, f->links);
+	r = linkat(s->wfd, s->name, s->wfd, s->lname, 0);
+	ks_count(s->ctx, OP_LINK, r, errno);
+	/* Failed links are retried under the same name: links stay dense. */
+	if (!r)
+		f->links++;
+}
+
+static void one_file(struct istorm *s)
+{
+	unsigned int k;
+	int fd = create_file(s);
+
+	if (fd < 0)
+		return;
+	if (s->xlen)
+		set_xattr(s, fd);
+	close(fd);
+	for (k = 0; k < s->links; k++)
+		link_newest(s);
 }
 
 static int inode_setup(struct ks_wl_ctx *ctx)
@@ -236,50 +258,136 @@ too_long:
 	return -1;
 }
 
-static int inode_run(struct ks_wl_ctx *ctx)
+static void inode_end(void *state)
 {
+	struct istorm *s = state;
+
+	if (s->xfd >= 0)
+		close(s->xfd);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	if (s->ring)
+		munmap(s->ring, s->max * sizeof(*s->ring) + s->xlen);
+	free(s);
+}
+
+static void *inode_begin(struct ks_wl_ctx *ctx)
+{
+	static unsigned int generation;	/* begin()s in this process */
 	const struct ks_opt_value *o = ctx->opt;
 	const struct inode_priv *p = ctx->priv;
-	struct istorm s = { .ctx = ctx, .wfd = -1 };
-	int ret = 1;
-	size_t len;
+	struct istorm *s = calloc(1, sizeof(*s));
 
-	s.max = o[OPT_MAX_FILES].num;
-	s.links = o[OPT_LINKS].num;
-	s.xlen = o[OPT_XATTR_SIZE].num;
-	s.xname = "user.kmemstorm";
+	if (!s) {
+		fprintf(stderr, "kmemstorm: inode worker %d: out of memory\n",
+			ctx->worker);
+		return NULL;
+	}
+	s->ctx = ctx;
+	s->wfd = s->xfd = -1;
+	s->max = o[OPT_MAX_FILES].num;
+	s->links = o[OPT_LINKS].num;
+	s->xlen = o[OPT_XATTR_SIZE].num;
+	s->xname = "user.kmemstorm";
 	/*
 	 * A worker the harness respawns after an OOM kill reuses the dead
-	 * one's directory, and its files: the pid keeps names apart.
+	 * one's directory, and its files: the pid keeps names apart, and
+	 * the generation the states of one sweep worker.
 	 */
-	s.next = (uint64_t)getpid() << 32;
+	s->next = (uint64_t)getpid() << 32 |
+		  (uint64_t)(generation++ & 0xfff) << 20;
 	/*
 	 * Faulted in now (MAP_POPULATE) and unmapped, not freed, at the end:
 	 * with the cgroup's OOM killer off (v1 memory.oom_control=1, to get
 	 * ENOMEM rather than kills) any page fault at the limit, even a
 	 * copy-on-write one in malloc's heap, stalls the worker until killed.
 	 */
-	len = s.max * sizeof(*s.ring) + s.xlen;
-	s.ring = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s.ring == MAP_FAILED) {
+	s->ring = mmap(NULL, s->max * sizeof(*s->ring) + s->xlen,
+		       PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (s->ring == MAP_FAILED) {
 		fprintf(stderr, "kmemstorm: inode worker %d: mmap: %s\n",
 			ctx->worker, strerror(errno));
-		return 1;
+		s->ring = NULL;
+		goto fail;
 	}
-	s.xval = (char *)(s.ring + s.max);
-	memset(s.xval, 'k', s.xlen);
-	set_objects(&s);
-	if (!p || ks_worker_dir(ctx, p->root, OP_CREATE, &s.wfd))
-		goto out;
-	ret = 0;
-	while (s.wfd >= 0 && !ks_should_stop(ctx))
-		one_file(&s);
-out:
-	if (s.wfd >= 0)
-		close(s.wfd);
-	munmap(s.ring, len);
-	return ret;
+	s->xval = (char *)(s->ring + s->max);
+	memset(s->xval, 'k', s->xlen);
+	set_objects(s);
+	if (!p || ks_worker_dir(ctx, p->root, OP_CREATE, &s->wfd) ||
+	    s->wfd < 0)
+		goto fail;
+	return s;
+fail:
+	inode_end(s);
+	return NULL;
+}
+
+/* A live file for xattr, link and unlink; xattr gets it open here. */
+static int inode_prepare(void *state, int op)
+{
+	struct istorm *s = state;
+	int fd;
+
+	if (s->xfd >= 0) {
+		close(s->xfd);
+		s->xfd = -1;
+	}
+	if (op == OP_CREATE)
+		return 0;
+	if (!s->n || (op == OP_XATTR && !s->xlen)) {
+		fd = create_file(s);
+		if (fd < 0)
+			return -1;
+		if (op == OP_XATTR) {
+			s->xfd = fd;
+			return s->xlen ? 0 : -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (op == OP_XATTR) {
+		snprintf(s->name, sizeof(s->name), "f%" PRIx64,
+			 (uint64_t)s->ring[(s->head + s->n - 1) % s->max].serial);
+		s->xfd = openat(s->wfd, s->name, O_WRONLY | O_CLOEXEC);
+		return s->xfd >= 0 && s->xlen ? 0 : -1;
+	}
+	return 0;
+}
+
+static void inode_step(void *state, int op)
+{
+	struct istorm *s = state;
+	int fd;
+
+	switch (op) {
+	case OP_CREATE:
+		fd = create_file(s);
+		if (fd >= 0)
+			close(fd);
+		break;
+	case OP_XATTR:
+		set_xattr(s, s->xfd);
+		break;
+	case OP_LINK:
+		link_newest(s);
+		break;
+	case OP_UNLINK:
+		unlink_oldest(s);
+		break;
+	}
+}
+
+static int inode_run(struct ks_wl_ctx *ctx)
+{
+	struct istorm *s = inode_begin(ctx);
+
+	if (!s)
+		return ks_should_stop(ctx) ? 0 : 1;
+	while (!ks_should_stop(ctx))
+		one_file(s);
+	inode_end(s);
+	return 0;
 }
 
 static void inode_teardown(struct ks_wl_ctx *ctx)
@@ -324,4 +432,8 @@ const struct ks_workload ks_wl_inode = {
 	.setup = inode_setup,
 	.run = inode_run,
 	.teardown = inode_teardown,
+	.begin = inode_begin,
+	.prepare = inode_prepare,
+	.step = inode_step,
+	.end = inode_end,
 };

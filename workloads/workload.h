@@ -96,6 +96,18 @@ struct ks_workload {
 	int (*setup)(struct ks_wl_ctx *ctx);	/* 0, or -1 with ctx->err */
 	int (*run)(struct ks_wl_ctx *ctx);	/* worker exit status */
 	void (*teardown)(struct ks_wl_ctx *ctx);
+	/*
+	 * One operation at a time, for fail-nth sweeps and their replay
+	 * (faultinject/sweep.c); optional.  In a worker: begin() builds the
+	 * worker's state as run() does (NULL: failed, said on stderr, or
+	 * told to stop); prepare() makes op possible, e.g. a live file to
+	 * rename, before anything is armed: 0, or -1 if it cannot; step()
+	 * does op exactly once, counted with ks_count(); end() frees it.
+	 */
+	void *(*begin)(struct ks_wl_ctx *ctx);
+	int (*prepare)(void *state, int op);
+	void (*step)(void *state, int op);
+	void (*end)(void *state);
 };
 
 /* The registration table (workloads/registry.c). */
