@@ -54,7 +54,8 @@ int ks_cmd_list(int argc, char **argv)
 	for (i = 0; ks_workloads[i]; i++) {
 		const struct ks_workload *wl = ks_workloads[i];
 
-		printf("  %-10s %s\n", wl->name, wl->summary);
+		printf("  %-10s %s%s\n", wl->name, wl->summary,
+		       wl->step ? " [sweeps]" : "");
 		printf("             operations:");
 		for (k = 0; k < KS_MAX_OPS && wl->ops[k]; k++)
 			printf(" %s", wl->ops[k]);

@@ -13,6 +13,8 @@ static const struct {
 	{ "run", ks_cmd_run, "run a plan on this machine" },
 	{ "vm", ks_cmd_vm, "run plans inside QEMU guests" },
 	{ "classify", ks_cmd_classify, "name the kernel reports in saved logs" },
+	{ "sweep", ks_cmd_sweep, "fail-nth sweeps of storms' operations" },
+	{ "replay", ks_cmd_replay, "run one recorded fail-nth sweep step again" },
 	{ "list", ks_cmd_list, "list workloads, their options, and built-in plans" },
 };
 

@@ -53,6 +53,19 @@ grep -q "no-such-plan: no such plan file or built-in plan" "$out/stderr" ||
 	fail "missing plan message"
 expect_exit 2 "$KS_BIN" run -o /proc/nonexistent/x "$KS_SRCDIR/tests/plans/short.plan"
 
+# sweep and replay: usage errors, and a replay of a step no journal has.
+expect_exit 2 "$KS_BIN" sweep
+expect_exit 2 "$KS_BIN" sweep -o "$out/sw" no-such-storm
+grep -q "no workload 'no-such-storm'" "$out/stderr" || fail "sweep workload"
+expect_exit 2 "$KS_BIN" replay "$out/j" --scenario s --op create
+expect_exit 2 "$KS_BIN" replay "$out/j" --scenario s --op create --nth x
+printf '{"type":"run_start","plan":{"text":"[scenario s]\\nworkload = dentry\\n"}}\n' \
+	> "$out/j"
+expect_exit 2 "$KS_BIN" replay "$out/j" --scenario s --op create --nth 3 \
+	-o "$out/rp"
+grep -q "no sweep_step (scenario s, op create, n 3)" "$out/stderr" ||
+	{ cat "$out/stderr"; fail "replay of a missing step"; }
+
 [ "$(id -u)" -eq 0 ] || { echo "PASS: cli (root parts skipped: not root)"; exit 0; }
 require_root_memcg
 
@@ -76,5 +89,20 @@ if command -v setpriv >/dev/null; then
 		"$KS_SRCDIR/tests/plans/short.plan"
 	grep -q 'every scenario will be skipped' "$out/stderr" ||
 		{ cat "$out/stderr"; fail "unprivileged run did not explain"; }
+fi
+# Kernel fault injection on a kernel nobody said is disposable: refused,
+# every scenario skipped with the reason, nothing armed.
+if [ "${KMEMSTORM_DISPOSABLE_KERNEL:-}" != 1 ] &&
+   ! grep -qw kmemstorm.disposable=1 /proc/cmdline; then
+	expect_exit 4 "$KS_BIN" sweep -o "$out/sw" --duration 2s dentry
+	grep -q "refusing a fail-nth sweep: this kernel is not marked disposable" \
+		"$out/stdout" || { cat "$out/stdout"; fail "sweep not refused"; }
+	grep -q '^mode = sweep$' "$out/sw/sweep.plan" || fail "sweep.plan"
+	printf '[plan]\nworkdir = /tmp\n[scenario f]\nworkload = dentry\nduration = 1s\ninject = failslab\n' \
+		> "$out/fs.plan"
+	expect_exit 4 "$KS_BIN" run --no-progress -o "$out/fs" "$out/fs.plan"
+	grep -q "refusing to arm failslab" "$out/stdout" ||
+		{ cat "$out/stdout"; fail "failslab not refused"; }
+	[ -z "$(leftover_cgroups)" ] || fail "refusals left cgroups"
 fi
 echo "PASS: cli"

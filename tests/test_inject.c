@@ -298,3 +298,64 @@ Test(inject, plan_errors)
 	cr_assert_eq(ks_plan_parse("[scenario s]\nworkload = dentry\nfailslab.probability = 101\n",
 				   "t.plan", &plan, &errs), -1);
 }
+
+Test(inject, sweep_plan_keys)
+{
+	static const struct { const char *keys, *want; } bad[] = {
+		{ "mode = swept\n",
+		  "t.plan:3: mode: 'swept' is not a mode (storm or sweep)" },
+		{ "mode = sweep\nsweep.ops = create, mkdir\n",
+		  "t.plan:4: sweep.ops: workload 'dentry' has no operation 'mkdir'" },
+		{ "mode = sweep\ninject = failslab\n",
+		  "t.plan:1: scenario 's': mode = sweep arms fail-nth itself; drop 'inject'" },
+		{ "mode = sweep\nsweep.first_n = 9\nsweep.max_n = 3\n",
+		  "t.plan:1: scenario 's': sweep.first_n is above sweep.max_n" },
+	};
+	struct ks_plan_errors errs;
+	char text[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[scenario s]\nworkload = dentry\n%s",
+			 bad[i].keys);
+		cr_assert_eq(ks_plan_parse(text, "t.plan", &plan, &errs), -1,
+			     "accepted: %s", bad[i].keys);
+		cr_expect_str_eq(errs.msg[0], bad[i].want);
+	}
+	cr_assert_eq(ks_plan_parse("[scenario s]\nworkload = lkdtm\nmode = sweep\n",
+				   "t.plan", &plan, &errs), -1);
+	cr_expect_str_eq(errs.msg[0], "t.plan:1: scenario 's': workload 'lkdtm' cannot run one operation at a time (mode = sweep)");
+	/* Every operation by default, only those named otherwise. */
+	scenario("mode = sweep\n");
+	cr_expect_eq(plan.scenarios[0].sweep_cfg.ops, 0xf);
+	cr_expect_eq(plan.scenarios[0].sweep_cfg.first_n, 1);
+	ks_plan_free(&plan);
+	scenario("mode = sweep\nsweep.ops = rename unlink\nsweep.max_n = 50\n");
+	cr_expect_eq(plan.scenarios[0].sweep_cfg.ops, 0xc);
+	cr_expect_eq(plan.scenarios[0].sweep_cfg.max_n, 50);
+	ks_plan_free(&plan);
+}
+
+/* A sweep on a kernel without the knobs: refused, nothing touched. */
+Test(inject, sweep_refusals)
+{
+	char why[512];
+
+	unsetenv("KMEMSTORM_DISPOSABLE_KERNEL");
+	cr_expect_eq(ks_sweep_arm(why, sizeof(why)), 1);
+	cr_expect(strstr(why, "refusing a fail-nth sweep"), "%s", why);
+	cr_expect(originals_back());
+	setenv("KMEMSTORM_DISPOSABLE_KERNEL", "1", 1);
+	if (access("/proc/thread-self/fail-nth", F_OK) == 0) {
+		cr_assert_eq(ks_sweep_arm(why, sizeof(why)), 0, "%s", why);
+		cr_expect_str_eq(get("failslab", "verbose"), "2");
+		cr_expect_str_eq(get("failslab", "probability"), "0");
+		cr_expect_str_eq(get("failslab", "ignore-gfp-wait"), "N");
+		cr_assert_geq(ks_knobs_restore(why, sizeof(why)), 1, "%s", why);
+		cr_expect(originals_back());
+	} else {
+		cr_expect_eq(ks_sweep_arm(why, sizeof(why)), 1);
+		cr_expect(strstr(why, "no /proc/thread-self/fail-nth"), "%s",
+			  why);
+	}
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemstorm sweep: a fail-nth sweep of whole storms from the command line,
+ * as a plan of "mode = sweep" scenarios written next to its results.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "plan.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kmemstorm sweep [-o DIR] [--ops OP,...] [--max-n N] [--duration D]\n"
+		"                       [--vm [--kernel BZIMAGE] [--append ARGS]] WORKLOAD...\n"
+		"\n"
+		"For each operation of each WORKLOAD, fail its 1st, 2nd, ... fault-injectable\n"
+		"call (/proc/thread-self/fail-nth) until it completes without the fault\n"
+		"firing; list every allocation site hit, with the errno it became.\n"
+		"  --ops OP,...       only these operations (of every WORKLOAD)\n"
+		"  --max-n N          give up on an operation after N steps (default 10000)\n"
+		"  --duration D       at most this long per workload (default 10m)\n"
+		"  --vm               in a QEMU guest, as 'kmemstorm vm'; needed on a kernel\n"
+		"                     not marked disposable (kmemstorm.disposable=1)\n"
+		"  --kernel, --append passed to 'kmemstorm vm'\n"
+		"  -o, --output DIR   sweep.plan and the run's results\n"
+		"Exit: as 'kmemstorm run'.\n");
+}
+
+int ks_cmd_sweep(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ops", required_argument, NULL, 'p' },
+		{ "max-n", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "vm", no_argument, NULL, 'v' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ops = NULL, *max_n = "10000", *duration = "10m";
+	const char *outdir = NULL;
+	char *vm_args[16], dflt[64], plan[4096], out[4096];
+	int vm = 0, nvm = 0, c, i;
+	FILE *f;
+
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': ops = optarg; break;
+		case 'n': max_n = optarg; break;
+		case 'd': duration = optarg; break;
+		case 'o': outdir = optarg; break;
+		case 'v': vm = 1; break;
+		case 'k':
+		case 'a':
+			if (nvm + 2 > 16)
+				break;
+			vm_args[nvm++] = c == 'k' ? "--kernel" : "--append";
+			vm_args[nvm++] = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return KS_EXIT_USAGE;
+		}
+	}
+	if (optind == argc || (nvm && !vm)) {
+		usage(stderr);
+		return KS_EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++)
+		if (!ks_workload_find(argv[i])) {
+			fprintf(stderr, "kmemstorm: no workload '%s' (see 'kmemstorm list')\n",
+				argv[i]);
+			return KS_EXIT_USAGE;
+		}
+	if (!outdir) {
+		snprintf(dflt, sizeof(dflt), "kmemstorm-out/sweep-%ld",
+			 (long)time(NULL));
+		mkdir("kmemstorm-out", 0755);
+		outdir = dflt;
+	}
+	if (mkdir(outdir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "kmemstorm: %s: %s\n", outdir, strerror(errno));
+		return KS_EXIT_USAGE;
+	}
+	snprintf(plan, sizeof(plan), "%s/sweep.plan", outdir);
+	f = fopen(plan, "we");
+	if (!f) {
+		fprintf(stderr, "kmemstorm: %s: %s\n", plan, strerror(errno));
+		return KS_EXIT_USAGE;
+	}
+	/* Values go in as given: the plan parser names what is wrong. */
+	fprintf(f, "; written by kmemstorm sweep\n[plan]\nname = sweep\n"
+		"description = fail-nth sweep of");
+	for (i = optind; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	fprintf(f, "\n\n[defaults]\nmode = sweep\nduration = %s\nsweep.max_n = %s\n",
+		duration, max_n);
+	for (i = optind; i < argc; i++) {
+		fprintf(f, "\n[scenario %s-sweep]\nworkload = %s\n", argv[i],
+			argv[i]);
+		if (ops)
+			fprintf(f, "sweep.ops = %s\n", ops);
+	}
+	if (fclose(f)) {
+		fprintf(stderr, "kmemstorm: %s: %s\n", plan, strerror(errno));
+		return KS_EXIT_USAGE;
+	}
+	snprintf(out, sizeof(out), "%s/%s", outdir, vm ? "vm" : "run");
+	return ks_run_plan_file(plan, out, vm, vm_args, nvm);
+}
