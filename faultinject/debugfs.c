@@ -84,13 +84,6 @@ struct armed {
 	uint64_t req_start, req_end;
 };
 
-static const char *debugfs_root(void)
-{
-	const char *r = getenv("KMEMSTORM_DEBUGFS");
-
-	return r && *r ? r : "/sys/kernel/debug";
-}
-
 static int set(struct ks_inj_ctx *ctx, struct armed *a, const char *knob,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -132,8 +125,8 @@ static int arm_common(struct ks_inj_ctx *ctx, const char *attr)
 		return KS_INJ_FAILED;
 	}
 	ctx->priv = a;
-	ensure_debugfs(debugfs_root());
-	snprintf(a->dir, sizeof(a->dir), "%s/%s", debugfs_root(), attr);
+	ensure_debugfs(ks_debugfs_root());
+	snprintf(a->dir, sizeof(a->dir), "%s/%s", ks_debugfs_root(), attr);
 	if (stat(a->dir, &st)) {
 		snprintf(ctx->err, sizeof(ctx->err),
 			 "no %s: this kernel lacks CONFIG_%s and CONFIG_FAULT_INJECTION_DEBUG_FS (or debugfs)",

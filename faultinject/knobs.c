@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "knobs.h"
 
+#include "sysinfo.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -38,22 +40,14 @@ static void state_path(char *buf, size_t len)
 
 int ks_knob_read(const char *path, char *buf, size_t len)
 {
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return ks_read_small(path, buf, len);
+}
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int e = errno;
+const char *ks_debugfs_root(void)
+{
+	const char *r = getenv("KMEMSTORM_DEBUGFS");
 
-		close(fd);
-		return -e;
-	}
-	close(fd);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	return r && *r ? r : "/sys/kernel/debug";
 }
 
 static int write_knob(const char *path, const char *value)

@@ -33,6 +33,8 @@ int ks_knobs_saved(void);
  * a live kmemstorm holds them, or -1 with err.
  */
 int ks_knobs_recover(json_t **what, char *err, size_t errlen);
+/* $KMEMSTORM_DEBUGFS (tests), else /sys/kernel/debug. */
+const char *ks_debugfs_root(void);
 /* $KMEMSTORM_STATE_DIR, else /run/kmemstorm: where the file lives. */
 const char *ks_knobs_state_dir(void);
 

@@ -152,19 +152,12 @@ int ks_sweep_worker(struct ks_wl_ctx *ctx, const struct ks_sweep_cfg *cfg,
 	return 0;
 }
 
-static const char *debugfs_root(void)
-{
-	const char *r = getenv("KMEMSTORM_DEBUGFS");
-
-	return r && *r ? r : "/sys/kernel/debug";
-}
-
 static int set(const char *attr, const char *knob, const char *v, char *why,
 	       size_t len)
 {
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s/%s", debugfs_root(), attr, knob);
+	snprintf(path, sizeof(path), "%s/%s/%s", ks_debugfs_root(), attr, knob);
 	return ks_knob_set(path, v, why, len);
 }
 
@@ -186,7 +179,7 @@ int ks_sweep_arm(char *why, size_t len)
 		return 1;
 	}
 	for (i = 0; i < 2; i++) {
-		snprintf(dir, sizeof(dir), "%s/%s", debugfs_root(), attrs[i]);
+		snprintf(dir, sizeof(dir), "%s/%s", ks_debugfs_root(), attrs[i]);
 		if (stat(dir, &st))
 			continue;
 		found++;
@@ -206,7 +199,7 @@ int ks_sweep_arm(char *why, size_t len)
 	if (!found) {
 		snprintf(why, len,
 			 "neither failslab nor fail_page_alloc in %s: fail-nth would fail nothing (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)",
-			 debugfs_root());
+			 ks_debugfs_root());
 		return 1;
 	}
 	return 0;
