@@ -297,19 +297,14 @@ static void *dentry_begin(struct ks_wl_ctx *ctx)
 		  (uint64_t)(generation++ & 0xfff) << 20;
 
 	/*
-	 * Faulted in now (MAP_POPULATE) and unmapped, not freed, at the end:
-	 * with the cgroup's OOM killer off (v1 memory.oom_control=1, to get
-	 * ENOMEM rather than kills) any page fault at the limit, even a
+	 * Faulted in now and unmapped, not freed, at the end: with the
+	 * cgroup's OOM killer off (v1 memory.oom_control=1, to get ENOMEM
+	 * rather than kills) any page fault at the limit, even a
 	 * copy-on-write one in malloc's heap, stalls the worker until killed.
 	 */
-	s->live = mmap(NULL, s->max * sizeof(*s->live), PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s->live == MAP_FAILED) {
-		fprintf(stderr, "kmemstorm: dentry worker %d: mmap: %s\n",
-			ctx->worker, strerror(errno));
-		s->live = NULL;
+	s->live = ks_map_populated(ctx, s->max * sizeof(*s->live));
+	if (!s->live)
 		goto fail;
-	}
 	set_objects(s);
 	if (!p || ks_worker_dir(ctx, p->root, OP_CREATE, &s->wfd) ||
 	    s->wfd < 0)

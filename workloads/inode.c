@@ -297,20 +297,14 @@ static void *inode_begin(struct ks_wl_ctx *ctx)
 	s->next = (uint64_t)getpid() << 32 |
 		  (uint64_t)(generation++ & 0xfff) << 20;
 	/*
-	 * Faulted in now (MAP_POPULATE) and unmapped, not freed, at the end:
-	 * with the cgroup's OOM killer off (v1 memory.oom_control=1, to get
-	 * ENOMEM rather than kills) any page fault at the limit, even a
+	 * Faulted in now and unmapped, not freed, at the end: with the
+	 * cgroup's OOM killer off (v1 memory.oom_control=1, to get ENOMEM
+	 * rather than kills) any page fault at the limit, even a
 	 * copy-on-write one in malloc's heap, stalls the worker until killed.
 	 */
-	s->ring = mmap(NULL, s->max * sizeof(*s->ring) + s->xlen,
-		       PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s->ring == MAP_FAILED) {
-		fprintf(stderr, "kmemstorm: inode worker %d: mmap: %s\n",
-			ctx->worker, strerror(errno));
-		s->ring = NULL;
+	s->ring = ks_map_populated(ctx, s->max * sizeof(*s->ring) + s->xlen);
+	if (!s->ring)
 		goto fail;
-	}
 	s->xval = (char *)(s->ring + s->max);
 	memset(s->xval, 'k', s->xlen);
 	set_objects(s);

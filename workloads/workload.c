@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -97,6 +98,27 @@ static bool transient(int e)
 {
 	return e == ENOMEM || e == ENOSPC || e == EDQUOT || e == EINTR ||
 	       e == EAGAIN || e == ENFILE;
+}
+
+void *ks_map_populated(struct ks_wl_ctx *ctx, size_t len)
+{
+	const struct timespec pause = { 0, 1000000 };
+	void *p;
+
+	while (!ks_should_stop(ctx)) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p != MAP_FAILED)
+			return p;
+		if (errno != ENOMEM && errno != EAGAIN) {
+			fprintf(stderr, "kmemstorm: %s worker %d: mmap: %s\n",
+				ctx->wl ? ctx->wl->name : "?", ctx->worker,
+				strerror(errno));
+			return NULL;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
 }
 
 int ks_worker_dir(struct ks_wl_ctx *ctx, const char *root, int op, int *fd)

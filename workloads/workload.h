@@ -136,6 +136,14 @@ void ks_count(struct ks_wl_ctx *ctx, int op, int ret, int e);
  * first; -1 (reason on stderr) on a harness-level problem.
  */
 int ks_worker_dir(struct ks_wl_ctx *ctx, const char *root, int op, int *fd);
+/*
+ * len bytes of private anonymous memory, faulted in now (MAP_POPULATE):
+ * with the cgroup's OOM killer off, a page fault at the limit would stall
+ * the worker.  Inside the cgroup, and maybe under fault injection, so
+ * ENOMEM is waited out.  NULL when told to stop, or with errno (said on
+ * stderr) on another failure.
+ */
+void *ks_map_populated(struct ks_wl_ctx *ctx, size_t len);
 /* Remove dfd/name and everything below it on the same filesystem: 0/-errno. */
 int ks_rmtree_at(int dfd, const char *name);
 /*
