@@ -231,6 +231,38 @@ Test(socket, storms_and_closes_everything)
 	in_fork(socket_child);
 }
 
+/*
+ * The sweep hooks, every operation three times without fail-nth: one
+ * success of its own each, nothing left open, in a namespace of its own.
+ */
+static void socket_hooks_child(const char *wd)
+{
+	struct storm s;
+	char ns[64] = "";
+
+	net_storm_init(&s, "socket", wd);
+	storm_set(&s, "tcp_conns", "2");	/* recycled within the reps */
+	storm_set(&s, "udp_socks", "2");
+	storm_set(&s, "unix_pairs", "2");
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	storm_sweep_hooks(&s, 3);
+	CHECK(readlink("/proc/self/ns/net", ns, sizeof(ns) - 1) > 0 &&
+	      strcmp(ns, netns), "still in the test's network namespace");
+	/* Once for the sweep, once more after netns steps left it. */
+	CHECK(s.ctr[0].ops[op_index(&s, "netns")] == 3 + 2 * 2,
+	      "netns: %llu",
+	      (unsigned long long)s.ctr[0].ops[op_index(&s, "netns")]);
+	CHECK(s.ctr[0].objects == 0, "%llu sockets counted open",
+	      (unsigned long long)s.ctr[0].objects);
+	munmap(s.ctr, NWORKERS * sizeof(*s.ctr));
+}
+
+Test(socket, sweep_hooks_one_op_per_step)
+{
+	skip_unless_root();
+	in_fork(socket_hooks_child);
+}
+
 /* A worker killed midway takes its namespace, and its sockets, along. */
 static void socket_killed_child(const char *wd)
 {
