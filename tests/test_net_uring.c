@@ -447,6 +447,33 @@ Test(uring, killed_midway)
 	in_fork(uring_killed_child);
 }
 
+/*
+ * The sweep hooks, every operation three times without fail-nth: one
+ * request, one success of its own each.  Caps of 2 make prepare() make
+ * room, as it must at max_files and max_fds.
+ */
+static void uring_hooks_child(const char *wd)
+{
+	struct storm s;
+
+	net_storm_init(&s, "uring", wd);
+	storm_set(&s, "qd", "4");
+	storm_set(&s, "max_files", "2");
+	storm_set(&s, "max_fds", "2");
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	storm_sweep_hooks(&s, 3);
+	s.wl->teardown(&s.ctx);
+	storm_check_clean(&s, wd);
+	munmap(s.ctr, NWORKERS * sizeof(*s.ctr));
+}
+
+Test(uring, sweep_hooks_one_request_per_step)
+{
+	if (!kernel_has(IORING_OP_SOCKET) || !kernel_has(IORING_OP_MKDIRAT))
+		cr_skip_test("io_uring without socket or mkdirat");
+	in_fork(uring_hooks_child);
+}
+
 /* A respawned worker must not trip over its predecessor's files. */
 static void uring_respawn_child(const char *wd)
 {
