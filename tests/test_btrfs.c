@@ -63,7 +63,7 @@ static void check_clean(struct storm *s, const char *wd)
 	CHECK(!loop_below(wd), "loop device left bound below %s", wd);
 }
 
-enum how { FULL, KILLED, BAD_MOUNT };
+enum how { FULL, KILLED, BAD_MOUNT, HOOKS };
 
 /* In the child: a private namespace, setup, storm, teardown, checks. */
 static void cycle(const char *wd, enum how how)
@@ -84,6 +84,10 @@ static void cycle(const char *wd, enum how how)
 		storm_set(&s, "mount_opts", "no_such_option");
 		CHECK(s.wl->setup(&s.ctx), "setup took a bad option");
 		s.ctx.err[0] = 0;
+	} else if (how == HOOKS) {
+		/* Every operation three times, one at a time: caps reached. */
+		CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+		storm_sweep_hooks(&s, 3);
 	} else {
 		CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
 		CHECK(!storm_run(&s, how == KILLED ? 500 : 1500, how == KILLED,
@@ -133,6 +137,12 @@ Test(btrfs, storm_counts_and_cleans_up, .timeout = 120)
 Test(btrfs, teardown_after_killed_workers, .timeout = 120)
 {
 	run_cycle(KILLED);
+}
+
+/* begin/prepare/step/end without fail-nth: each step one op, counted. */
+Test(btrfs, sweep_hooks_one_op_per_step, .timeout = 120)
+{
+	run_cycle(HOOKS);
 }
 
 Test(btrfs, teardown_after_half_setup, .timeout = 120)
