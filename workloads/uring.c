@@ -147,6 +147,27 @@ fail:
 }
 
 /*
+ * The first request of a ring allocates what later ones reuse: a batch of
+ * requests for its cache, an io-wq worker for what it punts.  A NOP punted
+ * to io-wq (IOSQE_ASYNC) does both before the first step, or that step's
+ * allocations would differ from every other's, and its n would never
+ * reach the operation's own first site.
+ */
+static void warm_up(struct ustorm *s)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&s->ring);
+
+	s->warm = true;
+	if (!sqe)
+		return;
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
+	io_uring_sqe_set_data64(sqe, UINT64_MAX);	/* not a slot */
+	if (io_uring_submit_and_wait(&s->ring, 1) == 1)
+		ur_wait_reap(s, 0);
+}
+
+/*
  * Make op possible without a detour, by plain system calls: a free slot
  * for a new name or descriptor, a live file to look up, rename or unlink,
  * a descriptor (a unix socket) to close.  A request a failed submission
@@ -162,6 +183,8 @@ static int uring_prepare(void *state, int op)
 		errno = EOPNOTSUPP;
 		return -1;
 	}
+	if (!s->warm)
+		warm_up(s);
 	ur_settle(s, 1000);
 	if (s->nfree < s->qd) {
 		errno = EBUSY;		/* still in flight */

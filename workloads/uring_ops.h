@@ -70,6 +70,7 @@ struct ustorm {
 	void *map;
 	size_t maplen;
 	bool ring_ok;		/* set up, to be torn down */
+	bool warm;		/* a sweep's first prepare() warmed it up */
 };
 
 /* Requests (uring_ops.c). */
