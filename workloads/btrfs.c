@@ -33,6 +33,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 
 #include "btrfs_ops.h"
@@ -286,19 +287,59 @@ static int new_file(struct bstorm *s, int op)
 }
 
 /*
+ * An injected failure inside a transaction may abort it, and btrfs turns
+ * read-only for good (counted as EROFS, the kernel says where): every
+ * later step would fail at once and end the sweep early.  Mount it again
+ * then, before anything is armed: btrfs comes back at its last commit,
+ * and this state forgets its files, subvolumes and snapshots (teardown
+ * removes whatever is left).  What the kernel prints on the way (the
+ * aborted mount's unmount) lands in the next step's record.  0, or -1.
+ */
+static int remount_if_read_only(struct bstorm *s)
+{
+	const struct btrfs_priv *p = s->ctx->priv;
+	struct statvfs sv;
+
+	if (fstatvfs(s->mfd, &sv) || !(sv.f_flag & ST_RDONLY))
+		return 0;
+	close_prepared(s);
+	if (s->src >= 0)
+		close(s->src);
+	close(s->wfd);
+	close(s->mfd);
+	s->src = s->wfd = s->mfd = -1;
+	s->head = s->n = 0;
+	s->snap.head = s->snap.n = s->vol.head = s->vol.n = 0;
+	bt_set_objects(s);
+	/* Not detached: the aborted superblock must be gone for a new one. */
+	if (umount2(p->mnt, 0) ||
+	    mount(p->dev, p->mnt, "btrfs", MS_NOSUID | MS_NODEV,
+		  s->ctx->opt[OPT_MOUNT_OPTS].str)) {
+		fprintf(stderr, "kmemstorm: btrfs worker %d: mounting %s "
+			"again: %s\n", s->ctx->worker, p->dev, strerror(errno));
+		return -1;
+	}
+	mount(NULL, p->mnt, NULL, MS_PRIVATE, NULL);
+	s->mfd = open(p->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return s->mfd < 0 || bt_worker_root(s) ? -1 : 0;
+}
+
+/*
  * Everything but the operation, before anything is armed: room below the
  * caps, the new file a write or a clone goes to, created and open; a
  * clone's source, written once and kept open for the state's life; the
  * file an xattr goes on, open and without it, so each step creates the
- * xattr; a live file to rename or delete.  A sweep clones ranges one
- * block in (FICLONERANGE) only, where the storm alternates with whole
- * files: every step must take the same path.
+ * xattr; a live file to rename or delete; a btrfs that is not read-only.
+ * A sweep clones ranges one block in (FICLONERANGE) only, where the storm
+ * alternates with whole files: every step must take the same path.
  */
 static int btrfs_prepare(void *state, int op)
 {
 	struct bstorm *s = state;
 
 	close_prepared(s);
+	if (remount_if_read_only(s))
+		return -1;
 	switch (op) {
 	case OP_SUBVOL:
 		if (s->vol.n == s->vol.max)
