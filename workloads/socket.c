@@ -299,10 +299,11 @@ const struct ks_workload ks_wl_socket = {
 		 [OP_UDP_SEND] = "udp_send", [OP_UNIX_PAIR] = "unix_pair",
 		 [OP_SCM_RIGHTS] = "scm_rights", [NR_OPS] = NULL },
 	/*
-	 * ENOBUFS is the network stack's out-of-memory; EAGAIN a full
-	 * non-blocking buffer or backlog.
+	 * ENOBUFS is the network stack's out-of-memory (a namespace makes
+	 * kernel sockets of its own: sk_alloc() failing there is ENOBUFS
+	 * too); EAGAIN a full non-blocking buffer or backlog.
 	 */
-	.allow = { [OP_NETNS] = "ENOSPC",
+	.allow = { [OP_NETNS] = "ENOSPC ENOBUFS",
 		   [OP_TCP_CONNECT] = "ENOBUFS EAGAIN ECONNREFUSED ETIMEDOUT",
 		   [OP_TCP_SEND] = "ENOBUFS EAGAIN EPIPE ECONNRESET",
 		   [OP_UDP_OPEN] = "ENOBUFS",
