@@ -166,7 +166,10 @@ void bt_reflink(struct bstorm *s)
 
 void bt_set_xattr(struct bstorm *s, int fd, const char *name)
 {
-	bt_count(s, OP_XATTR, fsetxattr(fd, name, s->xval, s->xlen, 0), errno);
+	int r = fsetxattr(fd, name, s->xval, s->xlen, 0);
+
+	/* errno read after the call: argument order is unspecified. */
+	bt_count(s, OP_XATTR, r, errno);
 }
 
 void bt_xattr(struct bstorm *s)

@@ -419,8 +419,11 @@ int ur_new_fd(struct ustorm *s)
 
 void ur_free_fd(struct ustorm *s)
 {
+	int r;
+
 	if (!s->nfds)
 		return;
-	ks_count(s->ctx, OP_CLOSE, close(s->fds[--s->nfds]), errno);
+	r = close(s->fds[--s->nfds]);
+	ks_count(s->ctx, OP_CLOSE, r, errno);
 	ur_set_objects(s);
 }
