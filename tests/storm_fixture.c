@@ -132,6 +132,69 @@ void storm_in_fork(void (*fn)(const char *wd), const char *wd)
 		  "child status %#x", status);
 }
 
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	CHECK(d, "/proc/self/fd: %s", strerror(errno));
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* What one step counted, checked against op: one success, nothing else. */
+static void check_step(const struct storm *s, const struct ks_counters *a,
+		       int op, int rep)
+{
+	const struct ks_counters *b = s->ctx.ctr;
+	uint64_t ok, fail;
+	int k, e;
+
+	for (k = 0; k < KS_MAX_OPS; k++) {
+		ok = b->ops[k] - a->ops[k];
+		fail = b->fails[k] - a->fails[k];
+		for (e = 0; fail && e < KS_ERRNO_MAX; e++)
+			if (b->err[k][e] != a->err[k][e])
+				break;
+		CHECK(ok == (k == op) && !fail,
+		      "%s: step %d of %s counted %llu ok, %llu failed "
+		      "(errno %d) of %s", s->wl->name, rep, s->wl->ops[op],
+		      (unsigned long long)ok, (unsigned long long)fail, e,
+		      s->wl->ops[k] ? s->wl->ops[k] : "?");
+	}
+}
+
+void storm_sweep_hooks(struct storm *s, int reps)
+{
+	struct ks_counters before;
+	int op, i, fds;
+	void *st;
+
+	CHECK(s->wl->begin && s->wl->step && s->wl->end, "%s: no hooks",
+	      s->wl->name);
+	s->ctx.worker = 0;
+	s->ctx.ctr = &s->ctr[0];
+	for (op = 0; op < KS_MAX_OPS && s->wl->ops[op]; op++) {
+		fds = open_fds();
+		st = s->wl->begin(&s->ctx);
+		CHECK(st, "%s: begin() for %s failed", s->wl->name,
+		      s->wl->ops[op]);
+		for (i = 0; i < reps; i++) {
+			CHECK(!s->wl->prepare || !s->wl->prepare(st, op),
+			      "%s: prepare(%s): %s", s->wl->name,
+			      s->wl->ops[op], strerror(errno));
+			before = *s->ctx.ctr;
+			s->wl->step(st, op);
+			check_step(s, &before, op, i);
+		}
+		s->wl->end(st);
+		CHECK(open_fds() == fds, "%s: %d descriptors left after %s",
+		      s->wl->name, open_fds() - fds, s->wl->ops[op]);
+	}
+}
+
 bool dir_empty(const char *path)
 {
 	struct dirent *de;

@@ -85,6 +85,15 @@ int storm_run(struct storm *s, int ms, bool midway, storm_worker_fn *fn,
  */
 void storm_in_fork(void (*fn)(const char *wd), const char *wd);
 
+/*
+ * The sweep hooks as faultinject/sweep.c drives them, without fail-nth:
+ * for every operation of the storm a fresh begin(), reps times prepare()
+ * and step(), end().  Each step must count exactly one success of its own
+ * operation and nothing else, and end() must close what begin() and the
+ * steps opened.  Runs as worker 0 in the caller: fork first.
+ */
+void storm_sweep_hooks(struct storm *s, int reps);
+
 /* Does path exist, as a directory with nothing in it? */
 bool dir_empty(const char *path);
 

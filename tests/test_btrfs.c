@@ -63,7 +63,37 @@ static void check_clean(struct storm *s, const char *wd)
 	CHECK(!loop_below(wd), "loop device left bound below %s", wd);
 }
 
-enum how { FULL, KILLED, BAD_MOUNT };
+enum how { FULL, KILLED, BAD_MOUNT, HOOKS, READ_ONLY };
+
+/*
+ * A btrfs gone read-only (as after an aborted transaction; here by a
+ * remount) is mounted again by prepare(), and the step goes through.
+ */
+static void read_only(struct storm *s, const char *wd)
+{
+	struct ks_counters before;
+	char mnt[PATH_MAX];
+	int op;
+	void *st;
+
+	for (op = 0; strcmp(s->wl->ops[op], "write_fsync"); op++)
+		;
+	snprintf(mnt, sizeof(mnt), "%s/mnt", wd);
+	CHECK(!s->wl->setup(&s->ctx), "setup: %s", s->ctx.err);
+	s->ctx.ctr = &s->ctr[0];
+	st = s->wl->begin(&s->ctx);
+	CHECK(st, "begin failed");
+	CHECK(!mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL),
+	      "remount ro: %s", strerror(errno));
+	CHECK(!s->wl->prepare(st, op), "prepare: %s", strerror(errno));
+	before = s->ctr[0];
+	s->wl->step(st, op);
+	CHECK(s->ctr[0].ops[op] == before.ops[op] + 1 &&
+	      s->ctr[0].fails[op] == before.fails[op],
+	      "write_fsync after the remount: %" PRIu64 " failed",
+	      s->ctr[0].fails[op] - before.fails[op]);
+	s->wl->end(st);
+}
 
 /* In the child: a private namespace, setup, storm, teardown, checks. */
 static void cycle(const char *wd, enum how how)
@@ -84,6 +114,12 @@ static void cycle(const char *wd, enum how how)
 		storm_set(&s, "mount_opts", "no_such_option");
 		CHECK(s.wl->setup(&s.ctx), "setup took a bad option");
 		s.ctx.err[0] = 0;
+	} else if (how == READ_ONLY) {
+		read_only(&s, wd);
+	} else if (how == HOOKS) {
+		/* Every operation three times, one at a time: caps reached. */
+		CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+		storm_sweep_hooks(&s, 3);
 	} else {
 		CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
 		CHECK(!storm_run(&s, how == KILLED ? 500 : 1500, how == KILLED,
@@ -133,6 +169,17 @@ Test(btrfs, storm_counts_and_cleans_up, .timeout = 120)
 Test(btrfs, teardown_after_killed_workers, .timeout = 120)
 {
 	run_cycle(KILLED);
+}
+
+/* begin/prepare/step/end without fail-nth: each step one op, counted. */
+Test(btrfs, sweep_hooks_one_op_per_step, .timeout = 120)
+{
+	run_cycle(HOOKS);
+}
+
+Test(btrfs, mounted_again_when_read_only, .timeout = 120)
+{
+	run_cycle(READ_ONLY);
 }
 
 Test(btrfs, teardown_after_half_setup, .timeout = 120)

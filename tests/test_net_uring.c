@@ -231,6 +231,38 @@ Test(socket, storms_and_closes_everything)
 	in_fork(socket_child);
 }
 
+/*
+ * The sweep hooks, every operation three times without fail-nth: one
+ * success of its own each, nothing left open, in a namespace of its own.
+ */
+static void socket_hooks_child(const char *wd)
+{
+	struct storm s;
+	char ns[64] = "";
+
+	net_storm_init(&s, "socket", wd);
+	storm_set(&s, "tcp_conns", "2");	/* recycled within the reps */
+	storm_set(&s, "udp_socks", "2");
+	storm_set(&s, "unix_pairs", "2");
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	storm_sweep_hooks(&s, 3);
+	CHECK(readlink("/proc/self/ns/net", ns, sizeof(ns) - 1) > 0 &&
+	      strcmp(ns, netns), "still in the test's network namespace");
+	/* Once for the sweep, once more after netns steps left it. */
+	CHECK(s.ctr[0].ops[op_index(&s, "netns")] == 3 + 2 * 2,
+	      "netns: %llu",
+	      (unsigned long long)s.ctr[0].ops[op_index(&s, "netns")]);
+	CHECK(s.ctr[0].objects == 0, "%llu sockets counted open",
+	      (unsigned long long)s.ctr[0].objects);
+	munmap(s.ctr, NWORKERS * sizeof(*s.ctr));
+}
+
+Test(socket, sweep_hooks_one_op_per_step)
+{
+	skip_unless_root();
+	in_fork(socket_hooks_child);
+}
+
 /* A worker killed midway takes its namespace, and its sockets, along. */
 static void socket_killed_child(const char *wd)
 {
@@ -413,6 +445,33 @@ static void uring_killed_child(const char *wd)
 Test(uring, killed_midway)
 {
 	in_fork(uring_killed_child);
+}
+
+/*
+ * The sweep hooks, every operation three times without fail-nth: one
+ * request, one success of its own each.  Caps of 2 make prepare() make
+ * room, as it must at max_files and max_fds.
+ */
+static void uring_hooks_child(const char *wd)
+{
+	struct storm s;
+
+	net_storm_init(&s, "uring", wd);
+	storm_set(&s, "qd", "4");
+	storm_set(&s, "max_files", "2");
+	storm_set(&s, "max_fds", "2");
+	CHECK(!s.wl->setup(&s.ctx), "setup: %s", s.ctx.err);
+	storm_sweep_hooks(&s, 3);
+	s.wl->teardown(&s.ctx);
+	storm_check_clean(&s, wd);
+	munmap(s.ctr, NWORKERS * sizeof(*s.ctr));
+}
+
+Test(uring, sweep_hooks_one_request_per_step)
+{
+	if (!kernel_has(IORING_OP_SOCKET) || !kernel_has(IORING_OP_MKDIRAT))
+		cr_skip_test("io_uring without socket or mkdirat");
+	in_fork(uring_hooks_child);
 }
 
 /* A respawned worker must not trip over its predecessor's files. */

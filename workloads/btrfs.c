@@ -16,6 +16,9 @@
  * A btrfs that turns read-only (EROFS) or reports EIO/EUCLEAN under the
  * storm is a finding: counted like any errno and said once per worker on
  * stderr, never a worker or harness failure.
+ *
+ * run() is begin(), step() of weighted random picks, end(); a fail-nth
+ * sweep runs each operation alone (btrfs_step() says what one is).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -26,35 +29,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
-#include <linux/btrfs.h>
-#include <linux/fs.h>
 
-#include "workload.h"
-
-#ifndef EUCLEAN
-#define EUCLEAN 117
-#endif
+#include "btrfs_ops.h"
 #include "loopdev.h"
-
-#define MAX_VOLS	64	/* cap on snapshots and nested subvolumes */
-
-enum {
-	OP_SUBVOL, OP_SNAPSHOT, OP_REFLINK, OP_WRITE, OP_XATTR, OP_RENAME,
-	OP_DELETE, NR_OPS
-};
-
-enum {
-	OPT_IMAGE_SIZE, OPT_MOUNT_OPTS, OPT_MAX_FILES, OPT_MAX_SNAPS,
-	OPT_MAX_SUBVOLS, OPT_WRITE_SIZE, OPT_XATTR_SIZE,
-	NR_OPTS
-};
 
 static const struct ks_opt_desc btrfs_opts[NR_OPTS + 1] = {
 	[OPT_IMAGE_SIZE] = { "image_size", KS_OPT_SIZE, "1G", 128 << 20,
@@ -89,355 +72,6 @@ static const int weight[NR_OPS] = {
 	[OP_WRITE] = 35, [OP_XATTR] = 17, [OP_RENAME] = 15, [OP_DELETE] = 7,
 };
 
-struct btrfs_priv {
-	char image[4096], mnt[4096], dev[64];
-	int loop_nr;		/* -1 until attached */
-	int loop_fd;		/* kept open until the mount holds the device */
-	bool made_image, made_mnt, mounted;
-};
-
-/* 8 bytes: the ring is faulted in whole, at max_files entries. */
-struct bfile {
-	uint64_t serial:63;	/* pid << 32 | count, see btrfs_run() */
-	uint64_t in_d:1;	/* below d/, moved there by a rename */
-};
-
-struct vring {
-	uint64_t serial[MAX_VOLS];
-	int head, n, max;
-};
-
-/* One worker's state; everything bounded by the caps. */
-struct bstorm {
-	struct ks_wl_ctx *ctx;
-	uint64_t rnd, next;
-	int mfd, wfd, dfd;	/* mount top, w<worker>, w<worker>/d */
-	struct bfile *ring;	/* live files, oldest at head */
-	size_t head, n, max, wlen, xlen;
-	struct vring snap, vol;
-	char *buf, *xval;
-	bool said;		/* the finding was reported */
-	char name[64], name2[64];
-};
-
-/* Read-only or corrupt: what the storm is looking for, said once. */
-static void count(struct bstorm *s, int op, int r, int e)
-{
-	ks_count(s->ctx, op, r, e);
-	if (r >= 0 || s->said || (e != EROFS && e != EIO && e != EUCLEAN))
-		return;
-	s->said = true;
-	fprintf(stderr, "kmemstorm: btrfs worker %d: FINDING: %s: %s\n",
-		s->ctx->worker, s->ctx->wl->ops[op], strerror(e));
-}
-
-static void fname(struct bstorm *s, const struct bfile *f, char *buf)
-{
-	snprintf(buf, sizeof(s->name), "%sf%" PRIx64, f->in_d ? "d/" : "",
-		 (uint64_t)f->serial);
-}
-
-static struct bfile *pick(struct bstorm *s)
-{
-	return &s->ring[(s->head + ks_rand64(&s->rnd) % s->n) % s->max];
-}
-
-static void set_objects(struct bstorm *s)
-{
-	__atomic_store_n(&s->ctx->ctr->objects,
-			 (uint64_t)(s->n + s->snap.n + s->vol.n),
-			 __ATOMIC_RELAXED);
-}
-
-static void delete_oldest(struct bstorm *s)
-{
-	int r;
-
-	if (!s->n)
-		return;
-	fname(s, &s->ring[s->head], s->name);
-	r = unlinkat(s->wfd, s->name, 0);
-	count(s, OP_DELETE, r, errno);
-	/* A failed unlink leaves the file to teardown: the ring stays small. */
-	s->head = (s->head + 1) % s->max;
-	s->n--;
-	set_objects(s);
-}
-
-static void add_file(struct bstorm *s, uint64_t serial)
-{
-	s->ring[(s->head + s->n) % s->max] = (struct bfile){ .serial = serial };
-	s->n++;
-	set_objects(s);
-}
-
-static void write_fsync(struct bstorm *s)
-{
-	uint64_t serial = s->next++;
-	ssize_t w;
-	int fd, r;
-
-	if (s->n == s->max)
-		delete_oldest(s);
-	snprintf(s->name, sizeof(s->name), "f%" PRIx64, serial);
-	fd = openat(s->wfd, s->name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
-		    0600);
-	if (fd < 0) {
-		count(s, OP_WRITE, -1, errno);
-		delete_oldest(s);
-		return;
-	}
-	/* Text with the serial in it: compressible, never two alike. */
-	memcpy(s->buf, s->name, strlen(s->name));
-	w = write(fd, s->buf, s->wlen);
-	if (w >= 0 && (size_t)w != s->wlen) {
-		w = -1;
-		errno = ENOSPC;
-	}
-	r = w < 0 ? -1 : fsync(fd);
-	count(s, OP_WRITE, r, errno);
-	close(fd);
-	add_file(s, serial);	/* even a short one: delete it in turn */
-}
-
-static void reflink(struct bstorm *s)
-{
-	struct file_clone_range fcr = { .src_length = s->wlen };
-	uint64_t serial;
-	int src, dst, r;
-
-	if (!s->n)
-		return write_fsync(s);
-	if (s->n == s->max)
-		delete_oldest(s);
-	fname(s, pick(s), s->name);
-	src = openat(s->wfd, s->name, O_RDONLY | O_CLOEXEC);
-	if (src < 0) {
-		count(s, OP_REFLINK, -1, errno);
-		return;
-	}
-	serial = s->next++;
-	snprintf(s->name2, sizeof(s->name2), "f%" PRIx64, serial);
-	dst = openat(s->wfd, s->name2, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
-		     0600);
-	if (dst < 0) {
-		count(s, OP_REFLINK, -1, errno);
-		close(src);
-		return;
-	}
-	/* Whole file, or a range cloned one block in: both code paths. */
-	if (serial & 1) {
-		r = ioctl(dst, FICLONE, src);
-	} else {
-		fcr.src_fd = src;
-		fcr.dest_offset = 4096;
-		r = ioctl(dst, FICLONERANGE, &fcr);
-	}
-	count(s, OP_REFLINK, r, errno);
-	close(dst);
-	close(src);
-	add_file(s, serial);
-}
-
-static void xattr(struct bstorm *s)
-{
-	int fd, r;
-
-	if (!s->n)
-		return write_fsync(s);
-	fname(s, pick(s), s->name);
-	fd = openat(s->wfd, s->name, O_RDONLY | O_CLOEXEC);
-	r = fd;
-	if (fd >= 0) {
-		/* A second name now and then: more items in the leaf. */
-		r = fsetxattr(fd, ks_rand64(&s->rnd) & 1 ? "user.ks0" :
-			      "user.ks1", s->xval, s->xlen, 0);
-		close(fd);
-	}
-	count(s, OP_XATTR, r, errno);
-}
-
-static void rename_one(struct bstorm *s)
-{
-	struct bfile *f;
-	int r;
-
-	if (!s->n)
-		return write_fsync(s);
-	f = pick(s);
-	fname(s, f, s->name);
-	f->in_d = !f->in_d;
-	fname(s, f, s->name2);
-	r = renameat(s->wfd, s->name, s->wfd, s->name2);
-	count(s, OP_RENAME, r, errno);
-	if (r)
-		f->in_d = !f->in_d;
-}
-
-/* Destroy the oldest subvolume or snapshot of v, below dirfd. */
-static void vol_destroy(struct bstorm *s, struct vring *v, int dirfd, int op)
-{
-	struct btrfs_ioctl_vol_args a = { 0 };
-	int r;
-
-	if (!v->n)
-		return;
-	if (op == OP_SNAPSHOT)
-		snprintf(a.name, sizeof(a.name), "s%d.%" PRIx64,
-			 s->ctx->worker, v->serial[v->head]);
-	else
-		snprintf(a.name, sizeof(a.name), "v%" PRIx64,
-			 v->serial[v->head]);
-	r = ioctl(dirfd, BTRFS_IOC_SNAP_DESTROY, &a);
-	count(s, op, r, errno);
-	v->head = (v->head + 1) % v->max;
-	v->n--;
-	set_objects(s);
-}
-
-static void vol_add(struct bstorm *s, struct vring *v, uint64_t serial)
-{
-	v->serial[(v->head + v->n) % v->max] = serial;
-	v->n++;
-	set_objects(s);
-}
-
-static void subvol(struct bstorm *s)
-{
-	struct btrfs_ioctl_vol_args a = { 0 };
-	uint64_t serial = s->next++;
-	int r;
-
-	if (s->vol.n == s->vol.max)
-		vol_destroy(s, &s->vol, s->wfd, OP_SUBVOL);
-	snprintf(a.name, sizeof(a.name), "v%" PRIx64, serial);
-	r = ioctl(s->wfd, BTRFS_IOC_SUBVOL_CREATE, &a);
-	count(s, OP_SUBVOL, r, errno);
-	if (!r)
-		vol_add(s, &s->vol, serial);
-	else
-		vol_destroy(s, &s->vol, s->wfd, OP_SUBVOL);
-}
-
-static void snapshot(struct bstorm *s)
-{
-	struct btrfs_ioctl_vol_args_v2 a = { .fd = s->wfd };
-	uint64_t serial = s->next++;
-	int r;
-
-	if (s->snap.n == s->snap.max)
-		vol_destroy(s, &s->snap, s->mfd, OP_SNAPSHOT);
-	snprintf(a.name, sizeof(a.name), "s%d.%" PRIx64, s->ctx->worker,
-		 serial);
-	r = ioctl(s->mfd, BTRFS_IOC_SNAP_CREATE_V2, &a);
-	count(s, OP_SNAPSHOT, r, errno);
-	if (!r)
-		vol_add(s, &s->snap, serial);
-	else
-		vol_destroy(s, &s->snap, s->mfd, OP_SNAPSHOT);
-}
-
-static void one_op(struct bstorm *s)
-{
-	int r = ks_rand64(&s->rnd) % 100, op;
-
-	for (op = 0; op < NR_OPS - 1 && r >= weight[op]; op++)
-		r -= weight[op];
-	switch (op) {
-	case OP_SUBVOL:		subvol(s); break;
-	case OP_SNAPSHOT:	snapshot(s); break;
-	case OP_REFLINK:	reflink(s); break;
-	case OP_WRITE:		write_fsync(s); break;
-	case OP_XATTR:		xattr(s); break;
-	case OP_RENAME:		rename_one(s); break;
-	default:		delete_oldest(s); break;
-	}
-}
-
-/*
- * Make and open w<worker> (a subvolume) and its d/.  Inside the cgroup, so
- * failures are counted and retried until stop: 0, or 1 when stopped first.
- */
-static int worker_root(struct bstorm *s)
-{
-	const struct timespec pause = { 0, 1000000 };
-	struct btrfs_ioctl_vol_args a = { 0 };
-	int r;
-
-	snprintf(a.name, sizeof(a.name), "w%d", s->ctx->worker);
-	while (!ks_should_stop(s->ctx)) {
-		if (s->wfd < 0) {
-			r = ioctl(s->mfd, BTRFS_IOC_SUBVOL_CREATE, &a);
-			if (r && errno != EEXIST)
-				count(s, OP_SUBVOL, r, errno);
-			else if (!r)
-				count(s, OP_SUBVOL, 0, 0);
-			s->wfd = openat(s->mfd, a.name, O_RDONLY |
-					O_DIRECTORY | O_CLOEXEC);
-		}
-		if (s->wfd >= 0 && mkdirat(s->wfd, "d", 0700) &&
-		    errno != EEXIST)
-			count(s, OP_WRITE, -1, errno);
-		else if (s->wfd >= 0)
-			return 0;
-		nanosleep(&pause, NULL);
-	}
-	return 1;
-}
-
-static int btrfs_run(struct ks_wl_ctx *ctx)
-{
-	const struct ks_opt_value *o = ctx->opt;
-	const struct btrfs_priv *p = ctx->priv;
-	struct bstorm s = { .ctx = ctx, .mfd = -1, .wfd = -1 };
-	size_t len, i;
-
-	if (!p || !p->mounted)
-		return 1;
-	s.max = o[OPT_MAX_FILES].num;
-	s.wlen = o[OPT_WRITE_SIZE].num & ~(int64_t)4095;
-	s.xlen = o[OPT_XATTR_SIZE].num;
-	s.snap.max = o[OPT_MAX_SNAPS].num;
-	s.vol.max = o[OPT_MAX_SUBVOLS].num;
-	/* A respawned worker finds the dead one's files: the pid parts them. */
-	s.next = (uint64_t)getpid() << 32;
-	s.rnd = s.next | 1;
-	/*
-	 * Faulted in now and unmapped at the end: with the cgroup's OOM
-	 * killer off, a page fault at the limit would stall the worker.
-	 */
-	len = s.max * sizeof(*s.ring) + s.wlen + s.xlen;
-	s.ring = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s.ring == MAP_FAILED) {
-		fprintf(stderr, "kmemstorm: btrfs worker %d: mmap: %s\n",
-			ctx->worker, strerror(errno));
-		return 1;
-	}
-	s.buf = (char *)(s.ring + s.max);
-	s.xval = s.buf + s.wlen;
-	for (i = 0; i < s.wlen; i++)
-		s.buf[i] = "kmemstorm btrfs storm, compressible.\n"[i % 37];
-	memset(s.xval, 'x', s.xlen);
-	set_objects(&s);
-	s.mfd = open(p->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s.mfd < 0) {
-		/* Not even the top opens: nothing to storm, but no failure. */
-		count(&s, OP_SUBVOL, -1, errno);
-		goto out;
-	}
-	if (worker_root(&s))
-		goto out;
-	while (!ks_should_stop(ctx))
-		one_op(&s);
-out:
-	if (s.wfd >= 0)
-		close(s.wfd);
-	if (s.mfd >= 0)
-		close(s.mfd);
-	munmap(s.ring, len);
-	return 0;
-}
 
 static int btrfs_setup(struct ks_wl_ctx *ctx)
 {
@@ -532,6 +166,288 @@ static void btrfs_teardown(struct ks_wl_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+static void close_prepared(struct bstorm *s)
+{
+	if (s->pfd >= 0)
+		close(s->pfd);
+	s->pfd = -1;
+	s->pop = -1;
+}
+
+static void btrfs_end(void *state)
+{
+	struct bstorm *s = state;
+
+	close_prepared(s);
+	if (s->src >= 0)
+		close(s->src);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	if (s->mfd >= 0)
+		close(s->mfd);
+	if (s->ring)
+		munmap(s->ring, s->maplen);
+	free(s);
+}
+
+/*
+ * NULL with errno 0 when there is nothing to storm but nothing failed
+ * either: the top would not open (counted), or stop came first.
+ */
+static void *btrfs_begin(struct ks_wl_ctx *ctx)
+{
+	static unsigned int generation;	/* begin()s in this process */
+	const struct ks_opt_value *o = ctx->opt;
+	const struct btrfs_priv *p = ctx->priv;
+	struct bstorm *s = calloc(1, sizeof(*s));
+	size_t i;
+	int e;
+
+	if (!s) {
+		fprintf(stderr, "kmemstorm: btrfs worker %d: out of memory\n",
+			ctx->worker);
+		return NULL;
+	}
+	s->ctx = ctx;
+	s->mfd = s->wfd = s->pfd = s->src = s->pop = -1;
+	errno = EINVAL;
+	if (!p || !p->mounted)
+		goto fail;
+	s->max = o[OPT_MAX_FILES].num;
+	s->wlen = o[OPT_WRITE_SIZE].num & ~(int64_t)4095;
+	s->xlen = o[OPT_XATTR_SIZE].num;
+	s->snap.max = o[OPT_MAX_SNAPS].num;
+	s->vol.max = o[OPT_MAX_SUBVOLS].num;
+	/*
+	 * A respawned worker finds the dead one's files: the pid parts them,
+	 * and the generation the states of one sweep worker.
+	 */
+	s->next = (uint64_t)getpid() << 32 |
+		  (uint64_t)(generation++ & 0xfff) << 20;
+	s->rnd = s->next | 1;
+	/*
+	 * Faulted in now and unmapped at the end: with the cgroup's OOM
+	 * killer off, a page fault at the limit would stall the worker.
+	 */
+	s->maplen = s->max * sizeof(*s->ring) + s->wlen + s->xlen;
+	s->ring = mmap(NULL, s->maplen, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (s->ring == MAP_FAILED) {
+		fprintf(stderr, "kmemstorm: btrfs worker %d: mmap: %s\n",
+			ctx->worker, strerror(errno));
+		s->ring = NULL;
+		goto fail;
+	}
+	s->buf = (char *)(s->ring + s->max);
+	s->xval = s->buf + s->wlen;
+	for (i = 0; i < s->wlen; i++)
+		s->buf[i] = "kmemstorm btrfs storm, compressible.\n"[i % 37];
+	memset(s->xval, 'x', s->xlen);
+	bt_set_objects(s);
+	s->mfd = open(p->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->mfd < 0) {
+		/* Not even the top opens: nothing to storm, but no failure. */
+		bt_count(s, OP_SUBVOL, -1, errno);
+		errno = 0;
+		goto fail;
+	}
+	if (!bt_worker_root(s))
+		return s;
+	errno = 0;
+fail:
+	e = errno;
+	btrfs_end(s);
+	errno = e;
+	return NULL;
+}
+
+/* A live file of this state: the newest, written first if there is none. */
+static int live_file(struct bstorm *s)
+{
+	if (!s->n)
+		bt_write_fsync(s);
+	if (!s->n)
+		return -1;
+	bt_newest_name(s, s->name);
+	return 0;
+}
+
+/* Open a new file for write_fsync or as a clone's target: pfd, pserial. */
+static int new_file(struct bstorm *s, int op)
+{
+	if (s->n == s->max)
+		bt_delete_oldest(s);
+	s->pserial = s->next++;
+	snprintf(s->name2, sizeof(s->name2), "f%" PRIx64, s->pserial);
+	s->pfd = openat(s->wfd, s->name2, O_CREAT | O_EXCL | O_WRONLY |
+			O_CLOEXEC, 0600);
+	if (s->pfd < 0)
+		bt_count(s, op, -1, errno);
+	return s->pfd < 0 ? -1 : 0;
+}
+
+/*
+ * An injected failure inside a transaction may abort it, and btrfs turns
+ * read-only for good (counted as EROFS, the kernel says where): every
+ * later step would fail at once and end the sweep early.  Mount it again
+ * then, before anything is armed: btrfs comes back at its last commit,
+ * and this state forgets its files, subvolumes and snapshots (teardown
+ * removes whatever is left).  What the kernel prints on the way (the
+ * aborted mount's unmount) lands in the next step's record.  0, or -1.
+ */
+static int remount_if_read_only(struct bstorm *s)
+{
+	const struct btrfs_priv *p = s->ctx->priv;
+	struct statvfs sv;
+
+	if (fstatvfs(s->mfd, &sv) || !(sv.f_flag & ST_RDONLY))
+		return 0;
+	close_prepared(s);
+	if (s->src >= 0)
+		close(s->src);
+	close(s->wfd);
+	close(s->mfd);
+	s->src = s->wfd = s->mfd = -1;
+	s->head = s->n = 0;
+	s->snap.head = s->snap.n = s->vol.head = s->vol.n = 0;
+	bt_set_objects(s);
+	/* Not detached: the aborted superblock must be gone for a new one. */
+	if (umount2(p->mnt, 0) ||
+	    mount(p->dev, p->mnt, "btrfs", MS_NOSUID | MS_NODEV,
+		  s->ctx->opt[OPT_MOUNT_OPTS].str)) {
+		fprintf(stderr, "kmemstorm: btrfs worker %d: mounting %s "
+			"again: %s\n", s->ctx->worker, p->dev, strerror(errno));
+		return -1;
+	}
+	mount(NULL, p->mnt, NULL, MS_PRIVATE, NULL);
+	s->mfd = open(p->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return s->mfd < 0 || bt_worker_root(s) ? -1 : 0;
+}
+
+/*
+ * Everything but the operation, before anything is armed: room below the
+ * caps, the new file a write or a clone goes to, created and open; a
+ * clone's source, written once and kept open for the state's life; the
+ * file an xattr goes on, open and without it, so each step creates the
+ * xattr; a live file to rename or delete; a btrfs that is not read-only.
+ * A sweep clones ranges one block in (FICLONERANGE) only, where the storm
+ * alternates with whole files: every step must take the same path.
+ */
+static int btrfs_prepare(void *state, int op)
+{
+	struct bstorm *s = state;
+
+	close_prepared(s);
+	if (remount_if_read_only(s))
+		return -1;
+	switch (op) {
+	case OP_SUBVOL:
+		if (s->vol.n == s->vol.max)
+			bt_vol_destroy(s, OP_SUBVOL);
+		return 0;
+	case OP_SNAPSHOT:
+		if (s->snap.n == s->snap.max)
+			bt_vol_destroy(s, OP_SNAPSHOT);
+		return 0;
+	case OP_REFLINK:
+		if (s->src < 0) {
+			if (live_file(s))
+				return -1;
+			s->src = openat(s->wfd, s->name, O_RDONLY | O_CLOEXEC);
+			if (s->src < 0)
+				return -1;
+		}
+		s->next += s->next & 1;		/* even: FICLONERANGE */
+		if (new_file(s, OP_REFLINK))
+			return -1;
+		break;
+	case OP_WRITE:
+		if (new_file(s, OP_WRITE))
+			return -1;
+		break;
+	case OP_XATTR:
+		if (live_file(s))
+			return -1;
+		s->pfd = openat(s->wfd, s->name, O_RDONLY | O_CLOEXEC);
+		if (s->pfd < 0)
+			return -1;
+		if (fremovexattr(s->pfd, "user.ks0") && errno != ENODATA)
+			return -1;
+		break;
+	case OP_RENAME:
+	case OP_DELETE:
+		return s->n || !live_file(s) ? 0 : -1;
+	}
+	s->pop = op;
+	return 0;
+}
+
+/*
+ * One operation: subvol one BTRFS_IOC_SUBVOL_CREATE, snapshot one
+ * BTRFS_IOC_SNAP_CREATE_V2 (with its transaction commit), reflink one
+ * FICLONERANGE, write_fsync one write() and one fsync() (the operation
+ * is both), xattr one fsetxattr(), rename one renameat(), delete one
+ * unlinkat().  A failed subvolume or snapshot creation also destroys the
+ * oldest, as the storm does to give memory back.  Without a prepare()
+ * for op (run()), the operation as the storm does it: with its open()s.
+ */
+static void btrfs_step(void *state, int op)
+{
+	struct bstorm *s = state;
+	bool prepared = s->pop == op;
+
+	s->pop = -1;
+	switch (op) {
+	case OP_SUBVOL:
+		bt_subvol(s);
+		break;
+	case OP_SNAPSHOT:
+		bt_snapshot(s);
+		break;
+	case OP_REFLINK:
+		if (prepared)
+			bt_clone(s, s->pfd, s->src, s->pserial);
+		else
+			bt_reflink(s);
+		break;
+	case OP_WRITE:
+		if (prepared)
+			bt_write_new(s, s->pfd, s->pserial);
+		else
+			bt_write_fsync(s);
+		break;
+	case OP_XATTR:
+		if (prepared)
+			bt_set_xattr(s, s->pfd, "user.ks0");
+		else
+			bt_xattr(s);
+		break;
+	case OP_RENAME:
+		bt_rename(s);
+		break;
+	default:
+		bt_delete_oldest(s);
+		break;
+	}
+}
+
+static int btrfs_run(struct ks_wl_ctx *ctx)
+{
+	struct bstorm *s = btrfs_begin(ctx);
+	int r, op;
+
+	if (!s)
+		return errno && !ks_should_stop(ctx);
+	while (!ks_should_stop(ctx)) {
+		r = ks_rand64(&s->rnd) % 100;
+		for (op = 0; op < NR_OPS - 1 && r >= weight[op]; op++)
+			r -= weight[op];
+		btrfs_step(s, op);
+	}
+	btrfs_end(s);
+	return 0;
+}
+
 const struct ks_workload ks_wl_btrfs = {
 	.name = "btrfs",
 	.summary = "subvolumes, snapshots, reflinks, fsync'd compressed "
@@ -552,4 +468,8 @@ const struct ks_workload ks_wl_btrfs = {
 	.setup = btrfs_setup,
 	.run = btrfs_run,
 	.teardown = btrfs_teardown,
+	.begin = btrfs_begin,
+	.prepare = btrfs_prepare,
+	.step = btrfs_step,
+	.end = btrfs_end,
 };

@@ -19,6 +19,9 @@
  * are non-blocking: a full buffer fails a send with EAGAIN (expected,
  * counted), never stalls.  A datagram the receiver has no room for is
  * dropped silently: it counts as sent.
+ *
+ * run() is begin(), step() of weighted random picks, end(); a fail-nth
+ * sweep runs each operation alone (socket_step() says what one is).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -28,37 +31,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "workload.h"
-
-/* Descriptors left for stdio, the harness's and the lo ioctl socket. */
-#define FD_RESERVE	64
-/* The largest UDP payload over IPv4; unix datagrams get the same cap. */
-#define DGRAM_MAX	65507
-
-enum {
-	OP_NETNS, OP_TCP_CONNECT, OP_TCP_SEND, OP_UDP_OPEN, OP_UDP_SEND,
-	OP_UNIX_PAIR, OP_SCM_RIGHTS, NR_OPS
-};
-
-enum {
-	OPT_TCP_CONNS, OPT_UDP_SOCKS, OPT_UNIX_PAIRS, OPT_BUF_SIZE,
-	OPT_MSG_SIZE,
-	/* Weights, in the order of their operations from OP_TCP_CONNECT. */
-	OPT_W_TCP_CONNECT, OPT_W_TCP_SEND, OPT_W_UDP_OPEN, OPT_W_UDP_SEND,
-	OPT_W_UNIX_PAIR, OPT_W_SCM_RIGHTS,
-	NR_OPTS
-};
+#include "socket_ops.h"
 
 #define W(name, def, what) \
 	{ name, KS_OPT_INT, def, 0, 1000, "relative weight of " what }
@@ -93,408 +71,6 @@ static const struct ks_opt_desc socket_opts[NR_OPTS + 1] = {
 	[NR_OPTS] = { NULL },
 };
 
-/*
- * What a worker holds: a TCP connection (client end, accepted end or -1,
- * the client's port to match accept()), a UDP socket (fd[1] = -1, its
- * port) or a unix pair.
- */
-struct ent {
-	int fd[2];
-	uint16_t port;
-};
-
-/* A FIFO of fixed capacity: head is the oldest. */
-struct pool {
-	struct ent *e;
-	size_t head, n, max;
-};
-
-enum { TCP, UDP, UNX, NR_POOLS };
-
-/* One worker's state; everything bounded by the caps. */
-struct sstorm {
-	struct ks_wl_ctx *ctx;
-	uint64_t rnd;
-	int lfd;		/* TCP listener or -1 */
-	uint16_t lport;
-	bool force;		/* SO_*BUFFORCE works (CAP_NET_ADMIN) */
-	int buf_size;
-	size_t msg, dgram;	/* bytes per send, per datagram */
-	uint64_t nsock;		/* open sockets: the counters' objects */
-	uint64_t serial;	/* of unix pairs: picks the type */
-	struct pool pool[NR_POOLS];
-	char *buf;		/* msg bytes to send */
-	void *map;
-	size_t maplen;
-};
-
-static struct ent *slot(struct pool *p, size_t i)
-{
-	return &p->e[(p->head + i) % p->max];
-}
-
-static struct ent *pick(struct sstorm *s, struct pool *p)
-{
-	return slot(p, ks_rand64(&s->rnd) % p->n);
-}
-
-static void opened(struct sstorm *s, int n)
-{
-	s->nsock += n;
-	__atomic_store_n(&s->ctx->ctr->objects, s->nsock, __ATOMIC_RELAXED);
-}
-
-/* Close and forget *fd, if open; errno is kept for the caller. */
-static void sclose(struct sstorm *s, int *fd)
-{
-	int e = errno;
-
-	if (*fd < 0)
-		return;
-	close(*fd);
-	*fd = -1;
-	opened(s, -1);
-	errno = e;
-}
-
-static void drop_oldest(struct sstorm *s, struct pool *p)
-{
-	struct ent *e;
-
-	if (!p->n)
-		return;
-	e = slot(p, 0);
-	sclose(s, &e->fd[0]);
-	sclose(s, &e->fd[1]);
-	p->head = (p->head + 1) % p->max;
-	p->n--;
-}
-
-/* Close e, anywhere in p: the oldest takes its place. */
-static void drop(struct sstorm *s, struct pool *p, struct ent *e)
-{
-	struct ent *old = slot(p, 0);
-	struct ent tmp = *e;
-
-	*e = *old;
-	*old = tmp;
-	drop_oldest(s, p);
-}
-
-/* The newest place in p, for one more: at the cap the oldest goes. */
-static struct ent *push(struct sstorm *s, struct pool *p)
-{
-	struct ent *e;
-
-	if (p->n == p->max)
-		drop_oldest(s, p);
-	e = slot(p, p->n++);
-	e->fd[0] = e->fd[1] = -1;
-	return e;
-}
-
-/* Count op; out of memory, buffers or descriptors: give some back. */
-static void count(struct sstorm *s, int op, int r, struct pool *p)
-{
-	int e = errno;
-
-	ks_count(s->ctx, op, r < 0 ? -1 : 0, e);
-	if (r < 0 && (e == ENOMEM || e == ENOBUFS || e == EMFILE ||
-		      e == ENFILE))
-		drop_oldest(s, p);
-}
-
-static void set_bufs(struct sstorm *s, int fd)
-{
-	static const int opt[2][2] = {
-		{ SO_SNDBUFFORCE, SO_SNDBUF }, { SO_RCVBUFFORCE, SO_RCVBUF },
-	};
-	int i;
-
-	/* Best effort: a socket with default buffers still storms. */
-	for (i = 0; s->buf_size && i < 2; i++) {
-		if (s->force &&
-		    !setsockopt(fd, SOL_SOCKET, opt[i][0], &s->buf_size,
-				sizeof(s->buf_size)))
-			continue;
-		s->force = false;	/* EPERM: not CAP_NET_ADMIN */
-		setsockopt(fd, SOL_SOCKET, opt[i][1], &s->buf_size,
-			   sizeof(s->buf_size));
-	}
-}
-
-static struct sockaddr_in lo_addr(uint16_t port)
-{
-	struct sockaddr_in a = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-
-	return a;
-}
-
-/* A socket with our buffers: bound to 127.0.0.1 when port is set. */
-static int inet_socket(struct sstorm *s, int type, uint16_t *port)
-{
-	struct sockaddr_in a = lo_addr(0);
-	socklen_t len = sizeof(a);
-	int fd;
-
-	fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	opened(s, 1);
-	set_bufs(s, fd);
-	if (port && (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-		     getsockname(fd, (struct sockaddr *)&a, &len))) {
-		sclose(s, &fd);
-		return -1;
-	}
-	if (port)
-		*port = ntohs(a.sin_port);
-	return fd;
-}
-
-/* Pair every connection the listener has ready with its client end. */
-static void tcp_accept_all(struct sstorm *s)
-{
-	struct pool *p = &s->pool[TCP];
-	struct sockaddr_in a;
-	socklen_t len;
-	struct ent *e;
-	size_t i;
-	int fd;
-
-	for (;;) {
-		len = sizeof(a);
-		fd = accept4(s->lfd, (struct sockaddr *)&a, &len,
-			     SOCK_NONBLOCK | SOCK_CLOEXEC);
-		/* EAGAIN: nothing ready (yet), not a failure. */
-		if (fd < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (fd < 0) {
-			ks_count(s->ctx, OP_TCP_CONNECT, -1, errno);
-			if (errno == ECONNABORTED)
-				continue;
-			return;
-		}
-		opened(s, 1);
-		/* Newest first: it is almost always the one just made. */
-		for (i = p->n; i-- > 0;) {
-			e = slot(p, i);
-			if (e->fd[1] < 0 && e->port == ntohs(a.sin_port)) {
-				e->fd[1] = fd;
-				break;
-			}
-		}
-		/* Its client was closed meanwhile. */
-		if (i == (size_t)-1)
-			sclose(s, &fd);
-	}
-}
-
-static void do_tcp_connect(struct sstorm *s)
-{
-	struct sockaddr_in a = lo_addr(s->lport);
-	socklen_t len = sizeof(a);
-	struct ent *e;
-	int fd, r;
-
-	if (s->lfd < 0) {
-		/* Accepted sockets inherit the listener's buffer sizes. */
-		s->lfd = inet_socket(s, SOCK_STREAM, &s->lport);
-		/* net.core.somaxconn of a new namespace is 4096. */
-		if (s->lfd >= 0 && listen(s->lfd, 4096))
-			sclose(s, &s->lfd);
-		if (s->lfd < 0) {
-			count(s, OP_TCP_CONNECT, -1, &s->pool[TCP]);
-			return;
-		}
-		a = lo_addr(s->lport);
-	}
-	e = push(s, &s->pool[TCP]);
-	/* Buffers before connect(): the window scale is set then. */
-	fd = r = inet_socket(s, SOCK_STREAM, NULL);
-	if (fd >= 0 && ((connect(fd, (struct sockaddr *)&a, sizeof(a)) &&
-			 errno != EINPROGRESS) ||
-			getsockname(fd, (struct sockaddr *)&a, &len))) {
-		sclose(s, &fd);
-		r = -1;
-	}
-	e->fd[0] = fd;
-	e->port = ntohs(a.sin_port);
-	if (r < 0)
-		drop(s, &s->pool[TCP], e);
-	count(s, OP_TCP_CONNECT, r, &s->pool[TCP]);
-	if (r >= 0)
-		tcp_accept_all(s);
-}
-
-static void do_tcp_send(struct sstorm *s)
-{
-	struct pool *p = &s->pool[TCP];
-	struct ent *e;
-	ssize_t r;
-	int fd;
-
-	if (!p->n) {
-		do_tcp_connect(s);
-		return;
-	}
-	e = pick(s, p);
-	fd = e->fd[1] >= 0 && (ks_rand64(&s->rnd) & 1) ? e->fd[1] : e->fd[0];
-	r = send(fd, s->buf, s->msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-	count(s, OP_TCP_SEND, r, p);
-	/* A connection reset (e.g. at the limit) is no use any more. */
-	if (r < 0 && (errno == EPIPE || errno == ECONNRESET ||
-		      errno == ECONNREFUSED))
-		drop(s, p, e);
-}
-
-static void do_udp_open(struct sstorm *s)
-{
-	struct ent *e = push(s, &s->pool[UDP]);
-	int r;
-
-	r = e->fd[0] = inet_socket(s, SOCK_DGRAM, &e->port);
-	if (r < 0)
-		drop(s, &s->pool[UDP], e);
-	count(s, OP_UDP_OPEN, r, &s->pool[UDP]);
-}
-
-static void do_udp_send(struct sstorm *s)
-{
-	struct pool *p = &s->pool[UDP];
-	struct sockaddr_in a;
-	ssize_t r;
-
-	if (!p->n) {
-		do_udp_open(s);
-		return;
-	}
-	a = lo_addr(pick(s, p)->port);
-	r = sendto(pick(s, p)->fd[0], s->buf, s->dgram,
-		   MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&a,
-		   sizeof(a));
-	count(s, OP_UDP_SEND, r, p);
-}
-
-static void do_unix_pair(struct sstorm *s)
-{
-	int type = s->serial++ & 1 ? SOCK_DGRAM : SOCK_STREAM;
-	struct ent *e = push(s, &s->pool[UNX]);
-	int r;
-
-	r = socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
-		       e->fd);
-	if (r) {
-		e->fd[0] = e->fd[1] = -1;
-		drop(s, &s->pool[UNX], e);
-	} else {
-		opened(s, 2);
-		set_bufs(s, e->fd[0]);
-		set_bufs(s, e->fd[1]);
-	}
-	count(s, OP_UNIX_PAIR, r, &s->pool[UNX]);
-}
-
-/*
- * Send the oldest pair's two descriptors over itself (half the time) or
- * over any pair, and close them here.  Over itself the pair's own queue
- * holds the last references to both ends: a cycle only the garbage
- * collector frees.  Over another pair they stay in flight until that one
- * is closed, or collected in turn.
- */
-static void do_scm_rights(struct sstorm *s)
-{
-	struct pool *p = &s->pool[UNX];
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { .iov_base = s->buf, .iov_len = s->dgram };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm;
-	struct ent *o;
-	ssize_t r;
-
-	if (!p->n) {
-		do_unix_pair(s);
-		return;
-	}
-	o = slot(p, 0);
-	memset(&u, 0, sizeof(u));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
-	memcpy(CMSG_DATA(cm), o->fd, 2 * sizeof(int));
-	r = sendmsg((ks_rand64(&s->rnd) & 1 ? o : pick(s, p))->fd[0], &mh,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
-	count(s, OP_SCM_RIGHTS, r, p);
-	if (r >= 0)
-		drop_oldest(s, p);
-}
-
-/*
- * Raise the soft RLIMIT_NOFILE to the hard one and shrink the caps until
- * every socket fits, keeping their proportions.
- */
-static void fit_caps(struct sstorm *s, size_t *cap)
-{
-	uint64_t lim = ks_raise_nofile(), budget, need;
-	int i;
-
-	budget = lim > FD_RESERVE ? lim - FD_RESERVE : 0;
-	/* Two sockets per connection and pair, plus the listener. */
-	need = 2 * cap[TCP] + cap[UDP] + 2 * cap[UNX] + 1;
-	if (need <= budget)
-		return;
-	/* Never down to 0: that would turn operations off. */
-	for (i = 0; i < NR_POOLS; i++)
-		if (cap[i])
-			cap[i] = cap[i] * budget / need ?: 1;
-	if (s->ctx->worker == 0)
-		fprintf(stderr, "kmemstorm: socket: RLIMIT_NOFILE %llu: "
-			"capped to tcp_conns %zu, udp_socks %zu, unix_pairs "
-			"%zu per worker\n", (unsigned long long)lim,
-			cap[TCP], cap[UDP], cap[UNX]);
-}
-
-/*
- * Cumulative weights of the storm's operations, from OP_TCP_CONNECT on;
- * those of a pool with a cap of 0 count as 0.  Returns the total.
- */
-static uint64_t weights(const struct ks_opt_value *o, const size_t *cap,
-			uint64_t *cum)
-{
-	static const int pool_of[NR_OPS] = {
-		[OP_TCP_CONNECT] = TCP, [OP_TCP_SEND] = TCP,
-		[OP_UDP_OPEN] = UDP, [OP_UDP_SEND] = UDP,
-		[OP_UNIX_PAIR] = UNX, [OP_SCM_RIGHTS] = UNX,
-	};
-	uint64_t sum = 0;
-	int i;
-
-	for (i = OP_TCP_CONNECT; i < NR_OPS; i++) {
-		if (cap[pool_of[i]])
-			sum += o[OPT_W_TCP_CONNECT + i - OP_TCP_CONNECT].num;
-		cum[i] = sum;
-	}
-	return sum;
-}
-
-static void caps_of(const struct ks_opt_value *o, size_t *cap)
-{
-	cap[TCP] = o[OPT_TCP_CONNS].num;
-	cap[UDP] = o[OPT_UDP_SOCKS].num;
-	cap[UNX] = o[OPT_UNIX_PAIRS].num;
-}
-
 static int socket_setup(struct ks_wl_ctx *ctx)
 {
 	size_t cap[NR_POOLS];
@@ -502,8 +78,8 @@ static int socket_setup(struct ks_wl_ctx *ctx)
 	int status, e, r = 0;
 	pid_t pid;
 
-	caps_of(ctx->opt, cap);
-	if (!weights(ctx->opt, cap, cum)) {
+	sk_caps_of(ctx->opt, cap);
+	if (!sk_weights(ctx->opt, cap, cum)) {
 		snprintf(ctx->err, sizeof(ctx->err),
 			 "socket: every operation has weight 0 or a cap of 0");
 		return -1;
@@ -536,83 +112,182 @@ static int socket_setup(struct ks_wl_ctx *ctx)
 	return e ? -1 : 0;
 }
 
-static void close_all(struct sstorm *s)
-{
-	int i;
+/*
+ * The private namespace this process made last; dev 0 while none.  A
+ * sweep's begin() runs once per operation: in the namespace the previous
+ * state left it goes on, instead of piling up a namespace per operation.
+ */
+static dev_t own_ns_dev;
+static ino_t own_ns_ino;
 
-	for (i = 0; i < NR_POOLS; i++)
-		while (s->pool[i].n)
-			drop_oldest(s, &s->pool[i]);
-	sclose(s, &s->lfd);
+static bool in_own_netns(void)
+{
+	struct stat st;
+
+	return own_ns_dev && !stat("/proc/self/ns/net", &st) &&
+	       st.st_dev == own_ns_dev && st.st_ino == own_ns_ino;
 }
 
-/* Lay out the pools and the send buffer in one mapping, faulted in. */
-static int map_state(struct sstorm *s, const size_t *cap)
+static void socket_end(void *state)
 {
-	size_t off = 0;
-	int i;
+	struct sstorm *s = state;
 
-	s->maplen = (cap[TCP] + cap[UDP] + cap[UNX]) * sizeof(struct ent) +
-		    s->msg;
-	/* A page fault at the limit may stall us: see dentry.c. */
-	s->map = mmap(NULL, s->maplen, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s->map == MAP_FAILED) {
-		s->map = NULL;
-		return -1;
+	/* The namespace would take them along; closing them keeps count. */
+	sk_close_all(s);
+	if (s->map)
+		munmap(s->map, s->maplen);
+	free(s);
+}
+
+static void *socket_begin(struct ks_wl_ctx *ctx)
+{
+	const struct ks_opt_value *o = ctx->opt;
+	struct sstorm *s = calloc(1, sizeof(*s));
+	size_t cap[NR_POOLS];
+	struct stat st;
+
+	if (!s) {
+		fprintf(stderr, "kmemstorm: socket worker %d: out of memory\n",
+			ctx->worker);
+		return NULL;
 	}
-	for (i = 0; i < NR_POOLS; i++) {
-		s->pool[i].e = (struct ent *)s->map + off;
-		s->pool[i].max = cap[i];
-		off += cap[i];
+	s->ctx = ctx;
+	s->lfd = -1;
+	s->force = true;
+	s->buf_size = o[OPT_BUF_SIZE].num;
+	s->msg = o[OPT_MSG_SIZE].num;
+	s->dgram = s->msg < DGRAM_MAX ? s->msg : DGRAM_MAX;
+	s->rnd = ((0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid()) | 1;
+	sk_caps_of(o, cap);
+	sk_fit_caps(s, cap);
+	s->sum = sk_weights(o, cap, s->cum);
+	sk_opened(s, 0);
+	if (sk_map_state(s, cap)) {
+		fprintf(stderr, "kmemstorm: socket worker %d: mmap: %s\n",
+			ctx->worker, strerror(errno));
+		goto fail;
 	}
-	s->buf = (char *)((struct ent *)s->map + off);
-	memset(s->buf, 'k', s->msg);
+	if (in_own_netns())
+		return s;
+	if (ks_private_netns(ctx, OP_NETNS))
+		goto fail;
+	if (!stat("/proc/self/ns/net", &st)) {
+		own_ns_dev = st.st_dev;
+		own_ns_ino = st.st_ino;
+	}
+	return s;
+fail:
+	socket_end(s);
+	return NULL;
+}
+
+/*
+ * Everything but the operation: a listener to connect to, room in the
+ * pool, a live socket to send on with nothing waiting in it.  A sweep
+ * makes stream pairs only, where the storm alternates: every step must
+ * take the same path through the kernel.
+ */
+static int socket_prepare(void *state, int op)
+{
+	struct sstorm *s = state;
+	struct pool *p;
+
+	switch (op) {
+	case OP_TCP_CONNECT:
+		sk_make_room(s, &s->pool[TCP]);
+		return sk_listener(s);
+	case OP_TCP_SEND:
+		p = &s->pool[TCP];
+		if (!p->n)
+			sk_tcp_connect(s);
+		/* The accepted end, if the handshake was late. */
+		sk_tcp_accept_all(s);
+		sk_drain(s, p);
+		return p->n ? 0 : -1;
+	case OP_UDP_OPEN:
+		sk_make_room(s, &s->pool[UDP]);
+		return 0;
+	case OP_UDP_SEND:
+		p = &s->pool[UDP];
+		if (!p->n)
+			sk_udp_open(s);
+		sk_drain(s, p);
+		return p->n ? 0 : -1;
+	case OP_UNIX_PAIR:
+		sk_make_room(s, &s->pool[UNX]);
+		s->serial &= ~(uint64_t)1;
+		return 0;
+	case OP_SCM_RIGHTS:
+		/* One pair, sent over itself and closed by the step. */
+		p = &s->pool[UNX];
+		if (!p->n) {
+			s->serial &= ~(uint64_t)1;
+			sk_unix_pair(s);
+		}
+		return p->n ? 0 : -1;
+	}
 	return 0;
 }
 
-static void (*const do_op[NR_OPS])(struct sstorm *) = {
-	[OP_TCP_CONNECT] = do_tcp_connect, [OP_TCP_SEND] = do_tcp_send,
-	[OP_UDP_OPEN] = do_udp_open, [OP_UDP_SEND] = do_udp_send,
-	[OP_UNIX_PAIR] = do_unix_pair, [OP_SCM_RIGHTS] = do_scm_rights,
-};
+/*
+ * One operation.  netns is one unshare(CLONE_NEWNET), where setting up
+ * every subsystem's per-namespace state allocates: the worker moves into
+ * the new namespace (lo left down: nothing sends there) and the next
+ * begin() makes a private one again.  Not in a forked child: fork() would
+ * spend the fail-nth count in the parent, and the child starts without
+ * one.  tcp_connect is socket(), the SO_*BUF setsockopt()s, connect(),
+ * getsockname() and accept4() of the server end; udp_open socket(),
+ * setsockopt()s, bind() and getsockname(); unix_pair socketpair() and
+ * setsockopt()s; scm_rights one sendmsg() and the close() of the two
+ * descriptors sent; the sends one send() or sendto().
+ */
+static void socket_step(void *state, int op)
+{
+	struct sstorm *s = state;
+	int r;
+
+	switch (op) {
+	case OP_NETNS:
+		r = unshare(CLONE_NEWNET);
+		ks_count(s->ctx, OP_NETNS, r, errno);
+		break;
+	case OP_TCP_CONNECT:
+		sk_tcp_connect(s);
+		break;
+	case OP_TCP_SEND:
+		sk_tcp_send(s);
+		break;
+	case OP_UDP_OPEN:
+		sk_udp_open(s);
+		break;
+	case OP_UDP_SEND:
+		sk_udp_send(s);
+		break;
+	case OP_UNIX_PAIR:
+		sk_unix_pair(s);
+		break;
+	case OP_SCM_RIGHTS:
+		sk_scm_rights(s);
+		break;
+	}
+}
 
 static int socket_run(struct ks_wl_ctx *ctx)
 {
-	const struct ks_opt_value *o = ctx->opt;
-	struct sstorm s = { .ctx = ctx, .lfd = -1, .force = true };
-	uint64_t cum[NR_OPS], sum, x;
-	size_t cap[NR_POOLS];
-	int ret = 1, op, r;
+	struct sstorm *s = socket_begin(ctx);
+	uint64_t x;
+	int op;
 
-	s.buf_size = o[OPT_BUF_SIZE].num;
-	s.msg = o[OPT_MSG_SIZE].num;
-	s.dgram = s.msg < DGRAM_MAX ? s.msg : DGRAM_MAX;
-	s.rnd = ((0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid()) | 1;
-	caps_of(o, cap);
-	fit_caps(&s, cap);
-	sum = weights(o, cap, cum);
-	opened(&s, 0);
-	if (map_state(&s, cap)) {
-		fprintf(stderr, "kmemstorm: socket worker %d: mmap: %s\n",
-			ctx->worker, strerror(errno));
-		return 1;
-	}
-	r = ks_private_netns(ctx, OP_NETNS);
-	if (r < 0)
-		goto out;
-	ret = 0;
-	while (!r && !ks_should_stop(ctx)) {
-		x = ks_rand64(&s.rnd) % sum;
-		for (op = OP_TCP_CONNECT; x >= cum[op]; op++)
+	if (!s)
+		return ks_should_stop(ctx) ? 0 : 1;
+	while (!ks_should_stop(ctx)) {
+		x = ks_rand64(&s->rnd) % s->sum;
+		for (op = OP_TCP_CONNECT; x >= s->cum[op]; op++)
 			;
-		do_op[op](&s);
+		socket_step(s, op);
 	}
-out:
-	/* The namespace would take them along; closing them keeps count. */
-	close_all(&s);
-	munmap(s.map, s.maplen);
-	return ret;
+	socket_end(s);
+	return 0;
 }
 
 const struct ks_workload ks_wl_socket = {
@@ -624,10 +299,11 @@ const struct ks_workload ks_wl_socket = {
 		 [OP_UDP_SEND] = "udp_send", [OP_UNIX_PAIR] = "unix_pair",
 		 [OP_SCM_RIGHTS] = "scm_rights", [NR_OPS] = NULL },
 	/*
-	 * ENOBUFS is the network stack's out-of-memory; EAGAIN a full
-	 * non-blocking buffer or backlog.
+	 * ENOBUFS is the network stack's out-of-memory (a namespace makes
+	 * kernel sockets of its own: sk_alloc() failing there is ENOBUFS
+	 * too); EAGAIN a full non-blocking buffer or backlog.
 	 */
-	.allow = { [OP_NETNS] = "ENOSPC",
+	.allow = { [OP_NETNS] = "ENOSPC ENOBUFS",
 		   [OP_TCP_CONNECT] = "ENOBUFS EAGAIN ECONNREFUSED ETIMEDOUT",
 		   [OP_TCP_SEND] = "ENOBUFS EAGAIN EPIPE ECONNRESET",
 		   [OP_UDP_OPEN] = "ENOBUFS",
@@ -637,4 +313,8 @@ const struct ks_workload ks_wl_socket = {
 	.opts = socket_opts,
 	.setup = socket_setup,
 	.run = socket_run,
+	.begin = socket_begin,
+	.prepare = socket_prepare,
+	.step = socket_step,
+	.end = socket_end,
 };
