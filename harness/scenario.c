@@ -60,7 +60,7 @@ static void journal_report(struct scn *s, const struct ks_report *r)
 		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
 		json_object_set_new(o, "ts_us", json_integer(r->ts_us));
 	}
-	if (s->sweep && o) {
+	if (s->sweep && s->sweep_stepping && o) {
 		/* Held until the step it belongs to is known. */
 		ks_sweep_report(s, o, r);
 		json_decref(o);
@@ -501,6 +501,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	char err[256];
 	int64_t t0 = ks_now_ns();
 	json_t *o;
+	int ran;
 
 	ks_memcg_stats_init(&s.last);
 	ks_errno_truth_init(&s.truth, sc);
@@ -520,7 +521,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	ks_journal_write(&run->journal, o);
 	ks_progress_start(run, sc);
 
-	if (prepare(&s) == 0) {
+	ran = prepare(&s) == 0;
+	if (ran) {
 		if (run->plan->kmsg_markers)
 			ks_kmsg_marker("scenario %s start", sc->name);
 		s.cpu_ms = self_cpu_ms();
@@ -533,6 +535,16 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
 		s.storm_ms = ks_scn_ms_since(s.start_ns);
 		sample(&s);
+	} else if (s.crew.shm) {
+		/* Some workers may have started before a later one failed. */
+		disarm(&s);
+		ks_crew_stop(&s.crew, &s.cg, 0);
+	}
+
+	/* Unmounting a filesystem the storm broke may print its reports. */
+	if (s.setup_done && sc->wl->teardown)
+		sc->wl->teardown(&s.ctx);
+	if (ran) {
 		/* Reports the workers' last moments caused may lag a little. */
 		ks_scn_watch_kmsg(&s, 1);
 		if (run->plan->kmsg_markers)
@@ -546,14 +558,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		if (s.inj_err[0])
 			ks_verdict_set(&s.vr, KS_ERROR, "fault injection: %s",
 				       s.inj_err);
-	} else if (s.crew.shm) {
-		/* Some workers may have started before a later one failed. */
-		disarm(&s);
-		ks_crew_stop(&s.crew, &s.cg, 0);
 	}
-
-	if (s.setup_done && sc->wl->teardown)
-		sc->wl->teardown(&s.ctx);
 	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT &&
 	    s.vr.verdict != KS_ERROR)
 		ks_verdict_set(&s.vr, KS_ERROR, "%s left behind: %s",

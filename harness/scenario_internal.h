@@ -33,6 +33,7 @@ struct scn {
 	json_t *inj_report;		/* what the injectors did */
 	char inj_err[512];		/* a knob not restored */
 	struct ks_sweep_mon *sweep;	/* mode = sweep */
+	int sweep_stepping;		/* reports wait for their step */
 };
 
 int64_t ks_scn_ms_since(int64_t t0);

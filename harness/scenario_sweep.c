@@ -261,11 +261,14 @@ void ks_sweep_monitor(struct scn *s)
 {
 	struct ks_sweep_mon *m = s->sweep;
 	int64_t deadline = s->start_ns + s->sc->duration_ms * 1000000;
+	json_t *p;
+	size_t i;
 	struct pollfd pfd[2] = {
 		{ .fd = m->out[0], .events = POLLIN },
 		{ .fd = s->run->kmsg.fd, .events = POLLIN },
 	};
 
+	s->sweep_stepping = 1;
 	while (!ks_interrupted && ks_now_ns() < deadline) {
 		struct ks_sweep_rec r;
 		ssize_t n;
@@ -286,6 +289,11 @@ void ks_sweep_monitor(struct scn *s)
 			break;
 	}
 	ks_scn_watch_kmsg(s, 2);
+	/* No step to pin them on any more: as they come, from now on. */
+	s->sweep_stepping = 0;
+	json_array_foreach(m->pending, i, p)
+		ks_journal_write(&s->run->journal, json_incref(p));
+	json_array_clear(m->pending);
 	/* A worker waiting for its ack sees EOF and ends. */
 	close_fd(&m->ack[1]);
 	if (ks_interrupted)

@@ -230,14 +230,9 @@ static void *btrfs_begin(struct ks_wl_ctx *ctx)
 	 * killer off, a page fault at the limit would stall the worker.
 	 */
 	s->maplen = s->max * sizeof(*s->ring) + s->wlen + s->xlen;
-	s->ring = mmap(NULL, s->maplen, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s->ring == MAP_FAILED) {
-		fprintf(stderr, "kmemstorm: btrfs worker %d: mmap: %s\n",
-			ctx->worker, strerror(errno));
-		s->ring = NULL;
+	s->ring = ks_map_populated(ctx, s->maplen);
+	if (!s->ring)
 		goto fail;
-	}
 	s->buf = (char *)(s->ring + s->max);
 	s->xval = s->buf + s->wlen;
 	for (i = 0; i < s->wlen; i++)

@@ -32,6 +32,12 @@ static int lo_up(void)
 	return r;
 }
 
+static bool transient(int e)
+{
+	return e == ENOMEM || e == ENOBUFS || e == ENOSPC || e == EAGAIN ||
+	       e == EINTR;
+}
+
 /*
  * A network namespace of our own with lo up: nothing the storm sends can
  * leave it.  Inside the cgroup, so ENOMEM (or ENOSPC while the namespaces
@@ -42,7 +48,7 @@ int ks_private_netns(struct ks_wl_ctx *ctx, int op)
 {
 	const struct timespec pause = { 0, 1000000 };
 	bool in = false;
-	int r, e;
+	int r, e, odd = 0;
 
 	while (!ks_should_stop(ctx)) {
 		r = in ? lo_up() : unshare(CLONE_NEWNET);
@@ -51,8 +57,14 @@ int ks_private_netns(struct ks_wl_ctx *ctx, int op)
 		if (!r && in)
 			return 0;
 		in = in || !r;
-		if (r && e != ENOMEM && e != ENOBUFS && e != ENOSPC &&
-		    e != EAGAIN && e != EINTR) {
+		/*
+		 * Under fault injection a failed allocation in namespace setup
+		 * surfaces as EEXIST, ENODEV, EINVAL...: counted (errno truth
+		 * judges it) and tried again.  Only a lasting one (EPERM
+		 * without CAP_SYS_ADMIN) ends the worker.
+		 */
+		odd = r && !transient(e) ? odd + 1 : 0;
+		if (odd > 100) {
 			fprintf(stderr, "kmemstorm: %s worker %d: %s: %s\n",
 				ctx->wl->name, ctx->worker,
 				in ? "bringing lo up" :

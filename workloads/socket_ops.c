@@ -428,12 +428,9 @@ int sk_map_state(struct sstorm *s, const size_t *cap)
 	s->maplen = (cap[TCP] + cap[UDP] + cap[UNX]) * sizeof(struct ent) +
 		    s->msg;
 	/* A page fault at the limit may stall us: see dentry.c. */
-	s->map = mmap(NULL, s->maplen, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s->map == MAP_FAILED) {
-		s->map = NULL;
+	s->map = ks_map_populated(s->ctx, s->maplen);
+	if (!s->map)
 		return -1;
-	}
 	for (i = 0; i < NR_POOLS; i++) {
 		s->pool[i].e = (struct ent *)s->map + off;
 		s->pool[i].max = cap[i];

@@ -302,12 +302,9 @@ int ur_map_state(struct ustorm *s)
 	 * A page fault at the limit may stall us (see dentry.c): faulted in
 	 * now.  The ring is kernel memory io_uring_queue_init() maps whole.
 	 */
-	s->map = mmap(NULL, s->maplen, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (s->map == MAP_FAILED) {
-		s->map = NULL;
+	s->map = ks_map_populated(s->ctx, s->maplen);
+	if (!s->map)
 		return -1;
-	}
 	/* Largest alignment first: slots, 8-byte names, then ints. */
 	s->slot = s->map;
 	s->names = (uint64_t *)((char *)s->map + ls);
