@@ -512,6 +512,12 @@ static json_t *cf_report(struct ks_inj_ctx *ctx)
 
 	if (!a)
 		return NULL;
+	if (!a->nsteps) {
+		/* arm() gave up before choosing a method: nothing to say. */
+		free(a);
+		ctx->priv = NULL;
+		return NULL;
+	}
 	o = json_pack("{s:s, s:I, s:I, s:o, s:I}",
 		      "method", method_names[a->method],
 		      "plan_limit", (json_int_t)a->plan_limit,

@@ -227,6 +227,7 @@ Test(chargefail, v2_oom_control_is_unsupported)
 {
 	struct ks_inject in;
 	char why[512], err[512];
+	json_t *rep;
 
 	pathf(dir, "%s" V2_MOUNT V2_SELF, tmp);
 	cg = fake_cg(KS_CG_V2, "%s", dir);
@@ -235,8 +236,12 @@ Test(chargefail, v2_oom_control_is_unsupported)
 	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), 1);
 	cr_expect(strstr(why, "chargefail: memory.oom_control: not supported on cgroup v2"),
 		  "%s", why);
-	json_decref(ks_inject_disarm(&in, err, sizeof(err)));
+	rep = ks_inject_disarm(&in, err, sizeof(err));
 	cr_expect_str_eq(err, "");
+	/* Nothing was squeezed: no method, no steps to report. */
+	cr_expect_eq(json_object_size(json_object_get(rep, "chargefail")), 0);
+	cr_expect_eq(file_num("memory.max"), 64 * M, "the limit was touched");
+	json_decref(rep);
 	ks_plan_free(&plan);
 }
 
