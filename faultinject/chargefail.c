@@ -76,14 +76,14 @@ static const struct ks_opt_desc chargefail_opts[] = {
 enum { M_SCORE_ADJ, M_OOM_CONTROL };
 static const char *const method_names[] = { "oom_score_adj", "oom_control" };
 
-#define KS_CF_MAX_STEPS	512	/* limit history kept for the report */
+#define KS_CF_MAX_STEPS	512	/* limit history for the report */
 #define KS_CF_MAX_PIDS	1024	/* tasks checked for oom_score_adj */
 
 struct cf_step {
 	int64_t t_ms;		/* ms into the storm */
 	int64_t limit;		/* set (INT64_MAX: none) */
 	int64_t usage;		/* when it was set */
-	int64_t peak;		/* highest usage while in force; -1 unknown */
+	int64_t peak;		/* highest usage under it; -1 unknown */
 };
 
 struct cf {
@@ -96,7 +96,7 @@ struct cf {
 	int nsteps;
 	int64_t steps_dropped;
 	int64_t held_tight;	/* step times with the limit at usage */
-	int64_t held_killable;	/* ... with a task the OOM killer may take */
+	int64_t held_killable;	/* ... with a task still killable */
 	int64_t refused;	/* v1: EBUSY, usage could not be reclaimed */
 	int64_t errors;
 	char error[200];
@@ -122,7 +122,7 @@ int64_t ks_squeeze_next(const struct ks_squeeze *q, int64_t limit,
 	if (!q->step)
 		want = lo;
 	else if (limit == INT64_MAX || limit - q->step > usage + q->step)
-		want = usage + q->step;	/* far above: the squeeze starts here */
+		want = usage + q->step;	/* far above: start here */
 	else
 		want = limit - q->step;
 	if (want < lo)
@@ -455,7 +455,8 @@ static json_t *overshoot_json(const struct cf *a, int64_t lowest)
 	int i;
 
 	if (a->samples) {
-		json_object_set_new(o, "sampled_max", json_integer(a->over_max));
+		json_object_set_new(o, "sampled_max",
+				    json_integer(a->over_max));
 		json_object_set_new(o, "sampled_max_ms",
 				    json_integer(a->over_ms));
 		json_object_set_new(o, "sampled_max_limit",

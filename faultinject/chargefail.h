@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 struct ks_squeeze {
-	int64_t step;		/* lowered per step; 0: straight to usage */
-	int64_t margin;		/* kept above usage at the moment of a step */
+	int64_t step;		/* per step; 0: straight to the usage */
+	int64_t margin;		/* above the usage at a step */
 	int64_t floor;		/* never below */
 	int64_t page;		/* limits are whole pages */
 };
