@@ -17,10 +17,10 @@
  *
  * The limit: from start_ms into the storm on, every interval_ms it steps
  * down towards the usage (faultinject/chargefail.h), so the storm lives
- * just below it.  Allocations the kernel must not fail (__GFP_NOFAIL, socket
- * buffers, __GFP_HIGH, reclaim's own) are force-charged past the limit:
- * that overshoot is measured, from the samples and, on v2 since 6.12,
- * from a memory.peak of our own reset at every step.
+ * just below it.  Allocations the kernel must not fail (__GFP_NOFAIL,
+ * socket buffers, __GFP_HIGH, reclaim's own) are force-charged past the
+ * limit: that overshoot is measured, from the samples and, on v2 since
+ * 6.12, from a memory.peak of our own reset at every step.
  *
  * Nothing outside the scenario is touched: oom_score_adj is the workers'
  * own and dies with them, memory.max and oom_control belong to the
