@@ -25,6 +25,7 @@ void ks_inject_init(struct ks_inject *in, const struct ks_scenario *sc,
 		c->opt = sc->inj_opt[i];
 		c->cg = cg;
 		c->limits = &sc->limits;
+		c->ops = sc->wl ? sc->wl->ops : NULL;
 	}
 }
 
@@ -66,12 +67,13 @@ int ks_inject_arm(struct ks_inject *in, char *why, size_t len)
 }
 
 void ks_inject_tick(struct ks_inject *in, const struct ks_memcg_stats *st,
-		    int64_t elapsed_ms)
+		    const struct ks_counters *sum, int64_t elapsed_ms)
 {
 	int i;
 
 	for (i = 0; in->armed && i < in->n; i++) {
 		in->ctx[i].elapsed_ms = elapsed_ms;
+		in->ctx[i].sum = sum;
 		if (in->ctx[i].inj->tick)
 			in->ctx[i].inj->tick(&in->ctx[i], st);
 	}

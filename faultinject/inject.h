@@ -37,7 +37,7 @@ void ks_inject_worker(const struct ks_inject *in);
  */
 int ks_inject_arm(struct ks_inject *in, char *why, size_t len);
 void ks_inject_tick(struct ks_inject *in, const struct ks_memcg_stats *st,
-		    int64_t elapsed_ms);
+		    const struct ks_counters *sum, int64_t elapsed_ms);
 /*
  * Disarm, restore every knob, and return {"name": report, ...} (NULL when
  * nothing was armed).  A knob that cannot be restored is an error in err.

@@ -9,10 +9,14 @@
  *             storm: scope the injection to the workers (make-it-fail,
  *             oom_score_adj).  May be NULL.
  *   arm()     in the harness, once the workers run: save and set knobs.
- *   tick()    in the harness at every sample while armed.  May be NULL.
+ *   tick()    in the harness at every sample while armed, with the
+ *             cgroup's stats and the workers' counters.  May be NULL.
  *   disarm()  in the harness on every exit path, also after a failed or
  *             refused arm(): restore everything arm() touched.
  *   report()  what was injected, for the scenario_end record.
+ *
+ * check() vets one option's value when the plan is read, so that a bad
+ * value is refused before anything is created.  May be NULL.
  */
 #ifndef KS_INJECTOR_H
 #define KS_INJECTOR_H
@@ -30,7 +34,9 @@ struct ks_inj_ctx {
 	const struct ks_opt_value *opt;	/* inj->opts order */
 	struct ks_cgroup *cg;		/* the scenario's cgroup */
 	const struct ks_cg_limits *limits;	/* as the plan set them */
+	const char *const *ops;		/* the workload's operation names */
 	int64_t elapsed_ms;		/* of the storm, at tick() */
+	const struct ks_counters *sum;	/* the workers' totals, at tick() */
 	void *priv;			/* arm() to disarm()/report() */
 	char err[256];			/* why arm() refused or failed */
 };
@@ -49,6 +55,8 @@ struct ks_injector {
 	void (*tick)(struct ks_inj_ctx *ctx, const struct ks_memcg_stats *st);
 	void (*disarm)(struct ks_inj_ctx *ctx);
 	json_t *(*report)(struct ks_inj_ctx *ctx);
+	int (*check)(int opt, const struct ks_opt_value *v, char *err,
+		     size_t errlen);
 };
 
 extern const struct ks_injector *const ks_injectors[];

@@ -6,10 +6,12 @@
 
 extern const struct ks_injector ks_inj_failslab;
 extern const struct ks_injector ks_inj_fail_page_alloc;
+extern const struct ks_injector ks_inj_chargefail;
 
 const struct ks_injector *const ks_injectors[] = {
 	&ks_inj_failslab,
 	&ks_inj_fail_page_alloc,
+	&ks_inj_chargefail,
 	NULL,
 };
 

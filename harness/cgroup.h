@@ -80,6 +80,26 @@ int ks_cg_create(const struct ks_cg_root *root, const struct ks_cgroup *parent,
 int ks_cg_set_limits(struct ks_cgroup *cg, const struct ks_cg_limits *lim,
 		     char *err, size_t errlen);
 
+/*
+ * Change the memory limit of a cgroup whose workers run: v2 memory.max,
+ * v1 memory.limit_in_bytes (INT64_MAX: no limit).  Below the usage, v2
+ * reclaims (and OOMs if it cannot), v1 reclaims and fails with -EBUSY if
+ * it cannot.  Other limits are left as they are.
+ */
+int ks_cg_set_max(struct ks_cgroup *cg, int64_t bytes, char *err,
+		  size_t errlen);
+
+/*
+ * memory.peak through a file of our own (v2, Linux 6.12+): writing to it
+ * resets the watermark seen through that file only, so "the peak since
+ * the last reset" can be had without disturbing memory.peak for anyone
+ * else.  open: the fd, or -EOPNOTSUPP where there is no such reset (v1,
+ * older kernels).  read: bytes or -errno.
+ */
+int ks_cg_peak_open(struct ks_cgroup *cg, char *err, size_t errlen);
+int ks_cg_peak_reset(int fd);
+int64_t ks_cg_peak_read(int fd);
+
 /* Move pid (0: the caller) into cg. */
 int ks_cg_attach(struct ks_cgroup *cg, pid_t pid, char *err, size_t errlen);
 

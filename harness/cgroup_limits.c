@@ -2,8 +2,10 @@
 /*
  * Memory limits of a cgroup: which knobs the running kernel can honour
  * (ks_cg_check_limits()) and writing them (ks_cg_set_limits()), mapping
- * one struct ks_cg_limits onto the v1 and v2 file sets.  Also home of the
- * control-file helpers cgroup.c shares (cgroup_internal.h).
+ * one struct ks_cg_limits onto the v1 and v2 file sets; and the changes
+ * a fault injector makes while workers run (ks_cg_set_max(), a
+ * memory.peak of its own).  Also home of the control-file helpers
+ * cgroup.c shares (cgroup_internal.h).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -309,4 +311,80 @@ int ks_cg_set_limits(struct ks_cgroup *cg, const struct ks_cg_limits *lim,
 		return ret;
 	return cg->version == KS_CG_V2 ? set_v2(cg, lim, err, errlen) :
 					 set_v1(cg, lim, err, errlen);
+}
+
+int ks_cg_set_max(struct ks_cgroup *cg, int64_t bytes, char *err,
+		  size_t errlen)
+{
+	char buf[24];
+
+	if (cg->version != KS_CG_V1 && cg->version != KS_CG_V2)
+		return ks_cg_fail(err, errlen, -ENODEV,
+				  "no memory cgroup controller");
+	if (bytes < 0)
+		return ks_cg_fail(err, errlen, -EINVAL,
+				  "memory limit: negative size");
+	/*
+	 * v1 keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes;
+	 * lowering never breaks that, and raising goes back at most to what
+	 * ks_cg_set_limits() set under the same memsw limit.
+	 */
+	return ks_cg_write_in(cg->path, cg->version == KS_CG_V2 ?
+			      "memory.max" : "memory.limit_in_bytes",
+			      fmt_size(cg->version, bytes, buf, sizeof(buf)),
+			      err, errlen);
+}
+
+int ks_cg_peak_open(struct ks_cgroup *cg, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	if (cg->version != KS_CG_V2)
+		return ks_cg_fail(err, errlen, -EOPNOTSUPP,
+				  "memory.peak: no per-file reset on cgroup %s",
+				  ks_cg_version_name(cg->version));
+	if (ks_cg_join(path, sizeof(path), cg->path, "memory.peak"))
+		return ks_cg_fail(err, errlen, -ENAMETOOLONG,
+				  "%s/memory.peak: path too long", cg->path);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		return ks_cg_fail(err, errlen, ret == -ENOENT ? -EOPNOTSUPP :
+				  ret, "%s: open: %s", path, strerror(-ret));
+	}
+	/* Before 6.12 memory.peak has no write handler: EINVAL. */
+	ret = ks_cg_peak_reset(fd);
+	if (ret) {
+		close(fd);
+		return ks_cg_fail(err, errlen, ret == -EINVAL ? -EOPNOTSUPP :
+				  ret, "%s: reset: %s (Linux 6.12+ resets it)",
+				  path, strerror(-ret));
+	}
+	return fd;
+}
+
+int ks_cg_peak_reset(int fd)
+{
+	ssize_t n = pwrite(fd, "reset\n", 6, 0);
+
+	if (n < 0)
+		return -errno;
+	return n == 6 ? 0 : -EIO;
+}
+
+int64_t ks_cg_peak_read(int fd)
+{
+	char buf[32];
+	int64_t v;
+	ssize_t n;
+
+	/* A seq_file: reading from offset 0 shows the value anew. */
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (ks_cg_parse_value(buf, &v))
+		return -EINVAL;
+	return v;
 }

@@ -209,7 +209,7 @@ static void start_report(struct ks_classifier *c, const struct ks_kind *k,
 	memset(r, 0, sizeof(*r));
 	c->active = 1;
 	c->in_trace = c->after_call_trace = c->frames = c->trace_frames = 0;
-	c->prev_frame = c->odd_line = c->interleaved = 0;
+	c->prev_frame = c->odd_line = c->interleaved = c->memcg = 0;
 	memset(c->best, 0, sizeof(c->best));
 	memset(c->first, 0, sizeof(c->first));
 	c->kasan_type[0] = c->panic_msg[0] = '\0';
@@ -418,8 +418,20 @@ static void gather(struct ks_classifier *c, const char *line)
 	    !c->panic_msg[0])
 		field(line, "not syncing: ", "", c->panic_msg,
 		      sizeof(c->panic_msg));
+	/*
+	 * mem_cgroup_print_oom_meminfo(): the OOM is a memcg's, whose path
+	 * is the title's (no oom-kill:constraint line without a victim).
+	 */
+	if (!strncmp(line, "memory: usage ", 14))
+		c->memcg = 1;
+	if (!strncmp(line, "Memory cgroup stats for ", 24) && !r->cgroup[0]) {
+		c->memcg = 1;
+		field(line, "stats for ", ":", r->cgroup, sizeof(r->cgroup));
+		normalise_cgroup(r->cgroup);
+	}
 	if (!strncmp(line, "Out of memory and no killable processes", 39))
-		r->kind = ks_kind_named("oom_no_killable");
+		r->kind = ks_kind_named(c->memcg ? "memcg_oom_no_killable" :
+					"oom_no_killable");
 	if (!strncmp(line, "RIP: 0010:", 10) &&
 	    frame_name(line + 10, fn, sizeof(fn), &unrel))
 		add_candidate(c, CAND_NAMED, fn);

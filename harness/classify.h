@@ -52,6 +52,7 @@ struct ks_classifier {
 	int interleaved;
 	int frames;			/* frame lines seen */
 	int trace_frames;		/* of them after "Call Trace:" */
+	int memcg;			/* an OOM report's memcg lines seen */
 	/*
 	 * Guilty frame candidates by rank: named by the report's own lines
 	 * (RIP, "at FILE:LINE F", "in F"), frames of the call trace, frames

@@ -60,11 +60,21 @@ const struct ks_kind ks_kinds[] = {
 	{ "oom_no_killable", KS_SEV_BUG,
 	  { "Out of memory and no killable processes" }, NULL,
 	  "out of memory: no killable processes", 0, KS_END_STACK, NULL, NULL },
-	/* Kind switches to memcg_oom on a CONSTRAINT_MEMCG line. */
+	/*
+	 * Kind switches to memcg_oom on a CONSTRAINT_MEMCG line, to
+	 * oom_no_killable or memcg_oom_no_killable on the line above.
+	 */
 	{ "oom", KS_SEV_INFO, { NULL }, " invoked oom-killer: ",
 	  "out of memory: global OOM kill", 0, KS_END_KILLED, NULL, NULL },
 	{ "memcg_oom", KS_SEV_INFO, { NULL }, NULL,
 	  "memcg OOM kill in %C", 0, KS_END_KILLED, NULL, NULL },
+	/*
+	 * oom_no_killable in a memcg: the charge fails with ENOMEM and the
+	 * kernel goes on (a global one panics).  What chargefail provokes.
+	 */
+	{ "memcg_oom_no_killable", KS_SEV_INFO, { NULL }, NULL,
+	  "memcg OOM: no killable processes in %C", 0, KS_END_STACK, NULL,
+	  NULL },
 	{ "alloc_fail", KS_SEV_INFO, { NULL }, ": page allocation failure: order:",
 	  "page allocation failure: order:%O in %F", 1, KS_END_STACK, NULL, NULL },
 	{ "fault_inject", KS_SEV_CONTEXT, { "FAULT_INJECTION: forcing a failure" },

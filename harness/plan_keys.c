@@ -214,7 +214,9 @@ static int apply_inj_opt(struct ks_scenario *sc, const char *key,
 			 name, dot + 1);
 		return -1;
 	}
-	return parse_opt(&inj->opts[k], v, &sc->inj_opt[i][k], err, errlen);
+	if (parse_opt(&inj->opts[k], v, &sc->inj_opt[i][k], err, errlen))
+		return -1;
+	return inj->check ? inj->check(k, &sc->inj_opt[i][k], err, errlen) : 0;
 }
 
 /*

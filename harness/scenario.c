@@ -114,7 +114,7 @@ static void sample(struct scn *s)
 	}
 	ks_errno_truth_sample(&s->truth, &sum, &s->last,
 			      ks_scn_ms_since(s->start_ns));
-	ks_inject_tick(&s->inj, &s->last, ks_scn_ms_since(s->start_ns));
+	ks_inject_tick(&s->inj, &s->last, &sum, ks_scn_ms_since(s->start_ns));
 	o = ks_scn_record("sample", s);
 	if (o) {
 		ks_json_put_if(o, "current", s->last.current);

@@ -248,6 +248,37 @@ Test(limits, write_v2)
 	cr_assert(strstr(err, strerror(ENOENT)), "%s", err);
 }
 
+/* What an injector changes while workers run: the limit, a peak of its own. */
+Test(limits, set_max_at_runtime)
+{
+	struct ks_cgroup v1 = fake_cg(KS_CG_V1, "%s%s%s", tmp, V1_MOUNT,
+				      V1_SELF);
+	struct ks_cgroup v2 = fake_cg(KS_CG_V2, "%s%s%s", tmp, V2_MOUNT,
+				      V2_SELF);
+	char err[512] = "", p[PATH_MAX];
+	int fd;
+
+	cr_assert_eq(ks_cg_set_max(&v1, 32 << 20, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_expect_str_eq(get(pathf(p, "%s/memory.limit_in_bytes", v1.path)),
+			 "33554432");
+	cr_assert_eq(ks_cg_set_max(&v1, INT64_MAX, err, sizeof(err)), 0);
+	cr_expect_str_eq(get(p), "-1");
+	cr_assert_eq(ks_cg_set_max(&v2, 40960, err, sizeof(err)), 0);
+	cr_expect_str_eq(get(pathf(p, "%s/memory.max", v2.path)), "40960");
+	cr_assert_eq(ks_cg_set_max(&v2, INT64_MAX, err, sizeof(err)), 0);
+	cr_expect_str_eq(get(p), "max");
+	cr_expect_eq(ks_cg_set_max(&v2, -5, err, sizeof(err)), -EINVAL);
+
+	cr_expect_eq(ks_cg_peak_open(&v1, err, sizeof(err)), -EOPNOTSUPP);
+	cr_expect(strstr(err, "no per-file reset on cgroup v1"), "%s", err);
+	fd = ks_cg_peak_open(&v2, err, sizeof(err));
+	cr_assert_geq(fd, 0, "%s", err);
+	put(pathf(p, "%s/memory.peak", v2.path), "8192\n");
+	cr_expect_eq(ks_cg_peak_read(fd), 8192);
+	close(fd);
+}
+
 /* ---- create, spawn, teardown --------------------------------------- */
 
 Test(lifecycle, create_v2_enables_memory_when_missing)

@@ -234,6 +234,58 @@ Test(rules, memcg_oom_names_cgroup_and_victim)
 	cr_expect_str_eq(r.victim, "kmemstorm");
 }
 
+/*
+ * No victim in a memcg: the charge fails with ENOMEM and the kernel goes
+ * on, a fact under chargefail; the same with no memcg lines is a global
+ * OOM on its way to panic("System is deadlocked on memory").
+ */
+static const char no_killable_head[] =
+	"ksw-inode invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=-1000\n"
+	"CPU: 1 UID: 0 PID: 90 Comm: ksw-inode Not tainted 6.12.117-kmemstorm #1\n"
+	"Call Trace:\n"
+	" <TASK>\n"
+	" dump_stack_lvl+0x1/0x2\n"
+	" dump_header+0x1/0x2\n"
+	" out_of_memory+0x1/0x2\n"
+	" mem_cgroup_out_of_memory+0x1/0x2\n"
+	" try_charge_memcg+0x1/0x2\n"
+	" </TASK>\n";
+static const char no_killable_tail[] =
+	"Tasks state (memory values in pages):\n"
+	"[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n"
+	"[     90]     0    90     1000      100    40960        0         -1000 ksw-inode\n"
+	"Out of memory and no killable processes...\n"
+	"ksw-inode: something after it\n";
+
+Test(rules, memcg_oom_without_victim_is_info)
+{
+	char log[4096];
+
+	snprintf(log, sizeof(log), "%s%s%s", no_killable_head,
+		 "memory: usage 40960kB, limit 40960kB, failcnt 3120\n"
+		 "swap: usage 0kB, limit 9007199254740988kB, failcnt 0\n"
+		 "Memory cgroup stats for /kmemstorm.scope/kmemstorm-71/inode:\n"
+		 "anon 1089536\n"
+		 "slab 37535744\n", no_killable_tail);
+	cr_assert(first_report(log, &r));
+	cr_expect_str_eq(ks_report_kind(&r), "memcg_oom_no_killable");
+	cr_expect_eq(ks_report_severity(&r), KS_SEV_INFO);
+	cr_expect_str_eq(r.title, "memcg OOM: no killable processes in /kmemstorm.scope/kmemstorm-N/inode");
+	cr_expect_str_eq(r.cgroup, "/kmemstorm.scope/kmemstorm-N/inode");
+	cr_expect_eq(r.corrupted, 0);
+	cr_expect(strstr(r.text, "Out of memory and no killable processes"));
+
+	/* The same without the memcg lines: global, a bug. */
+	snprintf(log, sizeof(log), "%s%s%s", no_killable_head,
+		 "Mem-Info:\n"
+		 "active_anon:2135 inactive_anon:8586 isolated_anon:0\n",
+		 no_killable_tail);
+	cr_assert(first_report(log, &r));
+	cr_expect_str_eq(ks_report_kind(&r), "oom_no_killable");
+	cr_expect_eq(ks_report_severity(&r), KS_SEV_BUG);
+	cr_expect_str_eq(r.title, "out of memory: no killable processes");
+}
+
 Test(rules, injected_failure_is_context_of_the_next_report)
 {
 	cr_assert(first_report(

@@ -1,0 +1,73 @@
+#!/bin/sh
+# The chargefail plan in a TCG guest on the project kernel (cgroup v2,
+# root with CAP_SYS_RESOURCE): workers made unkillable through
+# oom_score_adj, accounted allocations failing their charge with ENOMEM
+# in every storm that keeps its objects charged, the memcg OOMs with no
+# victim reported as info, and the overshoot of force-charged socket
+# buffers reported.
+. "${KS_SRCDIR:-.}/tests/lib.sh"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+[ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
+	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"
+command -v python3 >/dev/null || skip "needs python3 to read the journal"
+one_storm_at_a_time
+out=$(mktemp -d /tmp/ks-vmcf.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+kernel=${KS_KERNEL:-$("$KS_SRCDIR/scripts/build-kernel")} ||
+	fail "scripts/build-kernel failed"
+echo "kernel: $kernel"
+
+"$KS_BIN" vm --kernel "$kernel" --timeout 900 -o "$out/cf" \
+	"$KS_SRCDIR/plans/chargefail.plan" > "$out/cf.out" 2>&1
+code=$?
+cat "$out/cf.out"
+[ $code -eq 0 ] || fail "kmemstorm vm plans/chargefail.plan: exit $code"
+
+check_journal "$out/cf/journal.jsonl" '
+assert recs[0]["cgroup"]["version"] == "v2", recs[0]["cgroup"]
+end = recs[-1]
+assert end["type"] == "vm_end" and end["outcome"] == "finished", end["outcome"]
+assert end["journal_match"] is True and end["guest_exit"] == 0
+ends = {r["scenario"]: r for r in by("scenario_end")}
+assert set(ends) == {"dentry", "inode", "socket", "uring", "btrfs"}, ends
+for name, e in ends.items():
+	assert e["verdict"] == "pass", (name, e["reasons"])
+	cf = e["inject"]["chargefail"]
+	assert cf["method"] == "oom_score_adj", (name, cf["method"])
+	assert cf["held"]["killable_task"] == 0, (name, cf["held"])
+	assert e["memcg"]["oom_kills"] == 0 and e["memcg"]["events"]["oom_kill"] == 0
+	assert all(w["sigkilled"] == 0 for w in e["workers"]), e["workers"]
+	assert len(cf["steps"]) >= 2 and cf["lowest_limit"] < 128 << 20, cf["steps"]
+	# The per-step peak comes from a memory.peak of our own (6.12+).
+	assert all("peak" in s for s in cf["steps"]), cf["steps"]
+# Accounted allocations fail their charge: ENOMEM, per operation, while
+# the limit is squeezed (tmpfs dentries and inodes, sockets, io_uring).
+for name in ("dentry", "inode", "socket", "uring"):
+	e = ends[name]
+	cf = e["inject"]["chargefail"]
+	ops = {op: v["enomem"] for op, v in e["ops"].items() if v["enomem"]}
+	assert e["enomem"] > 0 and ops, (name, e["ops"])
+	assert cf["enomem"]["squeezed"] > 0 and cf["enomem"]["by_op"], (name, cf["enomem"])
+	assert e["memcg"]["events"]["oom"] > 0, (name, e["memcg"]["events"])
+# Socket buffers are force-charged (__GFP_NOFAIL) past the limit.
+o = ends["socket"]["inject"]["chargefail"]["overshoot"]
+assert o["samples_over"] > 0 and o["sampled_max"] > 0, o
+assert o["peak_max"] > 0 and o["peak_max"] < 16 << 20, o
+# Nobody to kill in a memcg: info, titled after the scenario cgroup.
+reps = by("kernel_report")
+assert not [r for r in reps if r["severity"] == "bug"], \
+	[r["title"] for r in reps if r["severity"] == "bug"][:3]
+nk = [r for r in reps if r["kind"] == "memcg_oom_no_killable"]
+assert {r["scenario"] for r in nk} >= {"dentry", "inode", "socket", "uring"}, \
+	{r["scenario"] for r in nk}
+for r in nk:
+	assert r["severity"] == "info", r["severity"]
+	assert r["cgroup"] == "/kmemstorm.scope/kmemstorm-N/" + r["scenario"], r["cgroup"]
+	assert r["title"] == "memcg OOM: no killable processes in " + r["cgroup"]
+	assert "oom_score_adj=-1000" in r["text"]
+'
+tr -d '\r' < "$out/cf/console.log" |
+	grep -qx 'kmemstorm-guest: leftover cgroups=0 delegation=' ||
+	fail "cgroups or +memory left behind in the guest"
+echo "PASS: chargefail in a guest: oom_score_adj, ENOMEM, overshoot"
