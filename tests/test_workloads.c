@@ -119,22 +119,35 @@ Test(count, sorts_outcomes)
 	cr_assert_eq(ks_errno_total(&c, ENOSPC), 1);
 }
 
-Test(should_stop, flag_and_deadline)
+/* Each Test runs in a process of its own: the stop state is per process. */
+Test(should_stop, flag)
 {
 	volatile int stop = 0;
 	struct ks_wl_ctx ctx = { .stop = &stop };
-	int i, stopped = 0;
+	int i;
 
 	ctx.deadline_ns = now_ns() + 60LL * 1000000000;
 	for (i = 0; i < 200; i++)
 		cr_assert_not(ks_should_stop(&ctx));
 	stop = 1;
 	cr_assert(ks_should_stop(&ctx));
-	stop = 0;
+}
+
+/*
+ * The deadline is read every 64 calls; once seen, every later call says
+ * stop (a storm's run() asks again after a helper gave up on it).
+ */
+Test(should_stop, deadline_sticks)
+{
+	struct ks_wl_ctx ctx = { 0 };
+	int i, stopped = 0;
+
 	ctx.deadline_ns = now_ns() - 1;
-	for (i = 0; i < 64; i++)
+	for (i = 0; i < 64 && !stopped; i++)
 		stopped += ks_should_stop(&ctx);
-	cr_assert_gt(stopped, 0);
+	cr_assert(stopped, "deadline not seen in 64 calls");
+	for (i = 0; i < 200; i++)
+		cr_assert(ks_should_stop(&ctx), "call %d forgot the stop", i);
 }
 
 Test(teardown, without_setup)

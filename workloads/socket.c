@@ -162,11 +162,9 @@ static void *socket_begin(struct ks_wl_ctx *ctx)
 	sk_fit_caps(s, cap);
 	s->sum = sk_weights(o, cap, s->cum);
 	sk_opened(s, 0);
-	if (sk_map_state(s, cap)) {
-		fprintf(stderr, "kmemstorm: socket worker %d: mmap: %s\n",
-			ctx->worker, strerror(errno));
+	/* ks_map_populated() said why, unless told to stop. */
+	if (sk_map_state(s, cap))
 		goto fail;
-	}
 	if (in_own_netns())
 		return s;
 	if (ks_private_netns(ctx, OP_NETNS))

@@ -131,11 +131,9 @@ static void *uring_begin(struct ks_wl_ctx *ctx)
 		  (uint64_t)(generation++ & 0xfff) << 20;
 	ur_fit_fds(s);
 	ur_set_objects(s);
-	if (ur_map_state(s)) {
-		fprintf(stderr, "kmemstorm: uring worker %d: mmap: %s\n",
-			ctx->worker, strerror(errno));
+	/* ks_map_populated() said why, unless told to stop. */
+	if (ur_map_state(s))
 		goto fail;
-	}
 	if (ks_worker_dir(ctx, s->p->root, OP_MKDIRAT, &s->wfd) ||
 	    s->wfd < 0 || ur_ring_init(s))
 		goto fail;

@@ -28,15 +28,18 @@ bool ks_should_stop(const struct ks_wl_ctx *ctx)
 	 * clocksource has no vDSO fast path (e.g. in some guests).
 	 */
 	static unsigned int calls;
+	static bool stopped;	/* once true, for good: callers rely on it */
 	struct timespec ts;
 
-	if (ctx->stop && *ctx->stop)
-		return true;
+	if (stopped || (ctx->stop && *ctx->stop))
+		return stopped = true;
 	/* No deadline set: run until the harness raises *stop. */
 	if (ctx->deadline_ns <= 0 || calls++ % 64)
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= ctx->deadline_ns;
+	stopped = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >=
+		  ctx->deadline_ns;
+	return stopped;
 }
 
 /*
