@@ -37,6 +37,7 @@
 
 #include "cgroup.h"
 #include "cgroup_internal.h"
+#include "failpoint.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -143,7 +144,10 @@ int ks_cg_create(const struct ks_cg_root *root, const struct ks_cgroup *parent,
 		if (ret)
 			goto fail;
 	}
-	if (mkdir(out->path, 0755) < 0) {
+	/* The run's own cgroup (no parent), or a scenario's. */
+	if (ks_fiu_sys(parent ? "kmemstorm/cgroup/mkdir" :
+			"kmemstorm/runcg/mkdir", ENOSPC,
+		       mkdir(out->path, 0755)) < 0) {
 		ret = -errno;
 		ks_cg_fail(err, errlen, ret, "mkdir %s: %s", out->path,
 			   strerror(-ret));
@@ -227,6 +231,7 @@ pid_t ks_cg_spawn(struct ks_cgroup *cg, int (*fn)(void *), void *arg)
 
 	if (!cg->path[0])
 		return -EINVAL;
+	fiu_return_on("kmemstorm/worker/fork", -EAGAIN);
 	if (cg->version == KS_CG_V2 && cg->dirfd >= 0) {
 		memset(&ca, 0, sizeof(ca));
 		ca.flags = CLONE_INTO_CGROUP;
@@ -429,7 +434,7 @@ static int rm_tree(const char *dir, int depth, void *data)
 	ret = for_each_child(dir, rm_tree, depth, data);
 	if (ret < 0)
 		return ret;
-	while (rmdir(dir) < 0) {
+	while (ks_fiu_sys("kmemstorm/cgroup/rmdir", EBUSY, rmdir(dir)) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		if (errno != EBUSY || now_ms() >= rc->deadline) {

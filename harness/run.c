@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "failpoint.h"
 #include "scenario.h"
 #include "knobs.h"
 #include "summary.h"
@@ -58,7 +59,8 @@ static int mkdirs(const char *path, mode_t mode)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(buf, mode) && errno != EEXIST)
+	if (ks_fiu_sys("kmemstorm/outdir/mkdir", EROFS, mkdir(buf, mode)) &&
+	    errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -92,8 +94,15 @@ static int make_outdir(struct ks_run *run, const struct ks_run_opts *o)
  */
 static void private_mounts(void)
 {
-	if (unshare(CLONE_NEWNS))
-		return;		/* not root: workloads that mount will say so */
+	if (ks_fiu_sys("kmemstorm/mount/unshare", ENOMEM,
+		       unshare(CLONE_NEWNS))) {
+		/* Not root: workloads that mount will say so. */
+		if (geteuid() == 0)
+			fprintf(stderr,
+				"kmemstorm: no private mount namespace (%s): storms mount in the machine's\n",
+				strerror(errno));
+		return;
+	}
 	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 }
 
@@ -249,7 +258,8 @@ static int make_scratch(struct ks_run *run)
 	reap_stale_scratch(run->plan->workdir);
 	snprintf(run->scratch, sizeof(run->scratch), "%s/kmemstorm.%d.XXXXXX",
 		 run->plan->workdir, (int)getpid());
-	if (!mkdtemp(run->scratch)) {
+	if (!ks_fiu_ptr("kmemstorm/scratch/mkdir", ENOSPC,
+			mkdtemp(run->scratch))) {
 		fprintf(stderr, "kmemstorm: %s: cannot create scratch dir: %s\n",
 			run->plan->workdir, strerror(errno));
 		run->scratch[0] = '\0';
@@ -302,6 +312,9 @@ int ks_run(const struct ks_run_opts *o)
 	if (!run.have_cg)
 		fprintf(stderr, "kmemstorm: every scenario will be skipped: %s\n",
 			run.cg_why);
+	if (run.kmsg.fd < 0)
+		fprintf(stderr, "kmemstorm: kernel reports will not be seen: %s\n",
+			run.kmsg.why);
 	if (make_scratch(&run)) {
 		code = 2;
 		goto out;

@@ -16,6 +16,7 @@
 
 #include "classify.h"
 #include "errno_truth.h"
+#include "failpoint.h"
 #include "inject.h"
 #include "progress.h"
 #include "sysinfo.h"
@@ -197,7 +198,8 @@ static int prepare(struct scn *s)
 	s->ctx.nworkers = sc->workers;
 	snprintf(s->ctx.workdir, sizeof(s->ctx.workdir), "%s/%s",
 		 run->scratch, sc->name);
-	if (mkdir(s->ctx.workdir, 0700)) {
+	if (ks_fiu_sys("kmemstorm/workdir/mkdir", ENOSPC,
+		       mkdir(s->ctx.workdir, 0700))) {
 		ks_verdict_set(&s->vr, KS_ERROR, "%s: %s", s->ctx.workdir,
 			       strerror(errno));
 		s->ctx.workdir[0] = '\0';

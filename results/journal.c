@@ -9,11 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef FIU_ENABLE
-#include <fiu-local.h>
-#else
-#define fiu_return_on(name, ret)
-#endif
+#include "failpoint.h"
 
 int64_t ks_now_ns(void)
 {
@@ -30,8 +26,9 @@ int ks_journal_open(struct ks_journal *j, const char *path, char *err,
 	j->fd = -1;
 	j->sync_interval_ns = 1000000000;
 	snprintf(j->path, sizeof(j->path), "%s", path);
-	j->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
-		     0644);
+	j->fd = ks_fiu_sys("kmemstorm/journal/open", ENOSPC,
+			   open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
+				O_CLOEXEC, 0644));
 	if (j->fd < 0) {
 		int e = errno;
 
@@ -70,7 +67,8 @@ int ks_journal_sync(struct ks_journal *j)
 	if (j->fd < 0)
 		return -EBADF;
 	j->last_sync_ns = ks_now_ns();
-	if (fsync(j->fd) && !j->error)
+	if (ks_fiu_sys("kmemstorm/journal/fsync", EIO, fsync(j->fd)) &&
+	    !j->error)
 		j->error = errno;
 	return j->error ? -j->error : 0;
 }

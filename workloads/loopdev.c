@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <linux/loop.h>
 
+#include "failpoint.h"
 #include "loopdev.h"
 
 /* Is /dev/loop<nr> bound to path?  Its sysfs backing_file says. */
@@ -57,7 +58,8 @@ int ks_loop_attach(int img, const char *image, int *nr, char *dev,
 
 	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
 	snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "%s", image);
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	ctl = ks_fiu_sys("kmemstorm/loop/attach", ENODEV,
+			 open("/dev/loop-control", O_RDWR | O_CLOEXEC));
 	if (ctl < 0) {
 		snprintf(err, elen, "loop: /dev/loop-control: %s",
 			 strerror(errno));
