@@ -320,7 +320,8 @@ int ks_run(const struct ks_run_opts *o)
 		goto out;
 	}
 	for (i = 0; i < plan.nscenarios; i++) {
-		if (ks_interrupted)
+		/* Without its journal a run is lost: stop. */
+		if (ks_interrupted || run.journal.error)
 			break;
 		run.index = i + 1;
 		ks_scenario_run(&run, &plan.scenarios[i]);
@@ -342,8 +343,10 @@ int ks_run(const struct ks_run_opts *o)
 	ks_journal_sync(&run.journal);
 	ks_summary_print(stdout, run.results);
 	if (run.journal.error)
-		fprintf(stderr, "kmemstorm: journal %s: %s\n",
-			run.journal.path, strerror(run.journal.error));
+		fprintf(stderr,
+			"kmemstorm: journal %s: %s: %s; nothing written after it\n",
+			run.journal.path, run.journal.error_what,
+			strerror(run.journal.error));
 	printf("journal: %s\n", run.journal.path);
 	if (ks_interrupted)
 		fprintf(stderr, "kmemstorm: interrupted by signal %d\n",

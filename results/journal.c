@@ -62,14 +62,27 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Remember the first failure.  From then on nothing more is appended, so
+ * the journal stays a valid prefix of the run (at most its last line cut
+ * short) rather than one with a hole in it.
+ */
+static int set_error(struct ks_journal *j, const char *what, int e)
+{
+	if (!j->error) {
+		j->error = e;
+		j->error_what = what;
+	}
+	return -e;
+}
+
 int ks_journal_sync(struct ks_journal *j)
 {
 	if (j->fd < 0)
 		return -EBADF;
 	j->last_sync_ns = ks_now_ns();
-	if (ks_fiu_sys("kmemstorm/journal/fsync", EIO, fsync(j->fd)) &&
-	    !j->error)
-		j->error = errno;
+	if (ks_fiu_sys("kmemstorm/journal/fsync", EIO, fsync(j->fd)))
+		set_error(j, "fsync", errno);
 	return j->error ? -j->error : 0;
 }
 
@@ -79,23 +92,21 @@ int ks_journal_write(struct ks_journal *j, json_t *rec)
 	size_t len;
 	int r, i;
 
-	if (!rec) {
-		if (!j->error)
-			j->error = ENOMEM;
-		return -ENOMEM;
+	if (j->error) {
+		json_decref(rec);
+		return -j->error;
 	}
+	if (!rec)
+		return set_error(j, "record lost", ENOMEM);
 	line = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(rec);
-	if (!line) {
-		if (!j->error)
-			j->error = ENOMEM;
-		return -ENOMEM;
-	}
+	if (!line)
+		return set_error(j, "record lost", ENOMEM);
 	len = strlen(line);
 	line[len++] = '\n';	/* json_dumps leaves room: replace the NUL */
 	r = j->fd >= 0 ? write_all(j->fd, line, len) : -EBADF;
-	if (r && !j->error)
-		j->error = -r;
+	if (r)
+		set_error(j, "write", -r);
 	/* A broken tee (the VM channel) must not stop the local journal. */
 	for (i = 0; i < j->ntee; i++)
 		write_all(j->tee[i], line, len);
@@ -109,10 +120,13 @@ int ks_journal_write(struct ks_journal *j, json_t *rec)
 
 int ks_journal_write_raw(struct ks_journal *j, const char *buf, size_t len)
 {
-	int r = j->fd >= 0 ? write_all(j->fd, buf, len) : -EBADF;
+	int r;
 
-	if (r && !j->error)
-		j->error = -r;
+	if (j->error)
+		return -j->error;
+	r = j->fd >= 0 ? write_all(j->fd, buf, len) : -EBADF;
+	if (r)
+		set_error(j, "write", -r);
 	if (!r && ks_now_ns() - j->last_sync_ns >= j->sync_interval_ns)
 		r = ks_journal_sync(j);
 	return r;

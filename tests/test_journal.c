@@ -89,6 +89,33 @@ Test(journal, tee_gets_the_same_bytes)
 	unlink(path);
 }
 
+Test(journal, nothing_after_the_first_failure)
+{
+	char path[] = "/tmp/ks-journal-XXXXXX", err[256], line[64];
+	struct ks_journal j;
+	FILE *f;
+	int fd, n = 0;
+
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(ks_journal_open(&j, path, err, sizeof(err)), 0);
+	cr_expect_eq(ks_journal_write(&j, json_pack("{s:i}", "n", 1)), 0);
+	cr_expect_eq(ks_journal_write(&j, NULL), -ENOMEM);
+	cr_expect_eq(ks_journal_write(&j, json_pack("{s:i}", "n", 3)),
+		     -ENOMEM, "no hole in the journal: the rest is dropped");
+	cr_expect_eq(ks_journal_write_raw(&j, "{}\n", 3), -ENOMEM);
+	cr_expect_str_eq(j.error_what, "record lost");
+	ks_journal_close(&j);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	cr_expect_eq(n, 1);
+	unlink(path);
+}
+
 Test(summary, table_from_records)
 {
 	char *buf = NULL;
