@@ -86,6 +86,35 @@ int ks_journal_sync(struct ks_journal *j)
 	return j->error ? -j->error : 0;
 }
 
+/*
+ * rec as one line, newline included, in a buffer of our own: json_dumps()
+ * silently drops an object key when an allocation fails half way through
+ * (jansson's dump_string() result goes unchecked for keys), json_dumpb()
+ * into memory that is already there cannot.  NULL when out of memory.
+ */
+static char *dump_line(json_t *rec, size_t *len)
+{
+	size_t size = 4096, n;
+	char *buf;
+
+	for (;;) {
+		buf = malloc(size);
+		if (!buf)
+			return NULL;
+		n = json_dumpb(rec, buf, size - 1,
+			       JSON_COMPACT | JSON_ENSURE_ASCII);
+		if (n && n < size) {
+			buf[n] = '\n';
+			*len = n + 1;
+			return buf;
+		}
+		free(buf);
+		if (!n)
+			return NULL;
+		size = n + 1;
+	}
+}
+
 int ks_journal_write(struct ks_journal *j, json_t *rec)
 {
 	char *line;
@@ -98,12 +127,10 @@ int ks_journal_write(struct ks_journal *j, json_t *rec)
 	}
 	if (!rec)
 		return set_error(j, "record lost", ENOMEM);
-	line = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+	line = dump_line(rec, &len);
 	json_decref(rec);
 	if (!line)
 		return set_error(j, "record lost", ENOMEM);
-	len = strlen(line);
-	line[len++] = '\n';	/* json_dumps leaves room: replace the NUL */
 	r = j->fd >= 0 ? write_all(j->fd, line, len) : -EBADF;
 	if (r)
 		set_error(j, "write", -r);

@@ -116,6 +116,38 @@ Test(journal, nothing_after_the_first_failure)
 	unlink(path);
 }
 
+Test(journal, records_larger_than_the_first_buffer)
+{
+	char path[] = "/tmp/ks-journal-XXXXXX", err[256], *big, *line = NULL;
+	struct ks_journal j;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	big = malloc(10000);
+	cr_assert_not_null(big);
+	memset(big, 'x', 9999);
+	big[9999] = '\0';
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(ks_journal_open(&j, path, err, sizeof(err)), 0);
+	cr_expect_eq(ks_journal_write(&j, json_pack("{s:s}", "text", big)), 0);
+	ks_journal_close(&j);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	n = getline(&line, &cap, f);
+	fclose(f);
+	/* {"text":"x...x"} and the newline */
+	cr_expect_eq(n, 9999 + 12);
+	cr_expect_eq(line[n - 1], '\n');
+	cr_expect_eq(line[n - 2], '}');
+	free(line);
+	free(big);
+	unlink(path);
+}
+
 Test(summary, table_from_records)
 {
 	char *buf = NULL;
