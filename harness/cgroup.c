@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,14 +182,15 @@ int ks_cg_attach(struct ks_cgroup *cg, pid_t pid, char *err, size_t errlen)
 }
 
 /*
- * fork() fallback: the child moves itself before running fn and reports a
- * failed move through a close-on-exec pipe, so the caller gets an error
- * instead of a pid, and no worker ever runs outside its cgroup.
+ * fork() fallback: the child moves itself before running fn and reports
+ * the move's outcome through a close-on-exec pipe, so the caller gets an
+ * error instead of a pid, and no worker ever runs outside its cgroup.
  */
 static pid_t spawn_fork(struct ks_cgroup *cg, int (*fn)(void *), void *arg)
 {
+	struct pollfd pl;
 	int pfd[2], ret, cerr = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -202,22 +204,28 @@ static pid_t spawn_fork(struct ks_cgroup *cg, int (*fn)(void *), void *arg)
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		ret = ks_cg_attach(cg, 0, NULL, 0);
-		if (ret) {
-			cerr = -ret;
-			n = write(pfd[1], &cerr, sizeof(cerr));
-			(void)n;
+		cerr = -ks_cg_attach(cg, 0, NULL, 0);
+		n = write(pfd[1], &cerr, sizeof(cerr));
+		if (cerr)
 			_exit(127);
-		}
 		close(pfd[1]);
 		_exit(fn(arg));
 	}
 	close(pfd[1]);
-	do {
-		n = read(pfd[0], &cerr, sizeof(cerr));
-	} while (n < 0 && errno == EINTR);
+	/*
+	 * Not until EOF: had that close failed, we would wait for ourselves.
+	 * No word within 5 s (or a failed read): the child runs fn only in
+	 * its cgroup, and its exit status tells the rest.
+	 */
+	pl.fd = pfd[0];
+	pl.events = POLLIN;
+	if (poll(&pl, 1, 5000) > 0) {
+		do {
+			n = read(pfd[0], &cerr, sizeof(cerr));
+		} while (n < 0 && errno == EINTR);
+	}
 	close(pfd[0]);
-	if (n == (ssize_t)sizeof(cerr)) {
+	if (n == (ssize_t)sizeof(cerr) && cerr) {
 		waitpid(pid, NULL, 0);
 		return -cerr;
 	}
