@@ -271,12 +271,21 @@ static int make_scratch(struct ks_run *run)
 static void cleanup(struct ks_run *run)
 {
 	char err[256];
+	int r;
 
 	if (run->have_cg && ks_cg_run_end(&run->runcg, err, sizeof(err)))
 		fprintf(stderr, "kmemstorm: %s\n", err);
-	if (run->scratch[0] && rmdir(run->scratch))
-		fprintf(stderr, "kmemstorm: %s left behind: %s\n", run->scratch,
-			strerror(errno));
+	if (run->scratch[0] && rmdir(run->scratch)) {
+		r = errno;
+		/* Not empty: a teardown failed; remove the rest, but say so. */
+		if ((r == ENOTEMPTY || r == EEXIST) &&
+		    !ks_rmtree_at(AT_FDCWD, run->scratch))
+			fprintf(stderr, "kmemstorm: %s was not empty, removed\n",
+				run->scratch);
+		else
+			fprintf(stderr, "kmemstorm: %s left behind: %s\n",
+				run->scratch, strerror(r));
+	}
 	ks_kmsg_close(&run->kmsg);
 	if (run->kmsglog)
 		fclose(run->kmsglog);

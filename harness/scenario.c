@@ -7,6 +7,7 @@
 #include "scenario_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,6 +496,22 @@ static void outcome_from_stats(struct scn *s)
 	count_workers(s);
 }
 
+/* Teardown left files in the workdir: an error, but none left behind. */
+static void workdir_left(struct scn *s)
+{
+	int e = errno, r = ks_rmtree_at(AT_FDCWD, s->ctx.workdir);
+
+	if (s->vr.verdict == KS_ERROR)
+		return;
+	if (r)
+		ks_verdict_set(&s->vr, KS_ERROR, "%s left behind: %s",
+			       s->ctx.workdir, strerror(-r));
+	else
+		ks_verdict_set(&s->vr, KS_ERROR, "teardown left %s: %s",
+			       s->ctx.workdir,
+			       s->ctx.err[0] ? s->ctx.err : strerror(e));
+}
+
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 {
 	struct scn s = { .run = run, .sc = sc, .max_current = -1,
@@ -561,10 +578,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 			ks_verdict_set(&s.vr, KS_ERROR, "fault injection: %s",
 				       s.inj_err);
 	}
-	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT &&
-	    s.vr.verdict != KS_ERROR)
-		ks_verdict_set(&s.vr, KS_ERROR, "%s left behind: %s",
-			       s.ctx.workdir, strerror(errno));
+	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT)
+		workdir_left(&s);
 	if (s.have_cg && ks_cg_destroy(&s.cg, err, sizeof(err)))
 		ks_verdict_set(&s.vr, KS_ERROR, "%s", err);
 
