@@ -160,8 +160,9 @@ int ks_crew_reap(struct ks_crew *crew)
 		r = waitpid(w->pid, &status, WNOHANG);
 		if (r == w->pid)
 			record_exit(w, status);
-		else if (r < 0 && errno == ECHILD)
-			w->state = KS_W_EXITED;
+		else if (r < 0 && errno == ECHILD &&
+			 kill(w->pid, 0) && errno == ESRCH)
+			w->state = KS_W_EXITED;	/* reaped elsewhere */
 		else
 			running++;
 	}
