@@ -89,7 +89,14 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 		}
 		if (n < 0 && errno == EAGAIN)
 			return 0;
-		return n < 0 ? -errno : 0;
+		if (!n)
+			return 0;
+		/* Anything else will not go away: stop watching, say why. */
+		n = -errno;
+		snprintf(k->why, sizeof(k->why), "/dev/kmsg: read: %s",
+			 strerror((int)-n));
+		ks_kmsg_close(k);
+		return (int)n;
 	}
 	buf[n] = '\0';
 	if (ks_kmsg_parse(buf, (size_t)n, rec))

@@ -85,12 +85,17 @@ void ks_scn_watch_kmsg(struct scn *s, int flush)
 	struct ks_kmsg *k = &s->run->kmsg;
 	struct ks_kmsg_record rec;
 	struct ks_report *done = &s->report;
+	int r;
 
-	while (ks_kmsg_read(k, &rec) > 0) {
+	while ((r = ks_kmsg_read(k, &rec)) > 0) {
 		ks_inject_kmsg(&s->inj, rec.text);
 		if (ks_kmsg_feed(k, &rec, done))
 			journal_report(s, done);
 	}
+	if (r < 0)
+		fprintf(stderr,
+			"kmemstorm: %s: kernel reports will not be seen from here on\n",
+			k->why);
 	if (flush == 2 && ks_kmsg_boundary(k, done))
 		journal_report(s, done);
 	else if (flush == 1 && ks_kmsg_flush(k, done))
@@ -282,6 +287,7 @@ static void monitor(struct scn *s)
 		if (!running || now >= deadline || ks_interrupted)
 			break;
 		wait_ms = ((next < deadline ? next : deadline) - now) / 1000000;
+		pfd.fd = s->run->kmsg.fd;	/* -1 once a read failed */
 		poll(&pfd, pfd.fd >= 0, wait_ms > 0 ? (int)wait_ms : 1);
 	}
 	if (ks_interrupted)
