@@ -580,6 +580,11 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		outcome_from_stats(&s);
 		judge_errnos(&s);
 		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
+		/* Memory usage unknown: nothing to judge by. */
+		if (s.last.current < 0 && s.vr.verdict != KS_ERROR)
+			ks_verdict_set(&s.vr, KS_ERROR,
+				       "cannot read the memory statistics of %s",
+				       s.cg.path);
 		if (s.inj_err[0])
 			ks_verdict_set(&s.vr, KS_ERROR, "fault injection: %s",
 				       s.inj_err);
