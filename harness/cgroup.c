@@ -431,7 +431,7 @@ struct rm_ctx {
 	char path[PATH_MAX];
 };
 
-/* rmdir depth-first; EBUSY while the last tasks exit is retried. */
+/* rmdir depth-first, one pass: ks_cg_destroy() tries again. */
 static int rm_tree(const char *dir, int depth, void *data)
 {
 	struct rm_ctx *rc = data;
@@ -442,17 +442,12 @@ static int rm_tree(const char *dir, int depth, void *data)
 	ret = for_each_child(dir, rm_tree, depth, data);
 	if (ret < 0)
 		return ret;
-	while (ks_fiu_sys("kmemstorm/cgroup/rmdir", EBUSY, rmdir(dir)) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		if (errno != EBUSY || now_ms() >= rc->deadline) {
-			rc->err = errno;
-			snprintf(rc->path, sizeof(rc->path), "%s", dir);
-			return -errno;
-		}
-		sleep_ms(20);
-	}
-	return 0;
+	if (!ks_fiu_sys("kmemstorm/cgroup/rmdir", EBUSY, rmdir(dir)) ||
+	    errno == ENOENT)
+		return 0;
+	rc->err = errno;
+	snprintf(rc->path, sizeof(rc->path), "%s", dir);
+	return -rc->err;
 }
 
 int ks_cg_destroy(struct ks_cgroup *cg, char *err, size_t errlen)
@@ -468,8 +463,19 @@ int ks_cg_destroy(struct ks_cgroup *cg, char *err, size_t errlen)
 		if (!ks_cg_drain(cg, KS_CG_DRAIN_MS / 2))
 			break;
 	}
+	/*
+	 * EBUSY while the last tasks exit, or from a child a failed walk
+	 * missed: walk again, and kill again, until the deadline.
+	 */
 	rc.deadline = now_ms() + KS_CG_RMDIR_MS;
-	ret = rm_tree(cg->path, 0, &rc);
+	for (;;) {
+		rc.err = 0;
+		ret = rm_tree(cg->path, 0, &rc);
+		if (!ret || now_ms() >= rc.deadline)
+			break;
+		ks_cg_kill(cg);
+		sleep_ms(20);
+	}
 	if (cg->dirfd >= 0)
 		close(cg->dirfd);
 	cg->dirfd = -1;
