@@ -324,13 +324,10 @@ int ks_run(const struct ks_run_opts *o)
 	if (run.kmsg.fd < 0)
 		fprintf(stderr, "kmemstorm: kernel reports will not be seen: %s\n",
 			run.kmsg.why);
-	if (make_scratch(&run)) {
-		code = 2;
-		goto out;
-	}
+	make_scratch(&run);
 	for (i = 0; i < plan.nscenarios; i++) {
-		/* Without its journal a run is lost: stop. */
-		if (ks_interrupted || run.journal.error)
+		/* Without its journal or scratch dir a run is lost: stop. */
+		if (ks_interrupted || run.journal.error || !run.scratch[0])
 			break;
 		run.index = i + 1;
 		ks_scenario_run(&run, &plan.scenarios[i]);
@@ -338,7 +335,7 @@ int ks_run(const struct ks_run_opts *o)
 	code = ks_exit_code(run.npass, run.nfail, run.nskip, run.nerror);
 	if (ks_interrupted)
 		code = 128 + ks_interrupted;
-	if (run.journal.error && code < 2)
+	if ((run.journal.error || !run.scratch[0]) && code < 128)
 		code = 2;
 	ks_journal_write(&run.journal, json_pack(
 		"{s:s, s:I, s:i, s:i, s:i, s:i, s:i, s:b, s:i}",
@@ -349,7 +346,9 @@ int ks_run(const struct ks_run_opts *o)
 		plan.nscenarios - run.npass - run.nfail - run.nskip -
 		run.nerror, "interrupted", ks_interrupted != 0,
 		"exit_code", code));
-	ks_journal_sync(&run.journal);
+	/* run_end itself may be what could not be journaled. */
+	if (ks_journal_sync(&run.journal) && code < 128)
+		code = 2;
 	ks_summary_print(stdout, run.results);
 	if (run.journal.error)
 		fprintf(stderr,
