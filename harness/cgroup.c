@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 
 #include "cgroup.h"
 #include "cgroup_internal.h"
+#include "failpoint.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -143,7 +145,10 @@ int ks_cg_create(const struct ks_cg_root *root, const struct ks_cgroup *parent,
 		if (ret)
 			goto fail;
 	}
-	if (mkdir(out->path, 0755) < 0) {
+	/* The run's own cgroup (no parent), or a scenario's. */
+	if (ks_fiu_sys(parent ? "kmemstorm/cgroup/mkdir" :
+			"kmemstorm/runcg/mkdir", ENOSPC,
+		       mkdir(out->path, 0755)) < 0) {
 		ret = -errno;
 		ks_cg_fail(err, errlen, ret, "mkdir %s: %s", out->path,
 			   strerror(-ret));
@@ -177,14 +182,15 @@ int ks_cg_attach(struct ks_cgroup *cg, pid_t pid, char *err, size_t errlen)
 }
 
 /*
- * fork() fallback: the child moves itself before running fn and reports a
- * failed move through a close-on-exec pipe, so the caller gets an error
- * instead of a pid, and no worker ever runs outside its cgroup.
+ * fork() fallback: the child moves itself before running fn and reports
+ * the move's outcome through a close-on-exec pipe, so the caller gets an
+ * error instead of a pid, and no worker ever runs outside its cgroup.
  */
 static pid_t spawn_fork(struct ks_cgroup *cg, int (*fn)(void *), void *arg)
 {
+	struct pollfd pl;
 	int pfd[2], ret, cerr = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -198,22 +204,28 @@ static pid_t spawn_fork(struct ks_cgroup *cg, int (*fn)(void *), void *arg)
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		ret = ks_cg_attach(cg, 0, NULL, 0);
-		if (ret) {
-			cerr = -ret;
-			n = write(pfd[1], &cerr, sizeof(cerr));
-			(void)n;
+		cerr = -ks_cg_attach(cg, 0, NULL, 0);
+		n = write(pfd[1], &cerr, sizeof(cerr));
+		if (cerr)
 			_exit(127);
-		}
 		close(pfd[1]);
 		_exit(fn(arg));
 	}
 	close(pfd[1]);
-	do {
-		n = read(pfd[0], &cerr, sizeof(cerr));
-	} while (n < 0 && errno == EINTR);
+	/*
+	 * Not until EOF: had that close failed, we would wait for ourselves.
+	 * No word within 5 s (or a failed read): the child runs fn only in
+	 * its cgroup, and its exit status tells the rest.
+	 */
+	pl.fd = pfd[0];
+	pl.events = POLLIN;
+	if (poll(&pl, 1, 5000) > 0) {
+		do {
+			n = read(pfd[0], &cerr, sizeof(cerr));
+		} while (n < 0 && errno == EINTR);
+	}
 	close(pfd[0]);
-	if (n == (ssize_t)sizeof(cerr)) {
+	if (n == (ssize_t)sizeof(cerr) && cerr) {
 		waitpid(pid, NULL, 0);
 		return -cerr;
 	}
@@ -227,6 +239,7 @@ pid_t ks_cg_spawn(struct ks_cgroup *cg, int (*fn)(void *), void *arg)
 
 	if (!cg->path[0])
 		return -EINVAL;
+	fiu_return_on("kmemstorm/worker/fork", -EAGAIN);
 	if (cg->version == KS_CG_V2 && cg->dirfd >= 0) {
 		memset(&ca, 0, sizeof(ca));
 		ca.flags = CLONE_INTO_CGROUP;
@@ -418,7 +431,7 @@ struct rm_ctx {
 	char path[PATH_MAX];
 };
 
-/* rmdir depth-first; EBUSY while the last tasks exit is retried. */
+/* rmdir depth-first, one pass: ks_cg_destroy() tries again. */
 static int rm_tree(const char *dir, int depth, void *data)
 {
 	struct rm_ctx *rc = data;
@@ -429,17 +442,12 @@ static int rm_tree(const char *dir, int depth, void *data)
 	ret = for_each_child(dir, rm_tree, depth, data);
 	if (ret < 0)
 		return ret;
-	while (rmdir(dir) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		if (errno != EBUSY || now_ms() >= rc->deadline) {
-			rc->err = errno;
-			snprintf(rc->path, sizeof(rc->path), "%s", dir);
-			return -errno;
-		}
-		sleep_ms(20);
-	}
-	return 0;
+	if (!ks_fiu_sys("kmemstorm/cgroup/rmdir", EBUSY, rmdir(dir)) ||
+	    errno == ENOENT)
+		return 0;
+	rc->err = errno;
+	snprintf(rc->path, sizeof(rc->path), "%s", dir);
+	return -rc->err;
 }
 
 int ks_cg_destroy(struct ks_cgroup *cg, char *err, size_t errlen)
@@ -455,8 +463,19 @@ int ks_cg_destroy(struct ks_cgroup *cg, char *err, size_t errlen)
 		if (!ks_cg_drain(cg, KS_CG_DRAIN_MS / 2))
 			break;
 	}
+	/*
+	 * EBUSY while the last tasks exit, or from a child a failed walk
+	 * missed: walk again, and kill again, until the deadline.
+	 */
 	rc.deadline = now_ms() + KS_CG_RMDIR_MS;
-	ret = rm_tree(cg->path, 0, &rc);
+	for (;;) {
+		rc.err = 0;
+		ret = rm_tree(cg->path, 0, &rc);
+		if (!ret || now_ms() >= rc.deadline)
+			break;
+		ks_cg_kill(cg);
+		sleep_ms(20);
+	}
 	if (cg->dirfd >= 0)
 		close(cg->dirfd);
 	cg->dirfd = -1;

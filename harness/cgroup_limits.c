@@ -24,6 +24,7 @@
 
 #include "cgroup.h"
 #include "cgroup_internal.h"
+#include "failpoint.h"
 
 int ks_cg_fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 {
@@ -59,7 +60,7 @@ int ks_cg_write_file(const char *path, const char *val, char *err,
 		return ks_cg_fail(err, errlen, ret, "%s: open: %s", path,
 				  strerror(-ret));
 	}
-	n = write(fd, val, len);
+	n = ks_fiu_sys("kmemstorm/cgroup/write", EIO, write(fd, val, len));
 	if (n < 0) {
 		ret = -errno;
 		close(fd);

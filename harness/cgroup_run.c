@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "cgroup_internal.h"
+#include "failpoint.h"
 
 static int delegates_memory(const char *dir)
 {
@@ -46,7 +47,8 @@ int ks_cg_run_begin(const struct ks_cg_root *root, const char *name,
 	    ks_cg_join(r->leaf, sizeof(r->leaf), r->run.path, "harness"))
 		return ks_cg_fail(err, errlen, -ENAMETOOLONG,
 				  "%s/%s: path too long", r->own, name);
-	if (mkdir(r->run.path, 0755)) {
+	if (ks_fiu_sys("kmemstorm/runcg/mkdir", ENOSPC,
+		       mkdir(r->run.path, 0755))) {
 		ret = -errno;
 		ks_cg_fail(err, errlen, ret, "mkdir %s: %s", r->run.path,
 			   strerror(-ret));

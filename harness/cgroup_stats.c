@@ -23,6 +23,7 @@
 
 #include "cgroup.h"
 #include "cgroup_internal.h"
+#include "failpoint.h"
 
 /*
  * The kernel prints "no limit" as PAGE_COUNTER_MAX pages in bytes on v1:
@@ -401,6 +402,7 @@ static bool rd_file(struct stat_reader *r, const char *file)
 	n = snprintf(path, sizeof(path), "%s/%s", r->dir, file);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return false;
+	fiu_return_on("kmemstorm/cgroup/stats", false);
 	return ks_cg_read_file(path, r->buf, r->len) >= 0;
 }
 

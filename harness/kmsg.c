@@ -9,12 +9,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "failpoint.h"
+
 int ks_kmsg_open(struct ks_kmsg *k, FILE *log)
 {
 	memset(k, 0, sizeof(*k));
 	ks_classifier_init(&k->cls);
 	k->log = log;
-	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	k->fd = ks_fiu_sys("kmemstorm/kmsg/open", EACCES,
+			   open("/dev/kmsg",
+				O_RDONLY | O_NONBLOCK | O_CLOEXEC));
 	if (k->fd < 0) {
 		int e = errno;
 
@@ -72,7 +76,8 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 	if (k->fd < 0)
 		return 0;
 	for (;;) {
-		n = read(k->fd, buf, sizeof(buf) - 1);
+		n = ks_fiu_sys("kmemstorm/kmsg/read", EIO,
+			       read(k->fd, buf, sizeof(buf) - 1));
 		if (n > 0)
 			break;
 		if (n < 0 && errno == EINTR)
@@ -84,7 +89,14 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 		}
 		if (n < 0 && errno == EAGAIN)
 			return 0;
-		return n < 0 ? -errno : 0;
+		if (!n)
+			return 0;
+		/* Anything else will not go away: stop watching, say why. */
+		n = -errno;
+		snprintf(k->why, sizeof(k->why), "/dev/kmsg: read: %s",
+			 strerror((int)-n));
+		ks_kmsg_close(k);
+		return (int)n;
 	}
 	buf[n] = '\0';
 	if (ks_kmsg_parse(buf, (size_t)n, rec))

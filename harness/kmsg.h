@@ -32,7 +32,10 @@ struct ks_kmsg {
 /* Open positioned at the end: only what happens from now on counts. */
 int ks_kmsg_open(struct ks_kmsg *k, FILE *log);
 void ks_kmsg_close(struct ks_kmsg *k);
-/* 1: a record in rec; 0: none pending; <0: -errno. */
+/*
+ * 1: a record in rec; 0: none pending; <0: -errno, the log is closed and
+ * why says what failed.
+ */
 int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec);
 /* Parse one /dev/kmsg record ("pri,seq,ts,flags;text\n..."). */
 int ks_kmsg_parse(const char *buf, size_t len, struct ks_kmsg_record *rec);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "failpoint.h"
 
 static const struct {
 	const char *name;
@@ -34,6 +35,9 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/* fiu-run enables points before main; this makes fiu_fail() safe. */
+	if (fiu_init(0))
+		fprintf(stderr, "kmemstorm: libfiu failed to initialise\n");
 	if (argc < 2) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
@@ -45,6 +49,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("kmemstorm %s\n", PACKAGE_VERSION);
+#ifdef FIU_ENABLE
+		printf("built with libfiu failure points (docs/failure-points.md)\n");
+#endif
 		return 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

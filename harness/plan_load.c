@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "failpoint.h"
+
 void ks_plan_errors_print(const struct ks_plan_errors *errs, FILE *f)
 {
 	int i;
@@ -26,7 +28,7 @@ static char *read_file(const char *path, struct ks_plan_errors *errs)
 	char chunk[4096];
 	size_t n;
 
-	f = fopen(path, "r");
+	f = ks_fiu_ptr("kmemstorm/plan/read", EIO, fopen(path, "r"));
 	if (!f)
 		goto fail;
 	mem = open_memstream(&buf, &len);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "failpoint.h"
 #include "scenario.h"
 #include "knobs.h"
 #include "summary.h"
@@ -58,7 +59,8 @@ static int mkdirs(const char *path, mode_t mode)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(buf, mode) && errno != EEXIST)
+	if (ks_fiu_sys("kmemstorm/outdir/mkdir", EROFS, mkdir(buf, mode)) &&
+	    errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -92,8 +94,15 @@ static int make_outdir(struct ks_run *run, const struct ks_run_opts *o)
  */
 static void private_mounts(void)
 {
-	if (unshare(CLONE_NEWNS))
-		return;		/* not root: workloads that mount will say so */
+	if (ks_fiu_sys("kmemstorm/mount/unshare", ENOMEM,
+		       unshare(CLONE_NEWNS))) {
+		/* Not root: workloads that mount will say so. */
+		if (geteuid() == 0)
+			fprintf(stderr,
+				"kmemstorm: no private mount namespace (%s): storms mount in the machine's\n",
+				strerror(errno));
+		return;
+	}
 	mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 }
 
@@ -249,7 +258,8 @@ static int make_scratch(struct ks_run *run)
 	reap_stale_scratch(run->plan->workdir);
 	snprintf(run->scratch, sizeof(run->scratch), "%s/kmemstorm.%d.XXXXXX",
 		 run->plan->workdir, (int)getpid());
-	if (!mkdtemp(run->scratch)) {
+	if (!ks_fiu_ptr("kmemstorm/scratch/mkdir", ENOSPC,
+			mkdtemp(run->scratch))) {
 		fprintf(stderr, "kmemstorm: %s: cannot create scratch dir: %s\n",
 			run->plan->workdir, strerror(errno));
 		run->scratch[0] = '\0';
@@ -261,12 +271,21 @@ static int make_scratch(struct ks_run *run)
 static void cleanup(struct ks_run *run)
 {
 	char err[256];
+	int r;
 
 	if (run->have_cg && ks_cg_run_end(&run->runcg, err, sizeof(err)))
 		fprintf(stderr, "kmemstorm: %s\n", err);
-	if (run->scratch[0] && rmdir(run->scratch))
-		fprintf(stderr, "kmemstorm: %s left behind: %s\n", run->scratch,
-			strerror(errno));
+	if (run->scratch[0] && rmdir(run->scratch)) {
+		r = errno;
+		/* Not empty: a teardown failed; remove the rest, but say so. */
+		if ((r == ENOTEMPTY || r == EEXIST) &&
+		    !ks_rmtree_at(AT_FDCWD, run->scratch))
+			fprintf(stderr, "kmemstorm: %s was not empty, removed\n",
+				run->scratch);
+		else
+			fprintf(stderr, "kmemstorm: %s left behind: %s\n",
+				run->scratch, strerror(r));
+	}
 	ks_kmsg_close(&run->kmsg);
 	if (run->kmsglog)
 		fclose(run->kmsglog);
@@ -302,12 +321,13 @@ int ks_run(const struct ks_run_opts *o)
 	if (!run.have_cg)
 		fprintf(stderr, "kmemstorm: every scenario will be skipped: %s\n",
 			run.cg_why);
-	if (make_scratch(&run)) {
-		code = 2;
-		goto out;
-	}
+	if (run.kmsg.fd < 0)
+		fprintf(stderr, "kmemstorm: kernel reports will not be seen: %s\n",
+			run.kmsg.why);
+	make_scratch(&run);
 	for (i = 0; i < plan.nscenarios; i++) {
-		if (ks_interrupted)
+		/* Without its journal or scratch dir a run is lost: stop. */
+		if (ks_interrupted || run.journal.error || !run.scratch[0])
 			break;
 		run.index = i + 1;
 		ks_scenario_run(&run, &plan.scenarios[i]);
@@ -315,7 +335,7 @@ int ks_run(const struct ks_run_opts *o)
 	code = ks_exit_code(run.npass, run.nfail, run.nskip, run.nerror);
 	if (ks_interrupted)
 		code = 128 + ks_interrupted;
-	if (run.journal.error && code < 2)
+	if ((run.journal.error || !run.scratch[0]) && code < 128)
 		code = 2;
 	ks_journal_write(&run.journal, json_pack(
 		"{s:s, s:I, s:i, s:i, s:i, s:i, s:i, s:b, s:i}",
@@ -326,11 +346,15 @@ int ks_run(const struct ks_run_opts *o)
 		plan.nscenarios - run.npass - run.nfail - run.nskip -
 		run.nerror, "interrupted", ks_interrupted != 0,
 		"exit_code", code));
-	ks_journal_sync(&run.journal);
+	/* run_end itself may be what could not be journaled. */
+	if (ks_journal_sync(&run.journal) && code < 128)
+		code = 2;
 	ks_summary_print(stdout, run.results);
 	if (run.journal.error)
-		fprintf(stderr, "kmemstorm: journal %s: %s\n",
-			run.journal.path, strerror(run.journal.error));
+		fprintf(stderr,
+			"kmemstorm: journal %s: %s: %s; nothing written after it\n",
+			run.journal.path, run.journal.error_what,
+			strerror(run.journal.error));
 	printf("journal: %s\n", run.journal.path);
 	if (ks_interrupted)
 		fprintf(stderr, "kmemstorm: interrupted by signal %d\n",

@@ -7,6 +7,7 @@
 #include "scenario_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "classify.h"
 #include "errno_truth.h"
+#include "failpoint.h"
 #include "inject.h"
 #include "progress.h"
 #include "sysinfo.h"
@@ -83,12 +85,17 @@ void ks_scn_watch_kmsg(struct scn *s, int flush)
 	struct ks_kmsg *k = &s->run->kmsg;
 	struct ks_kmsg_record rec;
 	struct ks_report *done = &s->report;
+	int r;
 
-	while (ks_kmsg_read(k, &rec) > 0) {
+	while ((r = ks_kmsg_read(k, &rec)) > 0) {
 		ks_inject_kmsg(&s->inj, rec.text);
 		if (ks_kmsg_feed(k, &rec, done))
 			journal_report(s, done);
 	}
+	if (r < 0)
+		fprintf(stderr,
+			"kmemstorm: %s: kernel reports will not be seen from here on\n",
+			k->why);
 	if (flush == 2 && ks_kmsg_boundary(k, done))
 		journal_report(s, done);
 	else if (flush == 1 && ks_kmsg_flush(k, done))
@@ -197,7 +204,8 @@ static int prepare(struct scn *s)
 	s->ctx.nworkers = sc->workers;
 	snprintf(s->ctx.workdir, sizeof(s->ctx.workdir), "%s/%s",
 		 run->scratch, sc->name);
-	if (mkdir(s->ctx.workdir, 0700)) {
+	if (ks_fiu_sys("kmemstorm/workdir/mkdir", ENOSPC,
+		       mkdir(s->ctx.workdir, 0700))) {
 		ks_verdict_set(&s->vr, KS_ERROR, "%s: %s", s->ctx.workdir,
 			       strerror(errno));
 		s->ctx.workdir[0] = '\0';
@@ -279,6 +287,7 @@ static void monitor(struct scn *s)
 		if (!running || now >= deadline || ks_interrupted)
 			break;
 		wait_ms = ((next < deadline ? next : deadline) - now) / 1000000;
+		pfd.fd = s->run->kmsg.fd;	/* -1 once a read failed */
 		poll(&pfd, pfd.fd >= 0, wait_ms > 0 ? (int)wait_ms : 1);
 	}
 	if (ks_interrupted)
@@ -493,6 +502,22 @@ static void outcome_from_stats(struct scn *s)
 	count_workers(s);
 }
 
+/* Teardown left files in the workdir: an error, but none left behind. */
+static void workdir_left(struct scn *s)
+{
+	int e = errno, r = ks_rmtree_at(AT_FDCWD, s->ctx.workdir);
+
+	if (s->vr.verdict == KS_ERROR)
+		return;
+	if (r)
+		ks_verdict_set(&s->vr, KS_ERROR, "%s left behind: %s",
+			       s->ctx.workdir, strerror(-r));
+	else
+		ks_verdict_set(&s->vr, KS_ERROR, "teardown left %s: %s",
+			       s->ctx.workdir,
+			       s->ctx.err[0] ? s->ctx.err : strerror(e));
+}
+
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 {
 	struct scn s = { .run = run, .sc = sc, .max_current = -1,
@@ -555,14 +580,17 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		outcome_from_stats(&s);
 		judge_errnos(&s);
 		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
+		/* Memory usage unknown: nothing to judge by. */
+		if (s.last.current < 0 && s.vr.verdict != KS_ERROR)
+			ks_verdict_set(&s.vr, KS_ERROR,
+				       "cannot read the memory statistics of %s",
+				       s.cg.path);
 		if (s.inj_err[0])
 			ks_verdict_set(&s.vr, KS_ERROR, "fault injection: %s",
 				       s.inj_err);
 	}
-	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT &&
-	    s.vr.verdict != KS_ERROR)
-		ks_verdict_set(&s.vr, KS_ERROR, "%s left behind: %s",
-			       s.ctx.workdir, strerror(errno));
+	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT)
+		workdir_left(&s);
 	if (s.have_cg && ks_cg_destroy(&s.cg, err, sizeof(err)))
 		ks_verdict_set(&s.vr, KS_ERROR, "%s", err);
 

@@ -274,6 +274,7 @@ void ks_sweep_monitor(struct scn *s)
 		ssize_t n;
 
 		ks_scn_watch_kmsg(s, 0);
+		pfd[1].fd = s->run->kmsg.fd;	/* -1 once a read failed */
 		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 200) <= 0 ||
 		    !(pfd[0].revents & (POLLIN | POLLHUP)))
 			continue;

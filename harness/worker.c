@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "failpoint.h"
 #include "inject.h"
 #include "journal.h"
 
@@ -59,6 +60,7 @@ static int worker_main(void *p)
 int ks_crew_init(struct ks_crew *crew, int n, const struct ks_wl_ctx *ctx)
 {
 	memset(crew, 0, sizeof(*crew));
+	fiu_return_on("kmemstorm/worker/alloc", -ENOMEM);
 	crew->w = calloc(n, sizeof(*crew->w));
 	if (!crew->w)
 		return -ENOMEM;
@@ -158,8 +160,9 @@ int ks_crew_reap(struct ks_crew *crew)
 		r = waitpid(w->pid, &status, WNOHANG);
 		if (r == w->pid)
 			record_exit(w, status);
-		else if (r < 0 && errno == ECHILD)
-			w->state = KS_W_EXITED;
+		else if (r < 0 && errno == ECHILD &&
+			 kill(w->pid, 0) && errno == ESRCH)
+			w->state = KS_W_EXITED;	/* reaped elsewhere */
 		else
 			running++;
 	}

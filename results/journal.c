@@ -9,11 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef FIU_ENABLE
-#include <fiu-local.h>
-#else
-#define fiu_return_on(name, ret)
-#endif
+#include "failpoint.h"
 
 int64_t ks_now_ns(void)
 {
@@ -30,8 +26,9 @@ int ks_journal_open(struct ks_journal *j, const char *path, char *err,
 	j->fd = -1;
 	j->sync_interval_ns = 1000000000;
 	snprintf(j->path, sizeof(j->path), "%s", path);
-	j->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
-		     0644);
+	j->fd = ks_fiu_sys("kmemstorm/journal/open", ENOSPC,
+			   open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
+				O_CLOEXEC, 0644));
 	if (j->fd < 0) {
 		int e = errno;
 
@@ -65,14 +62,57 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Remember the first failure.  From then on nothing more is appended, so
+ * the journal stays a valid prefix of the run (at most its last line cut
+ * short) rather than one with a hole in it.
+ */
+static int set_error(struct ks_journal *j, const char *what, int e)
+{
+	if (!j->error) {
+		j->error = e;
+		j->error_what = what;
+	}
+	return -e;
+}
+
 int ks_journal_sync(struct ks_journal *j)
 {
 	if (j->fd < 0)
 		return -EBADF;
 	j->last_sync_ns = ks_now_ns();
-	if (fsync(j->fd) && !j->error)
-		j->error = errno;
+	if (ks_fiu_sys("kmemstorm/journal/fsync", EIO, fsync(j->fd)))
+		set_error(j, "fsync", errno);
 	return j->error ? -j->error : 0;
+}
+
+/*
+ * rec as one line, newline included, in a buffer of our own: json_dumps()
+ * silently drops an object key when an allocation fails half way through
+ * (jansson's dump_string() result goes unchecked for keys), json_dumpb()
+ * into memory that is already there cannot.  NULL when out of memory.
+ */
+static char *dump_line(json_t *rec, size_t *len)
+{
+	size_t size = 4096, n;
+	char *buf;
+
+	for (;;) {
+		buf = malloc(size);
+		if (!buf)
+			return NULL;
+		n = json_dumpb(rec, buf, size - 1,
+			       JSON_COMPACT | JSON_ENSURE_ASCII);
+		if (n && n < size) {
+			buf[n] = '\n';
+			*len = n + 1;
+			return buf;
+		}
+		free(buf);
+		if (!n)
+			return NULL;
+		size = n + 1;
+	}
 }
 
 int ks_journal_write(struct ks_journal *j, json_t *rec)
@@ -81,23 +121,19 @@ int ks_journal_write(struct ks_journal *j, json_t *rec)
 	size_t len;
 	int r, i;
 
-	if (!rec) {
-		if (!j->error)
-			j->error = ENOMEM;
-		return -ENOMEM;
+	if (j->error) {
+		json_decref(rec);
+		return -j->error;
 	}
-	line = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+	if (!rec)
+		return set_error(j, "record lost", ENOMEM);
+	line = dump_line(rec, &len);
 	json_decref(rec);
-	if (!line) {
-		if (!j->error)
-			j->error = ENOMEM;
-		return -ENOMEM;
-	}
-	len = strlen(line);
-	line[len++] = '\n';	/* json_dumps leaves room: replace the NUL */
+	if (!line)
+		return set_error(j, "record lost", ENOMEM);
 	r = j->fd >= 0 ? write_all(j->fd, line, len) : -EBADF;
-	if (r && !j->error)
-		j->error = -r;
+	if (r)
+		set_error(j, "write", -r);
 	/* A broken tee (the VM channel) must not stop the local journal. */
 	for (i = 0; i < j->ntee; i++)
 		write_all(j->tee[i], line, len);
@@ -111,10 +147,13 @@ int ks_journal_write(struct ks_journal *j, json_t *rec)
 
 int ks_journal_write_raw(struct ks_journal *j, const char *buf, size_t len)
 {
-	int r = j->fd >= 0 ? write_all(j->fd, buf, len) : -EBADF;
+	int r;
 
-	if (r && !j->error)
-		j->error = -r;
+	if (j->error)
+		return -j->error;
+	r = j->fd >= 0 ? write_all(j->fd, buf, len) : -EBADF;
+	if (r)
+		set_error(j, "write", -r);
 	if (!r && ks_now_ns() - j->last_sync_ns >= j->sync_interval_ns)
 		r = ks_journal_sync(j);
 	return r;

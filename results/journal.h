@@ -23,7 +23,8 @@ struct ks_journal {
 	char path[PATH_MAX];
 	int64_t last_sync_ns;
 	int64_t sync_interval_ns;
-	int error;			/* first write/fsync errno, sticky */
+	int error;			/* first failure's errno, sticky */
+	const char *error_what;		/* "write", "fsync", "record lost" */
 	uint64_t records;
 };
 
@@ -35,6 +36,8 @@ void ks_journal_add_tee(struct ks_journal *j, int fd);
 /*
  * Append rec (reference stolen, may be NULL after an allocation failure).
  * Adds nothing to it.  Syncs when the last sync is older than the interval.
+ * After the first failure (a lost record, a failed write or fsync) writes
+ * nothing more, to the file or the tees: -error.
  */
 int ks_journal_write(struct ks_journal *j, json_t *rec);
 /*

@@ -89,6 +89,65 @@ Test(journal, tee_gets_the_same_bytes)
 	unlink(path);
 }
 
+Test(journal, nothing_after_the_first_failure)
+{
+	char path[] = "/tmp/ks-journal-XXXXXX", err[256], line[64];
+	struct ks_journal j;
+	FILE *f;
+	int fd, n = 0;
+
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(ks_journal_open(&j, path, err, sizeof(err)), 0);
+	cr_expect_eq(ks_journal_write(&j, json_pack("{s:i}", "n", 1)), 0);
+	cr_expect_eq(ks_journal_write(&j, NULL), -ENOMEM);
+	cr_expect_eq(ks_journal_write(&j, json_pack("{s:i}", "n", 3)),
+		     -ENOMEM, "no hole in the journal: the rest is dropped");
+	cr_expect_eq(ks_journal_write_raw(&j, "{}\n", 3), -ENOMEM);
+	cr_expect_str_eq(j.error_what, "record lost");
+	ks_journal_close(&j);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	cr_expect_eq(n, 1);
+	unlink(path);
+}
+
+Test(journal, records_larger_than_the_first_buffer)
+{
+	char path[] = "/tmp/ks-journal-XXXXXX", err[256], *big, *line = NULL;
+	struct ks_journal j;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	big = malloc(10000);
+	cr_assert_not_null(big);
+	memset(big, 'x', 9999);
+	big[9999] = '\0';
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(ks_journal_open(&j, path, err, sizeof(err)), 0);
+	cr_expect_eq(ks_journal_write(&j, json_pack("{s:s}", "text", big)), 0);
+	ks_journal_close(&j);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	n = getline(&line, &cap, f);
+	fclose(f);
+	/* {"text":"x...x"} and the newline */
+	cr_expect_eq(n, 9999 + 12);
+	cr_expect_eq(line[n - 1], '\n');
+	cr_expect_eq(line[n - 2], '}');
+	free(line);
+	free(big);
+	unlink(path);
+}
+
 Test(summary, table_from_records)
 {
 	char *buf = NULL;

@@ -9,6 +9,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,11 @@
 #include <sys/wait.h>
 #include <linux/loop.h>
 
+#include "failpoint.h"
 #include "loopdev.h"
+
+/* mkfs of an image this size takes a second; on a slow guest, a few. */
+#define KS_MKFS_TIMEOUT_S	30
 
 /* Is /dev/loop<nr> bound to path?  Its sysfs backing_file says. */
 static bool loop_bound(int nr, const char *path)
@@ -57,7 +62,8 @@ int ks_loop_attach(int img, const char *image, int *nr, char *dev,
 
 	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
 	snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "%s", image);
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	ctl = ks_fiu_sys("kmemstorm/loop/attach", ENODEV,
+			 open("/dev/loop-control", O_RDWR | O_CLOEXEC));
 	if (ctl < 0) {
 		snprintf(err, elen, "loop: /dev/loop-control: %s",
 			 strerror(errno));
@@ -154,6 +160,8 @@ static int find_prog(const char *prog, char *out, size_t len)
 int ks_mkfs(const char *who, const char *prog, const char *pkg,
 	    const char *dev, char *err, size_t elen)
 {
+	const struct timespec pause = { 0, 10000000 };
+	struct timespec t0, t;
 	char path[4096];
 	int status, nul;
 	pid_t pid;
@@ -176,11 +184,20 @@ int ks_mkfs(const char *who, const char *prog, const char *pkg,
 		execl(path, prog, "-f", "-q", dev, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			status = -1;
-			break;
+	/* A mkfs that hangs must not hang the harness. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= KS_MKFS_TIMEOUT_S) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			snprintf(err, elen, "%s: %s -f -q %s did not finish in %d s",
+				 who, path, dev, KS_MKFS_TIMEOUT_S);
+			return -1;
 		}
+		nanosleep(&pause, NULL);
+	}
 	if (WIFEXITED(status) && !WEXITSTATUS(status))
 		return 0;
 	snprintf(err, elen, "%s: %s -f -q %s failed (status %d)", who, path,

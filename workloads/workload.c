@@ -18,6 +18,7 @@
 
 /* Deep enough for any tree a storm builds, shallow enough for the stack. */
 #define RMTREE_MAX_DEPTH	64
+#define RMTREE_MAX_PASSES	100000
 
 bool ks_should_stop(const struct ks_wl_ctx *ctx)
 {
@@ -207,12 +208,17 @@ static int rm_entry(int fd, const char *name, unsigned char type, dev_t dev,
 	return ret;
 }
 
-/* Empty the directory fd (consumed); the first error wins. */
+/*
+ * Empty the directory fd (consumed).  Removing entries while reading the
+ * directory may make some filesystems skip entries, and a read may fail
+ * half way: read it again while passes remove something, and up to four
+ * times while they do not.  The last pass's first error wins.
+ */
 static int rm_below(int fd, dev_t dev, int depth)
 {
 	struct dirent *de;
-	int ret = 0, pass, r;
-	bool seen = true;
+	int ret, stuck = 0, pass, r;
+	bool removed;
 	DIR *d;
 
 	if (depth > RMTREE_MAX_DEPTH) {
@@ -225,28 +231,26 @@ static int rm_below(int fd, dev_t dev, int depth)
 		close(fd);
 		return r;
 	}
-	/*
-	 * Removing entries while reading the directory may make some
-	 * filesystems skip entries: read it again until a pass finds
-	 * nothing, a few times at most.
-	 */
-	for (pass = 0; pass < 4 && seen; pass++) {
-		seen = false;
+	/* The bound only stops a filesystem listing what it cannot find. */
+	for (pass = 0; pass < RMTREE_MAX_PASSES; pass++) {
+		removed = false;
+		ret = 0;
 		if (pass)
 			rewinddir(d);
 		while ((errno = 0, de = readdir(d))) {
 			if (!strcmp(de->d_name, ".") ||
 			    !strcmp(de->d_name, ".."))
 				continue;
-			seen = true;
 			r = rm_entry(dirfd(d), de->d_name, de->d_type, dev,
 				     depth);
-			if (r && !ret)
+			if (!r)
+				removed = true;
+			else if (!ret)
 				ret = r;
 		}
 		if (errno && !ret)
 			ret = -errno;
-		if (ret)
+		if ((!ret && !removed) || (!removed && ++stuck >= 4))
 			break;
 	}
 	closedir(d);
