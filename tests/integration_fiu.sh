@@ -10,6 +10,7 @@
 # says so.  KS_FIU_ROUNDS (default 20) sets the number of random rounds,
 # KS_FIU_SEED (default 1) the first seed.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
+skip_in_distcheck
 "$KS_BIN" --version 2>/dev/null | grep -q 'libfiu failure points' ||
 	skip "kmemstorm built without libfiu failure points (./configure --with-libfiu)"
 command -v fiu-run >/dev/null ||

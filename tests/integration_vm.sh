@@ -4,6 +4,7 @@
 # for its scenario, a panic and a hang each ending in the right outcome
 # with the records before them kept, two guests side by side, bad input.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
+skip_in_distcheck
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
 [ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
 	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"

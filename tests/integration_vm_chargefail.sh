@@ -6,6 +6,7 @@
 # victim reported as info, and the overshoot of force-charged socket
 # buffers reported.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
+skip_in_distcheck
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
 [ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
 	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"

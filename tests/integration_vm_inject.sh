@@ -5,6 +5,7 @@
 # find tmpfs's ENOSPC, a recorded step replays the same, and the knobs
 # come back after SIGINT and after SIGKILL plus a new run.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
+skip_in_distcheck
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
 [ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
 	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"

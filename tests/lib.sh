@@ -48,3 +48,10 @@ by = lambda t: [r for r in recs if r["type"] == t]
 $2
 PY
 }
+
+# make distcheck tests the release tarball; the guest tests (minutes each)
+# already ran on the same code in the source tree's make check.
+skip_in_distcheck() {
+	[ "${KS_DISTCHECK:-0}" != 1 ] ||
+		skip "run by 'make check' in the source tree, not again in distcheck"
+}
