@@ -4,20 +4,10 @@
 # for its scenario, a panic and a hang each ending in the right outcome
 # with the records before them kept, two guests side by side, bad input.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
-skip_in_distcheck
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-[ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
-	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"
-command -v python3 >/dev/null || skip "needs python3 to read the journal"
-one_storm_at_a_time
+require_guest_kernel
 out=$(mktemp -d /tmp/ks-vm.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 plans="$KS_SRCDIR/tests/plans"
-
-# The project kernel (cached by build-kernel; a first build takes minutes).
-kernel=${KS_KERNEL:-$("$KS_SRCDIR/scripts/build-kernel")} ||
-	fail "scripts/build-kernel failed"
-echo "kernel: $kernel"
 
 vm() {	# $1 expected exit, $2 output dir, rest: arguments
 	want=$1 dir=$2

@@ -6,18 +6,9 @@
 # victim reported as info, and the overshoot of force-charged socket
 # buffers reported.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
-skip_in_distcheck
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-[ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
-	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"
-command -v python3 >/dev/null || skip "needs python3 to read the journal"
-one_storm_at_a_time
+require_guest_kernel
 out=$(mktemp -d /tmp/ks-vmcf.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-
-kernel=${KS_KERNEL:-$("$KS_SRCDIR/scripts/build-kernel")} ||
-	fail "scripts/build-kernel failed"
-echo "kernel: $kernel"
 
 "$KS_BIN" vm --kernel "$kernel" --timeout 900 -o "$out/cf" \
 	"$KS_SRCDIR/plans/chargefail.plan" > "$out/cf.out" 2>&1

@@ -5,17 +5,9 @@
 # find tmpfs's ENOSPC, a recorded step replays the same, and the knobs
 # come back after SIGINT and after SIGKILL plus a new run.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
-skip_in_distcheck
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-[ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
-	skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"
-command -v python3 >/dev/null || skip "needs python3 to read the journal"
-one_storm_at_a_time
+require_guest_kernel
 out=$(mktemp -d /tmp/ks-vmi.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-
-kernel=${KS_KERNEL:-$("$KS_SRCDIR/scripts/build-kernel")} ||
-	fail "scripts/build-kernel failed"
 
 "$KS_BIN" vm --kernel "$kernel" --append kmemstorm.selftest=knobs \
 	--timeout 900 -o "$out/vi" "$KS_SRCDIR/tests/plans/vm-inject.plan" \

@@ -55,3 +55,18 @@ skip_in_distcheck() {
 	[ "${KS_DISTCHECK:-0}" != 1 ] ||
 		skip "run by 'make check' in the source tree, not again in distcheck"
 }
+
+# A guest test's prerequisites, its lock, and the project kernel in
+# $kernel (scripts/build-kernel's cache; a first build takes minutes).
+require_guest_kernel() {
+	skip_in_distcheck
+	command -v qemu-system-x86_64 >/dev/null ||
+		skip "qemu-system-x86_64 not installed"
+	[ -r /usr/src/linux-source-6.12.tar.xz ] || [ -n "${KS_KERNEL:-}" ] ||
+		skip "no kernel to boot: linux-source-6.12 not installed, KS_KERNEL unset"
+	command -v python3 >/dev/null || skip "needs python3 to read the journal"
+	one_storm_at_a_time
+	kernel=${KS_KERNEL:-$("$KS_SRCDIR/scripts/build-kernel")} ||
+		fail "scripts/build-kernel failed"
+	echo "kernel: $kernel"
+}
