@@ -31,10 +31,16 @@ waited=0
 die() { echo "storms.sh: $*" >&2; exit 2; }
 say() { echo "storms.sh: $*" >&2; }
 
-case $secs$rounds in *[!0-9]*) die "SECONDS and ROUNDS are whole numbers" ;; esac
-[ "$secs" -gt 0 ] && [ "$rounds" -gt 0 ] || die "SECONDS and ROUNDS must be > 0"
+case $secs$rounds in
+*[!0-9]*)	die "SECONDS and ROUNDS are whole numbers" ;;
+esac
+[ "$secs" -gt 0 ] && [ "$rounds" -gt 0 ] ||
+	die "SECONDS and ROUNDS must be > 0"
 for s in $storms; do
-	case $s in dentry|inode|socket|uring|btrfs) ;; *) die "unknown storm $s" ;; esac
+	case $s in
+	dentry|inode|socket|uring|btrfs) ;;
+	*)	die "unknown storm $s" ;;
+	esac
 done
 [ "$(id -u)" -eq 0 ] || die "needs root"
 [ -x "$bin" ] || die "no $bin: build first"
@@ -141,7 +147,10 @@ run_one() {
 	out=$work/$storm-$who-$round.out
 	mkdir "$cg" "$dir"
 	tw=$(date +%s)
-	flock 9
+	if ! flock -w 60 9; then
+		say "waiting for $lock (held by a test run?)"
+		flock 9
+	fi
 	waited=$((waited + $(date +%s) - tw))
 	rc=0
 	case $who in
@@ -199,7 +208,8 @@ PY
 	set -- $line
 	if [ $# -lt 3 ] || [ "$rc" -ne 0 ] ||
 	   { [ "$3" != ok ] && [ "$3" != pass ]; }; then
-		say "[$storm $round/$rounds] $who FAILED (exit $rc${3:+, $3}): see below"
+		say "[$storm $round/$rounds] $who FAILED" \
+		    "(exit $rc${3:+, $3}): see below"
 		tail -n 5 "$out" >&2
 		return 0
 	fi
@@ -211,7 +221,8 @@ PY
 
 exec 9> "$lock"
 t0=$(date +%s)
-say "$secs s per contender, $rounds rounds, $workers workers, no memory limit; storms: $storms"
+say "$secs s per contender, $rounds rounds, $workers workers," \
+    "no memory limit; storms: $storms"
 : > "$work/results"
 for storm in $storms; do
 	r=1
