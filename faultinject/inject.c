@@ -169,3 +169,24 @@ void ks_inject_kmsg(struct ks_inject *in, const char *text)
 		}
 	}
 }
+
+/* {"failslab": {"probability": "10", ...}}: every option as planned. */
+json_t *ks_inject_plan_json(const struct ks_scenario *sc)
+{
+	json_t *all = json_object();
+	int i, k;
+
+	for (i = 0; ks_injectors[i]; i++) {
+		const struct ks_injector *inj = ks_injectors[i];
+		json_t *o;
+
+		if (!(sc->inject_mask & (1u << i)))
+			continue;
+		o = json_object();
+		for (k = 0; inj->opts && inj->opts[k].name; k++)
+			json_object_set_new(o, inj->opts[k].name,
+					    json_string(sc->inj_opt[i][k].str));
+		json_object_set_new(all, inj->name, o);
+	}
+	return all;
+}

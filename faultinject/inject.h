@@ -43,6 +43,8 @@ void ks_inject_tick(struct ks_inject *in, const struct ks_memcg_stats *st,
  * nothing was armed).  A knob that cannot be restored is an error in err.
  */
 json_t *ks_inject_disarm(struct ks_inject *in, char *err, size_t errlen);
+/* {"failslab": {"probability": "10", ...}}: the scenario's injectors. */
+json_t *ks_inject_plan_json(const struct ks_scenario *sc);
 /* One kernel log record's text, while the scenario runs. */
 void ks_inject_kmsg(struct ks_inject *in, const char *text);
 /* Prefix of a worker's comm (prctl PR_SET_NAME), as kernel reports show it. */

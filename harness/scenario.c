@@ -142,27 +142,6 @@ static void sample(struct scn *s)
 				   enomem, &s->last);
 }
 
-/* {"failslab": {"probability": "10", ...}}: every option as planned. */
-static json_t *inject_json(const struct ks_scenario *sc)
-{
-	json_t *all = json_object();
-	int i, k;
-
-	for (i = 0; ks_injectors[i]; i++) {
-		const struct ks_injector *inj = ks_injectors[i];
-		json_t *o;
-
-		if (!(sc->inject_mask & (1u << i)))
-			continue;
-		o = json_object();
-		for (k = 0; inj->opts && inj->opts[k].name; k++)
-			json_object_set_new(o, inj->opts[k].name,
-					    json_string(sc->inj_opt[i][k].str));
-		json_object_set_new(all, inj->name, o);
-	}
-	return all;
-}
-
 static void inject_worker(void *inj)
 {
 	ks_inject_worker(inj);
@@ -541,7 +520,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		json_object_set_new(o, "errno_allowed",
 				    ks_errno_allowed_json(sc));
 		if (sc->inject_mask)
-			json_object_set_new(o, "inject", inject_json(sc));
+			json_object_set_new(o, "inject", ks_inject_plan_json(sc));
 	}
 	ks_journal_write(&run->journal, o);
 	ks_progress_start(run, sc);
