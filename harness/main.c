@@ -16,6 +16,7 @@ static const struct {
 	{ "classify", ks_cmd_classify, "name the kernel reports in saved logs" },
 	{ "sweep", ks_cmd_sweep, "fail-nth sweeps of storms' operations" },
 	{ "replay", ks_cmd_replay, "run one recorded fail-nth sweep step again" },
+	{ "report", ks_cmd_report, "write reports of journals (text, JUnit, TAP, KCIDB, HTML)" },
 	{ "list", ks_cmd_list, "list workloads, their options, and built-in plans" },
 };
 

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One journal read back and grouped by scenario: the model every report
+ * format, compare and gate work from.  Nothing here is measured anew;
+ * every figure is a journal field (docs/journal.md).
+ */
+#ifndef KS_RUNVIEW_H
+#define KS_RUNVIEW_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct ks_scn_view {
+	const char *name;	/* borrowed from the records */
+	int index;		/* 1-based position in the plan */
+	json_t *start;		/* scenario_start, NULL if never started */
+	json_t *end;		/* scenario_end (guest's, else host's) */
+	json_t *samples;	/* sample records, in order */
+	json_t *reports;	/* kernel_report records (bug and info) */
+	json_t *surfaced;	/* enomem_surfaced records */
+	json_t *findings;	/* sweep_finding records */
+	/*
+	 * "pass", "fail", "skip", "error" from scenario_end; "error" when it
+	 * started and never ended, "notrun" when it never started.
+	 */
+	const char *verdict;
+	char why[160];		/* the verdict's reason when no record has one */
+};
+
+struct ks_run_view {
+	char path[4096];	/* the journal */
+	json_t *recs;		/* every record */
+	json_t *run_start, *run_end, *vm_end;	/* borrowed; may be NULL */
+	const char *plan;	/* plan name, "unknown" without run_start */
+	struct ks_scn_view *scn;
+	size_t nscn;
+	int truncated;		/* its last line was cut short */
+	char *console;		/* console.log next to it, NULL if none */
+};
+
+/* NULL-safe accessors for the figures the formats print. */
+long long ks_jint(json_t *o, const char *dotted, long long dflt);
+double ks_jnum(json_t *o, const char *dotted, double dflt);
+const char *ks_jstr(json_t *o, const char *dotted, const char *dflt);
+
+int ks_run_view_load(const char *path, struct ks_run_view *v, char *err,
+		     size_t errlen);
+void ks_run_view_free(struct ks_run_view *v);
+/*
+ * What the serial console printed while the scenario ran (between the
+ * harness's "kmemstorm: scenario NAME start/end" markers), at most
+ * max_bytes of its end; else the report texts. malloc'd, never NULL
+ * unless out of memory.
+ */
+char *ks_scn_log_excerpt(const struct ks_run_view *v,
+			 const struct ks_scn_view *s, size_t max_bytes);
+/* Titles of the scenario's bug-severity reports, unique, in order. */
+json_t *ks_scn_bug_titles(const struct ks_scn_view *s);
+
+
+
+/*
+ * Load every journal the arguments name: a journal file, a run directory
+ * (DIR/journal.jsonl), or a directory of guest runs (DIR/ * /journal.jsonl,
+ * as 'kmemstorm vm' writes with several guests), in order.
+ */
+int ks_run_views_load_args(char **args, int nargs, struct ks_run_view **out,
+			   size_t *nout, char *err, size_t errlen);
+void ks_run_views_free(struct ks_run_view *v, size_t n);
+
+#endif
