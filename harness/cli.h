@@ -12,6 +12,7 @@ int ks_cmd_classify(int argc, char **argv);
 int ks_cmd_replay(int argc, char **argv);
 int ks_cmd_sweep(int argc, char **argv);
 int ks_cmd_report(int argc, char **argv);
+int ks_cmd_compare(int argc, char **argv);
 /* Run a plan file here, or in a guest as 'kmemstorm vm' with vm_args. */
 int ks_run_plan_file(const char *plan, const char *out, int vm,
 		     char **vm_args, int nvm);

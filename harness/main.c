@@ -17,6 +17,7 @@ static const struct {
 	{ "sweep", ks_cmd_sweep, "fail-nth sweeps of storms' operations" },
 	{ "replay", ks_cmd_replay, "run one recorded fail-nth sweep step again" },
 	{ "report", ks_cmd_report, "write reports of journals (text, JUnit, TAP, KCIDB, HTML)" },
+	{ "compare", ks_cmd_compare, "what changed between two runs; exit 1 on a regression" },
 	{ "list", ks_cmd_list, "list workloads, their options, and built-in plans" },
 };
 

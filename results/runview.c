@@ -172,6 +172,41 @@ static void settle_verdicts(struct ks_run_view *v)
 	}
 }
 
+static int cmp_pos(const void *a, const void *b)
+{
+	const json_t *x = ((const struct ks_rec_pos *)a)->rec;
+	const json_t *y = ((const struct ks_rec_pos *)b)->rec;
+
+	return (x > y) - (x < y);
+}
+
+/* A dropped cut-off line can only be the last: index + 1 is the line. */
+static int index_lines(struct ks_run_view *v)
+{
+	size_t i, n = json_array_size(v->recs);
+
+	v->pos = calloc(n ? n : 1, sizeof(*v->pos));
+	if (!v->pos)
+		return -1;
+	for (i = 0; i < n; i++) {
+		v->pos[i].rec = json_array_get(v->recs, i);
+		v->pos[i].line = (int)i + 1;
+	}
+	qsort(v->pos, n, sizeof(*v->pos), cmp_pos);
+	return 0;
+}
+
+int ks_rec_line(const struct ks_run_view *v, const json_t *rec)
+{
+	struct ks_rec_pos key = { .rec = rec }, *p;
+
+	if (!v->pos || !rec)
+		return 0;
+	p = bsearch(&key, v->pos, json_array_size(v->recs), sizeof(key),
+		    cmp_pos);
+	return p ? p->line : 0;
+}
+
 int ks_run_view_load(const char *path, struct ks_run_view *v, char *err,
 		     size_t errlen)
 {
@@ -196,6 +231,10 @@ int ks_run_view_load(const char *path, struct ks_run_view *v, char *err,
 			snprintf(err, errlen, "%s: out of memory", path);
 			goto fail;
 		}
+	if (index_lines(v)) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
 	v->plan = ks_jstr(v->run_start, "plan.name", "unknown");
 	settle_verdicts(v);
 	snprintf(con, sizeof(con), "%s", path);
@@ -222,6 +261,7 @@ void ks_run_view_free(struct ks_run_view *v)
 	}
 	free(v->scn);
 	free(v->console);
+	free(v->pos);
 	json_decref(v->recs);
 	memset(v, 0, sizeof(*v));
 }

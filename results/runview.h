@@ -36,7 +36,16 @@ struct ks_run_view {
 	size_t nscn;
 	int truncated;		/* its last line was cut short */
 	char *console;		/* console.log next to it, NULL if none */
+	struct ks_rec_pos *pos;	/* records sorted by address: their lines */
 };
+
+struct ks_rec_pos {
+	const json_t *rec;
+	int line;
+};
+
+/* 1-based journal line of one of v's records (0: not v's). */
+int ks_rec_line(const struct ks_run_view *v, const json_t *rec);
 
 /* NULL-safe accessors for the figures the formats print. */
 long long ks_jint(json_t *o, const char *dotted, long long dflt);
