@@ -58,7 +58,7 @@ static void usage(FILE *f)
 }
 
 /* Where scripts/ is: $KS_SCRIPTS, next to the binary (build tree), installed. */
-static const char *scripts_dir(void)
+const char *ks_scripts_dir(void)
 {
 	static char dir[PATH_MAX];
 	char exe[PATH_MAX], probe[PATH_MAX + 32];
@@ -78,7 +78,7 @@ static const char *scripts_dir(void)
 }
 
 /* Run a helper script; its last line of stdout into out. */
-static int run_script(const char *cmd, char *out, size_t len)
+int ks_run_script(const char *cmd, char *out, size_t len)
 {
 	char line[PATH_MAX];
 	FILE *p;
@@ -252,7 +252,7 @@ static int make_initramfs(const char *outdir, struct vm_cli *c,
 	if (n <= 0)
 		return -1;
 	exe[n] = '\0';
-	snprintf(cmd, sizeof(cmd), "%s/mkinitramfs -o ", scripts_dir());
+	snprintf(cmd, sizeof(cmd), "%s/mkinitramfs -o ", ks_scripts_dir());
 	shell_quote(q, sizeof(q), outdir);
 	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
 		 "%s/initramfs.cpio.gz --bin ", q);
@@ -265,7 +265,7 @@ static int make_initramfs(const char *outdir, struct vm_cli *c,
 		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd),
 			 " --plan %s", q);
 	}
-	return run_script(cmd, out, len);
+	return ks_run_script(cmd, out, len);
 }
 
 static int severity(int code)
@@ -317,9 +317,9 @@ int ks_cmd_vm(int argc, char **argv)
 		char cmd[PATH_MAX + 32];
 
 		fprintf(stderr, "kmemstorm vm: default kernel: %s/build-kernel (cached; a first build takes minutes)\n",
-			scripts_dir());
-		snprintf(cmd, sizeof(cmd), "%s/build-kernel", scripts_dir());
-		if (run_script(cmd, kbuf, sizeof(kbuf))) {
+			ks_scripts_dir());
+		snprintf(cmd, sizeof(cmd), "%s/build-kernel", ks_scripts_dir());
+		if (ks_run_script(cmd, kbuf, sizeof(kbuf))) {
 			fprintf(stderr, "kmemstorm vm: building the default kernel failed\n");
 			return 2;
 		}

@@ -18,6 +18,7 @@ static const struct {
 	{ "replay", ks_cmd_replay, "run one recorded fail-nth sweep step again" },
 	{ "report", ks_cmd_report, "write reports of journals (text, JUnit, TAP, KCIDB, HTML)" },
 	{ "compare", ks_cmd_compare, "what changed between two runs; exit 1 on a regression" },
+	{ "gate", ks_cmd_gate, "run a plan under kernel configs and decide from the journals" },
 	{ "list", ks_cmd_list, "list workloads, their options, and built-in plans" },
 };
 

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gate's rule: a configuration fails when its runs show a kernel bug
+ * report, ENOMEM surfaced as another errno (an unhandled ENOMEM path), a
+ * global OOM kill before the memcg's own, usage over a limit beyond the
+ * tolerance, or a scenario that did not finish.  Of those that pass, the
+ * one that kept the most storms within their limits is recommended, ties
+ * going to the faster; throughput is the geometric mean of ops/s ratios
+ * against the first configuration, over the scenarios both ran.
+ */
+#include "gate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "units.h"
+
+struct cfg_result {
+	struct ks_run_view *runs;
+	size_t nruns;
+	int total, passed, incomplete, limited, reached, global_first;
+	long long over_max, enomem;
+	double log_ratio;
+	int nratio;
+	json_t *doc;		/* what gate.json says of this config */
+	json_t *bugs, *surfaced, *contained, *over, *globals, *fails;
+};
+
+static json_t *src(const struct ks_run_view *v, const char *scn, int line)
+{
+	return json_pack("{s:s, s:s, s:i}", "journal", v->path, "scenario",
+			 scn, "line", line);
+}
+
+/* One entry per title, the first source kept, counts summed. */
+static void tally(json_t *list, const char *title, long long count,
+		  json_t *source)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(list, i, x)
+		if (!strcmp(ks_jstr(x, "title", ""), title)) {
+			json_object_set_new(x, "count", json_integer(
+				ks_jint(x, "count", 0) + count));
+			json_decref(source);
+			return;
+		}
+	json_object_set_new(source, "title", json_string(title));
+	json_object_set_new(source, "count", json_integer(count));
+	json_array_append_new(list, source);
+}
+
+static double base_rate(struct cfg_result *base, const char *plan,
+			const char *scn)
+{
+	size_t r, i;
+
+	for (r = 0; r < base->nruns; r++)
+		for (i = 0; i < base->runs[r].nscn; i++)
+			if (!strcmp(base->runs[r].plan, plan) &&
+			    !strcmp(base->runs[r].scn[i].name, scn))
+				return ks_jnum(base->runs[r].scn[i].end,
+					       "ops_per_sec", -1);
+	return -1;
+}
+
+static void add_scenario(struct cfg_result *c, struct cfg_result *base,
+			 const struct ks_run_view *v,
+			 const struct ks_scn_view *s,
+			 const struct ks_compare_opts *o)
+{
+	struct ks_scn_metrics m;
+	json_t *r;
+	size_t i;
+	double b;
+
+	ks_metrics_get(v, s, &m);
+	c->total++;
+	c->passed += !strcmp(m.verdict, "pass");
+	if (!strcmp(m.verdict, "notrun") || !m.end_line) {
+		c->incomplete++;
+		json_array_append_new(c->fails, json_pack("{s:s, s:s, s:s}",
+			"journal", v->path, "scenario", s->name, "why", s->why));
+	}
+	json_array_foreach(s->reports, i, r)
+		if (!strcmp(ks_jstr(r, "severity", ""), "bug"))
+			tally(c->bugs, ks_jstr(r, "title", "?"), 1,
+			      src(v, s->name, ks_rec_line(v, r)));
+	json_array_foreach(s->surfaced, i, r) {
+		char path[160];
+
+		snprintf(path, sizeof(path), "%s from %s",
+			 ks_jstr(r, "errno", "?"), ks_jstr(r, "op", "?"));
+		tally(c->surfaced, path, ks_jint(r, "count", 0),
+		      src(v, s->name, ks_rec_line(v, r)));
+	}
+	if (m.limit_reached >= 0) {
+		json_t *x = src(v, s->name, m.end_line);
+
+		json_object_set_new(x, "plan", json_string(v->plan));
+		json_object_set_new(x, "reached", json_boolean(m.limit_reached));
+		json_object_set_new(x, "peak", json_integer(m.peak));
+		json_object_set_new(x, "limit", json_integer(m.limit));
+		json_array_append_new(c->contained, x);
+	}
+	if (m.overshoot > c->over_max) {
+		c->over_max = m.overshoot;
+		json_decref(c->over);
+		c->over = src(v, s->name, m.end_line);
+		json_object_set_new(c->over, "bytes", json_integer(m.overshoot));
+	}
+	if (m.global_oom_first) {
+		c->global_first++;
+		json_array_append_new(c->globals,
+				      src(v, s->name, m.global_oom_line));
+	}
+	b = base_rate(base, v->plan, s->name);
+	if (b > 0 && m.ops_per_sec > 0) {
+		c->log_ratio += log(m.ops_per_sec / b);
+		c->nratio++;
+	}
+	(void)o;
+	ks_metrics_free(&m);
+}
+
+static int load(struct cfg_result *c, struct cfg_result *base,
+		struct ks_gate_config *cfg, const struct ks_compare_opts *o,
+		char *err, size_t errlen)
+{
+	char *arg = cfg->dir;
+	size_t r, i;
+
+	if (ks_run_views_load_args(&arg, 1, &c->runs, &c->nruns, err, errlen))
+		return -1;
+	c->bugs = json_array();
+	c->surfaced = json_array();
+	c->contained = json_array();
+	c->globals = json_array();
+	c->fails = json_array();
+	c->over_max = -1;
+	for (r = 0; r < c->nruns; r++)
+		for (i = 0; i < c->runs[r].nscn; i++)
+			add_scenario(c, base ? base : c, &c->runs[r],
+				     &c->runs[r].scn[i], o);
+	return 0;
+}
+
+static json_t *verdict(struct cfg_result *c, const struct ks_compare_opts *o)
+{
+	json_t *why = json_array();
+	char buf[64];
+
+	if (json_array_size(c->bugs))
+		json_array_append_new(why, json_sprintf("%zu kernel bug title(s)",
+					json_array_size(c->bugs)));
+	if (json_array_size(c->surfaced))
+		json_array_append_new(why, json_sprintf("ENOMEM surfaced as another errno on %zu path(s)",
+					json_array_size(c->surfaced)));
+	if (c->global_first)
+		json_array_append_new(why, json_sprintf("global OOM before memcg OOM in %d scenario(s)",
+					c->global_first));
+	if (c->over_max > o->overshoot_tol)
+		json_array_append_new(why, json_sprintf("usage %s over a limit",
+					ks_format_size(c->over_max, buf, sizeof(buf))));
+	if (c->incomplete)
+		json_array_append_new(why, json_sprintf("%d scenario(s) did not finish",
+					c->incomplete));
+	return why;
+}
+
+static void print_row(FILE *f, const char *label, struct cfg_result *c,
+		      int baseline, json_t *why)
+{
+	char pass[32], unh[48], lim[32], over[16], tput[24];
+	long long n = 0;
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(c->surfaced, i, x)
+		n += ks_jint(x, "count", 0);
+	snprintf(pass, sizeof(pass), "%d/%d", c->passed, c->total);
+	snprintf(unh, sizeof(unh), "%zu (%lld)", json_array_size(c->surfaced), n);
+	snprintf(lim, sizeof(lim), "%d/%d", c->reached, c->limited);
+	if (c->over_max < 0)
+		snprintf(over, sizeof(over), "-");
+	else
+		ks_format_size(c->over_max, over, sizeof(over));
+	if (baseline)
+		snprintf(tput, sizeof(tput), "baseline");
+	else if (!c->nratio)
+		snprintf(tput, sizeof(tput), "-");
+	else
+		snprintf(tput, sizeof(tput), "%+.1f%%",
+			 (exp(c->log_ratio / c->nratio) - 1) * 100);
+	fprintf(f, "%-26.26s %6s %5zu %10s %8s %9s %7d %10s  %s\n", label,
+		pass, json_array_size(c->bugs), unh, lim, over,
+		c->global_first, tput, json_array_size(why) ? "FAIL" : "PASS");
+}
+
+static void print_sources(FILE *f, const char *label, struct cfg_result *c,
+			  json_t *why)
+{
+	json_t *x;
+	size_t i;
+
+	fprintf(f, "\n%s: %s\n", label, json_array_size(why) ? "FAIL" : "PASS");
+	json_array_foreach(why, i, x)
+		fprintf(f, "  fails: %s\n", json_string_value(x));
+	for (i = 0; i < c->nruns; i++)
+		fprintf(f, "  journal %s\n", c->runs[i].path);
+	json_array_foreach(c->bugs, i, x)
+		fprintf(f, "  kernel bug: %s (%s, line %lld)\n",
+			ks_jstr(x, "title", "?"), ks_jstr(x, "scenario", "?"),
+			ks_jint(x, "line", 0));
+	json_array_foreach(c->surfaced, i, x)
+		fprintf(f, "  unhandled ENOMEM: %s, %lld failures (%s, line %lld)\n",
+			ks_jstr(x, "title", "?"), ks_jint(x, "count", 0),
+			ks_jstr(x, "scenario", "?"), ks_jint(x, "line", 0));
+	json_array_foreach(c->globals, i, x)
+		fprintf(f, "  global OOM before memcg OOM: %s, line %lld\n",
+			ks_jstr(x, "scenario", "?"), ks_jint(x, "line", 0));
+	json_array_foreach(c->contained, i, x)
+		if (json_is_true(json_object_get(x, "bound")) &&
+		    !json_is_true(json_object_get(x, "reached")))
+			fprintf(f, "  limit not reached: %s (scenario_end memcg.limit_hits = 0, line %lld; reached under another config)\n",
+				ks_jstr(x, "scenario", "?"), ks_jint(x, "line", 0));
+	if (c->over)
+		fprintf(f, "  most over a limit: %lld bytes in %s (line %lld)\n",
+			ks_jint(c->over, "bytes", 0),
+			ks_jstr(c->over, "scenario", "?"),
+			ks_jint(c->over, "line", 0));
+	json_array_foreach(c->fails, i, x)
+		fprintf(f, "  did not finish: %s: %s\n",
+			ks_jstr(x, "scenario", "?"), ks_jstr(x, "why", ""));
+}
+
+static void free_result(struct cfg_result *c)
+{
+	ks_run_views_free(c->runs, c->nruns);
+	json_decref(c->doc);
+	json_decref(c->bugs);
+	json_decref(c->surfaced);
+	json_decref(c->contained);
+	json_decref(c->over);
+	json_decref(c->globals);
+	json_decref(c->fails);
+}
+
+static json_t *config_doc(struct ks_gate_config *cfg, struct cfg_result *c,
+			  json_t *why, int baseline)
+{
+	json_t *d = json_pack("{s:s, s:s?, s:s, s:s, s:i, s:i, s:O, s:O, s:i, s:i, s:O, s:O, s:i, s:O, s:b, s:O}",
+		"config", cfg->label, "kernel", cfg->kernel,
+		"append", cfg->append,
+		"dir", strrchr(cfg->dir, '/') ? strrchr(cfg->dir, '/') + 1 : cfg->dir,
+		"scenarios", c->total, "passed", c->passed,
+		"kernel_bugs", c->bugs, "unhandled_enomem", c->surfaced,
+		"limits", c->limited, "limits_reached", c->reached,
+		"containment", c->contained,
+		"global_oom_first", c->globals, "incomplete", c->incomplete,
+		"did_not_finish", c->fails, "pass", !json_array_size(why),
+		"fails", why);
+
+	if (c->over)
+		json_object_set(d, "over_limit", c->over);
+	if (baseline)
+		json_object_set_new(d, "throughput", json_string("baseline"));
+	else if (c->nratio)
+		json_object_set_new(d, "throughput", json_pack("{s:f, s:i}",
+			"ratio", exp(c->log_ratio / c->nratio),
+			"scenarios", c->nratio));
+	return d;
+}
+
+static int reached_in(struct cfg_result *c, const char *plan,
+		      const char *scn)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(c->contained, i, x)
+		if (!strcmp(ks_jstr(x, "plan", ""), plan) &&
+		    !strcmp(ks_jstr(x, "scenario", ""), scn) &&
+		    json_is_true(json_object_get(x, "reached")))
+			return 1;
+	return 0;
+}
+
+/*
+ * A storm is bound by its limit when it reached it under some config:
+ * those are the ones a config can fail to contain.  Scenarios that never
+ * come near their limit anywhere (an LKDTM trigger) say nothing.
+ */
+static void count_bound(struct cfg_result *res, int n)
+{
+	int i, j, bound;
+	json_t *x;
+	size_t k;
+
+	for (i = 0; i < n; i++)
+		json_array_foreach(res[i].contained, k, x) {
+			const char *plan = ks_jstr(x, "plan", "");
+			const char *scn = ks_jstr(x, "scenario", "");
+
+			for (bound = 0, j = 0; j < n && !bound; j++)
+				bound = reached_in(&res[j], plan, scn);
+			json_object_set_new(x, "bound", json_boolean(bound));
+			res[i].limited += bound;
+			res[i].reached += bound &&
+				json_is_true(json_object_get(x, "reached"));
+		}
+}
+
+/* Of the configs that pass: most limits reached, then the faster. */
+static int recommend(struct cfg_result *res, json_t **whys, int n)
+{
+	int i, best = -1;
+
+	for (i = 0; i < n; i++) {
+		double r = res[i].nratio ? res[i].log_ratio / res[i].nratio : 0;
+		double rb;
+
+		if (json_array_size(whys[i]))
+			continue;
+		if (best < 0 || res[i].reached > res[best].reached) {
+			best = i;
+			continue;
+		}
+		rb = res[best].nratio ? res[best].log_ratio / res[best].nratio : 0;
+		if (res[i].reached == res[best].reached && r > rb)
+			best = i;
+	}
+	return best;
+}
+
+int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
+		   const struct ks_compare_opts *o, json_t **out, char *err,
+		   size_t errlen)
+{
+	struct cfg_result *res = calloc(n, sizeof(*res));
+	json_t **whys = calloc(n, sizeof(*whys)), *configs;
+	int i, failed = 0, best;
+
+	*out = NULL;
+	if (!res || !whys) {
+		snprintf(err, errlen, "out of memory");
+		failed = -1;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (load(&res[i], i ? &res[0] : NULL, &cfgs[i], o, err,
+			 errlen)) {
+			failed = -1;
+			goto out;
+		}
+	fprintf(f, "%-26s %6s %5s %10s %8s %9s %7s %10s  %s\n", "CONFIG",
+		"PASSED", "BUGS", "UNHANDLED", "LIMITED", "OVER-LIM",
+		"GLOBAL", "OPS/S", "GATE");
+	configs = json_array();
+	count_bound(res, n);
+	for (i = 0; i < n; i++) {
+		whys[i] = verdict(&res[i], o);
+		failed += json_array_size(whys[i]) > 0;
+		print_row(f, cfgs[i].label, &res[i], i == 0, whys[i]);
+		json_array_append_new(configs, config_doc(&cfgs[i], &res[i],
+							  whys[i], i == 0));
+	}
+	fprintf(f, "(BUGS: distinct kernel bug titles; UNHANDLED: ENOMEM surfaced as another\n"
+		   " errno, paths (failures); LIMITED: storms that reached their memory limit, of\n"
+		   " those that reached it under any config;\n"
+		   " OVER-LIM: most usage above a limit; GLOBAL: global OOM before memcg OOM;\n"
+		   " OPS/S: geometric mean against the first config)\n");
+	for (i = 0; i < n; i++)
+		print_sources(f, cfgs[i].label, &res[i], whys[i]);
+	best = recommend(res, whys, n);
+	if (best < 0)
+		fprintf(f, "\ndecision: no configuration passes the gate\n");
+	else
+		fprintf(f, "\ndecision: %s (passes; keeps %d of %d storms within their limits)\n",
+			cfgs[best].label, res[best].reached, res[best].limited);
+	for (i = 0; i < n && best >= 0; i++)
+		if (i != best && res[i].reached < res[best].reached)
+			fprintf(f, "  %s: %d storm(s) never reached their limit: memory they used went unaccounted or elsewhere\n",
+				cfgs[i].label, res[best].reached - res[i].reached);
+	*out = json_pack("{s:i, s:o, s:s?, s:i}", "schema", 1, "configs",
+			 configs, "decision", best >= 0 ? cfgs[best].label : NULL,
+			 "failed", failed);
+out:
+	for (i = 0; res && whys && i < n; i++) {
+		free_result(&res[i]);
+		json_decref(whys[i]);
+	}
+	free(res);
+	free(whys);
+	return failed;
+}
