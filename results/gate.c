@@ -171,8 +171,8 @@ static json_t *verdict(struct cfg_result *c, const struct ks_compare_opts *o)
 	return why;
 }
 
-static void print_row(FILE *f, const char *label, struct cfg_result *c,
-		      int baseline, json_t *why)
+static void print_row(FILE *f, int width, const char *label,
+		      struct cfg_result *c, int baseline, json_t *why)
 {
 	char pass[32], unh[48], lim[32], over[16], tput[24];
 	long long n = 0;
@@ -195,7 +195,7 @@ static void print_row(FILE *f, const char *label, struct cfg_result *c,
 	else
 		snprintf(tput, sizeof(tput), "%+.1f%%",
 			 (exp(c->log_ratio / c->nratio) - 1) * 100);
-	fprintf(f, "%-26.26s %6s %5zu %10s %8s %9s %7d %10s  %s\n", label,
+	fprintf(f, "%-*s %6s %5zu %10s %8s %9s %7d %10s  %s\n", width, label,
 		pass, json_array_size(c->bugs), unh, lim, over,
 		c->global_first, tput, json_array_size(why) ? "FAIL" : "PASS");
 }
@@ -342,7 +342,7 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 {
 	struct cfg_result *res = calloc(n, sizeof(*res));
 	json_t **whys = calloc(n, sizeof(*whys)), *configs;
-	int i, failed = 0, best;
+	int i, failed = 0, best, width = 20;
 
 	*out = NULL;
 	if (!res || !whys) {
@@ -356,7 +356,10 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 			failed = -1;
 			goto out;
 		}
-	fprintf(f, "%-26s %6s %5s %10s %8s %9s %7s %10s  %s\n", "CONFIG",
+	for (i = 0; i < n; i++)
+		if ((int)strlen(cfgs[i].label) > width)
+			width = (int)strlen(cfgs[i].label);
+	fprintf(f, "%-*s %6s %5s %10s %8s %9s %7s %10s  %s\n", width, "CONFIG",
 		"PASSED", "BUGS", "UNHANDLED", "LIMITED", "OVER-LIM",
 		"GLOBAL", "OPS/S", "GATE");
 	configs = json_array();
@@ -364,7 +367,7 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 	for (i = 0; i < n; i++) {
 		whys[i] = verdict(&res[i], o);
 		failed += json_array_size(whys[i]) > 0;
-		print_row(f, cfgs[i].label, &res[i], i == 0, whys[i]);
+		print_row(f, width, cfgs[i].label, &res[i], i == 0, whys[i]);
 		json_array_append_new(configs, config_doc(&cfgs[i], &res[i],
 							  whys[i], i == 0));
 	}
@@ -381,10 +384,18 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 	else
 		fprintf(f, "\ndecision: %s (passes; keeps %d of %d storms within their limits)\n",
 			cfgs[best].label, res[best].reached, res[best].limited);
-	for (i = 0; i < n && best >= 0; i++)
+	for (i = 0; i < n && best >= 0; i++) {
+		double lb = res[best].nratio ? res[best].log_ratio / res[best].nratio : 0;
+		double li = res[i].nratio ? res[i].log_ratio / res[i].nratio : 0;
+
+		if (i != best && !json_array_size(whys[i]) && li > lb &&
+		    (res[best].nratio || best == 0) && (res[i].nratio || i == 0))
+			fprintf(f, "  it costs %.1f%% of the ops/s of %s\n",
+				(1 - exp(lb - li)) * 100, cfgs[i].label);
 		if (i != best && res[i].reached < res[best].reached)
 			fprintf(f, "  %s: %d storm(s) never reached their limit: memory they used went unaccounted or elsewhere\n",
 				cfgs[i].label, res[best].reached - res[i].reached);
+	}
 	*out = json_pack("{s:i, s:o, s:s?, s:i}", "schema", 1, "configs",
 			 configs, "decision", best >= 0 ? cfgs[best].label : NULL,
 			 "failed", failed);

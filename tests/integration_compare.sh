@@ -1,4 +1,138 @@
 #!/bin/sh
-# Placeholder: replaced by the test of this part of issue 7.
+# kmemstorm compare and gate --from on the journals recorded in a guest
+# with and without cgroup.memory=nokmem (tests/fixtures/journals): the
+# changes found, the exit codes, the decision table traced back to
+# journal lines, and bad input.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
-skip "not written yet"
+command -v python3 >/dev/null || skip "needs python3 to read the JSON"
+out=$(mktemp -d /tmp/ks-compare.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+fx="$KS_SRCDIR/tests/fixtures/journals"
+on="$fx/vm-report" off="$fx/vm-report-nokmem"
+
+# --- compare ------------------------------------------------------------
+"$KS_BIN" compare "$on" "$on" > "$out/same" 2>&1
+[ $? -eq 0 ] || fail "a run against itself is a regression: $(cat "$out/same")"
+grep -q '^0 regressions$' "$out/same" || fail "$(cat "$out/same")"
+
+"$KS_BIN" compare "$on" "$off" > "$out/c.txt" 2>&1
+rc=$?
+cat "$out/c.txt"
+[ $rc -eq 1 ] || fail "kmem on -> nokmem: exit $rc, expected 1 (regressions)"
+"$KS_BIN" compare --json "$on" "$off" > "$out/c.json" || [ $? -eq 1 ] ||
+	fail "compare --json failed"
+python3 - "$out/c.json" <<'PY' || fail "compare --json: wrong changes"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = {s["scenario"]: s["changes"] for s in d["scenarios"]}
+def has(scn, what, text, reg):
+	assert any(c["what"] == what and text in c["text"] and
+		   c["regression"] is reg for c in ch[scn]), (scn, ch.get(scn))
+# nokmem: the dentry storm never reaches its limit and fails its expect.
+has("vm-report.dentry-16m", "verdict", "pass -> fail", True)
+has("vm-report.dentry-16m", "containment", "no longer reached", True)
+has("vm-report.inode-chargefail", "containment", "no longer reached", True)
+# ENOMEM paths the nokmem kernel no longer takes: changes, not regressions.
+has("vm-report.inode-chargefail", "enomem_path", "no longer returned by create", False)
+has("vm-report.inode-chargefail", "enomem_surfaced", "gone: ENOMEM surfaced as ENOSPC from create", False)
+# ops/s +349% is beyond any noise; the same WARNING on both is no change.
+has("vm-report.inode-chargefail", "throughput", "+349", False)
+assert "vm-report.provoke-warning" not in ch, ch["vm-report.provoke-warning"]
+assert d["regressions"] == 3, d["regressions"]
+PY
+
+# The other way round: a new ENOSPC path and kernel report are regressions,
+# and a throughput drop beyond noise too.
+"$KS_BIN" compare --json "$off" "$on" > "$out/r.json"
+[ $? -eq 1 ] || fail "nokmem -> kmem on: expected exit 1"
+python3 - "$out/r.json" <<'PY' || fail "reverse compare: wrong changes"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = {s["scenario"]: s["changes"] for s in d["scenarios"]}
+c = ch["vm-report.inode-chargefail"]
+assert any(x["what"] == "enomem_surfaced" and x["regression"] and
+	   "ENOSPC from create" in x["text"] for x in c), c
+assert any(x["what"] == "throughput" and x["regression"] for x in c), c
+PY
+
+# A bug title that appears only in the candidate is a regression: take
+# the WARNING out of a copy of the baseline.
+mkdir "$out/nobug"
+grep -v '"title":"WARNING in lkdtm_WARNING"' "$on/journal.jsonl" > "$out/nobug/journal.jsonl"
+"$KS_BIN" compare "$out/nobug" "$on" > "$out/b.txt"
+[ $? -eq 1 ] || fail "a new kernel report is not a regression"
+grep -q 'REGRESSION new: kernel report WARNING in lkdtm_WARNING' "$out/b.txt" ||
+	fail "new kernel report not named: $(cat "$out/b.txt")"
+
+# Noise: a 400% floor hides every ops/s change.
+"$KS_BIN" compare --noise 400 "$on" "$off" | grep -q 'ops/s' &&
+	fail "--noise 400 still reports ops/s changes"
+
+# --- gate --from: the decision table from the same journals --------------
+mkdir "$out/gate"
+cp -r "$on" "$out/gate/c1"
+cp -r "$off" "$out/gate/c2"
+cat > "$out/gate/gate.json" <<'JSON'
+{"schema":1,"plan":"vm-report","configs":[
+ {"config":"default","append":"","dir":"c1"},
+ {"config":"cgroup.memory=nokmem","append":"cgroup.memory=nokmem","dir":"c2"}]}
+JSON
+"$KS_BIN" gate --from "$out/gate" > "$out/g.txt" 2> "$out/g.err"
+rc=$?
+cat "$out/g.txt"
+[ $rc -eq 1 ] || fail "gate: exit $rc, expected 1 (both show the provoked WARNING)"
+grep -Eq '^default +2/4 +1 +3 \(52\) +3/3 +56.0K +0 +baseline +FAIL$' "$out/g.txt" ||
+	fail "gate: default row wrong"
+grep -Eq '^cgroup.memory=nokmem +1/4 +1 +2 \(16\) +1/3 +92.0K +0 +\+83.3% +FAIL$' "$out/g.txt" ||
+	fail "gate: nokmem row wrong"
+grep -q 'decision: no configuration passes the gate' "$out/g.txt" ||
+	fail "gate: decision wrong"
+# Every figure traces back to a journal line holding it.
+python3 - "$out/gate" <<'PY' || fail "gate.json figures do not match the journals"
+import json, sys, os
+d = json.load(open(os.path.join(sys.argv[1], "gate.json")))
+assert d["failed"] == 2 and d["decision"] is None, d
+for c in d["configs"]:
+	lines = open(os.path.join(sys.argv[1], c["dir"], "journal.jsonl")).read().splitlines()
+	rec = lambda x: json.loads(lines[x["line"] - 1])
+	for b in c["kernel_bugs"]:
+		r = rec(b)
+		assert r["type"] == "kernel_report" and r["title"] == b["title"], r
+	total = 0
+	for u in c["unhandled_enomem"]:
+		r = rec(u)
+		assert r["type"] == "enomem_surfaced" and u["title"] == r["errno"] + " from " + r["op"]
+		total += u["count"]
+	for x in c["containment"]:
+		r = rec(x)
+		assert r["type"] == "scenario_end" and r["scenario"] == x["scenario"]
+		assert (r["memcg"]["limit_hits"] > 0) == x["reached"], (r, x)
+		assert r["memcg"]["peak"] == x["peak"]
+	o = c["over_limit"]
+	r = rec(o)
+	assert r["memcg"]["peak"] - r["memcg"]["limit"] == o["bytes"], (r["memcg"], o)
+print("gate.json traced back: ok")
+PY
+# The same journals give the same table.
+"$KS_BIN" gate --from "$out/gate" > "$out/g2.txt" 2>/dev/null
+cmp -s "$out/g.txt" "$out/g2.txt" || fail "gate --from twice: different tables"
+cmp -s "$out/g.txt" "$out/gate/gate.txt" || fail "gate.txt differs from the output"
+
+# --- bad input ----------------------------------------------------------
+bad() {	# $1 expected text; rest: arguments
+	want=$1
+	shift
+	"$KS_BIN" "$@" > "$out/bad" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || fail "kmemstorm $*: exit $rc, expected 2"
+	grep -q -- "$want" "$out/bad" || fail "kmemstorm $*: no '$want' in: $(cat "$out/bad")"
+}
+bad "$out/nope: No such file" compare "$out/nope" "$on"
+bad "not a kmemstorm journal" compare /etc/hostname "$on"
+bad "needs BASELINE and CANDIDATE" compare "$on"
+bad "--noise x" compare --noise x "$on" "$off"
+bad "gate.json" gate --from "$out"
+bad "no --config given" gate tests/plans/vm-gate.plan
+bad "--config /nope/bzImage: a kernel image?" gate --config /nope/bzImage
+bad "no --config or PLAN with it" gate --from "$out/gate" --config default
+echo "PASS: compare and gate --from"
