@@ -135,4 +135,7 @@ bad "gate.json" gate --from "$out"
 bad "no --config given" gate tests/plans/vm-gate.plan
 bad "--config /nope/bzImage: a kernel image?" gate --config /nope/bzImage
 bad "no --config or PLAN with it" gate --from "$out/gate" --config default
+printf '[plan]\nname = x\n[scenario a]\nworkload = nope\n' > "$out/bad.plan"
+bad "bad.plan:4: unknown workload" gate --config default -o "$out/none" "$out/bad.plan"
+[ ! -e "$out/none" ] || fail "a refused gate left its output directory behind"
 echo "PASS: compare and gate --from"
