@@ -9,7 +9,7 @@ static const struct ks_report_format formats[] = {
 	{ "junit", "JUnit XML, a testcase per scenario", ks_report_junit },
 	{ "tap", "kselftest-style TAP 13", ks_report_tap },
 	{ "kcidb", "KCIDB I/O JSON (tests[])", ks_report_kcidb },
-	{ "json", "one JSON document: runs, scenarios, verdicts", ks_report_json },
+	{ "json", "one JSON document: runs, scenarios, verdicts", ks_report_json_doc },
 	{ "html", "one self-contained HTML page with SVG plots", ks_report_html },
 };
 
