@@ -24,10 +24,29 @@ int ks_report_text(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_junit(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_tap(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_kcidb(FILE *out, struct ks_run_view *runs, size_t nruns);
-int ks_report_json(FILE *out, struct ks_run_view *runs, size_t nruns);
+/* Not ks_report_json: classify.h has that name for a kernel_report record. */
+int ks_report_json_doc(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_html(FILE *out, struct ks_run_view *runs, size_t nruns);
 
-/* XML/HTML text with &, <, >, " and control characters escaped. */
+/*
+ * XML/HTML text with &, <, >, ", ' escaped; whatever XML 1.0 cannot hold
+ * (control characters but tab and newline, bytes that are not well-formed
+ * UTF-8, U+FFFE and U+FFFF) replaced, so any bytes make a valid document.
+ */
 void ks_xml_escape(FILE *out, const char *s);
+
+/*
+ * Bytes of the well-formed UTF-8 sequence that starts at p (1 to 4), 0
+ * when none does: a stray continuation byte, an overlong form, a
+ * surrogate, beyond U+10FFFF, or cut short.
+ */
+size_t ks_utf8_len(const char *p);
+/*
+ * A malloc'd copy of s with every byte that is not part of well-formed
+ * UTF-8 replaced by U+FFFD: console logs hold whatever the guest printed,
+ * and JSON strings (jansson refuses them otherwise) and XML must be UTF-8.
+ * NULL only when out of memory.
+ */
+char *ks_utf8_clean(const char *s);
 
 #endif

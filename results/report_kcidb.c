@@ -1,12 +1,308 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * KCIDB I/O JSON, schema 4.5 (tests/schemas/kcidb.v4.5.json), what
+ * kernelci's KCIDB database ingests: per journal a checkout and a build
+ * standing for the kernel that ran, and a test per scenario.
+ */
 #include "report.h"
 
-/* Placeholder until the kcidb writer lands: refuses, never pretends. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KCIDB_MAJOR 4
+#define KCIDB_MINOR 5
+/* The schema's maxLength for log_excerpt, in characters. */
+#define EXCERPT_MAX 16384
+
+static json_t *get2(json_t *o, const char *a, const char *b)
+{
+	return json_object_get(json_object_get(o, a), b);
+}
+
+/* Put src in o under key, when the journal has it; unknown stays out. */
+static void copy(json_t *o, const char *key, json_t *src)
+{
+	if (src)
+		json_object_set(o, key, src);
+}
+
+static void set_str(json_t *o, const char *key, const char *s)
+{
+	if (s)
+		json_object_set_new(o, key, json_string(s));
+}
+
+/*
+ * The part of every id after "kmemstorm:": the run's start time, pid
+ * and plan, which name the run for a reader, and a hash of its whole
+ * run_start record, which tells apart guests of one 'kmemstorm vm' that
+ * started in the same second with the same pid. The record never
+ * changes, so neither does the id: a report made twice is the same.
+ */
+static void run_key(const struct ks_run_view *v, char *buf, size_t len)
+{
+	char *dump = json_dumps(v->run_start, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	const char *p;
+
+	for (p = dump ? dump : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	free(dump);
+	snprintf(buf, len, "%s:%lld:%s:%08llx",
+		 ks_jstr(v->run_start, "time", "unknown"),
+		 ks_jint(v->run_start, "pid", -1), v->plan,
+		 (unsigned long long)(h & 0xffffffff));
+}
+
+/* A path element: the schema allows [.a-zA-Z0-9_-] only. */
+static void path_part(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < len; i++)
+		dst[i] = strchr("._-", src[i]) ||
+			 (src[i] >= 'a' && src[i] <= 'z') ||
+			 (src[i] >= 'A' && src[i] <= 'Z') ||
+			 (src[i] >= '0' && src[i] <= '9') ? src[i] : '_';
+	dst[i] = '\0';
+}
+
+/*
+ * When the scenario started: the run's wall clock plus the monotonic
+ * t_ms of its scenario_start. 0 when either is unknown.
+ */
+static int start_time(const struct ks_run_view *v,
+		      const struct ks_scn_view *s, char *buf, size_t len)
+{
+	long long t_ms = ks_jint(s->start, "t_ms", -1);
+	const char *iso = ks_jstr(v->run_start, "time", NULL);
+	struct tm tm = { 0 };
+	time_t t;
+
+	if (t_ms < 0 || !iso ||
+	    sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t = timegm(&tm) + (time_t)(t_ms / 1000);
+	if (!gmtime_r(&t, &tm))
+		return 0;
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03lld+00:00",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, t_ms % 1000);
+	return 1;
+}
+
+static const char *kcidb_status(const char *verdict)
+{
+	if (!strcmp(verdict, "pass"))
+		return "PASS";
+	if (!strcmp(verdict, "fail"))
+		return "FAIL";
+	if (!strcmp(verdict, "error"))
+		return "ERROR";
+	return "SKIP";	/* skip, and not run: the run ended before it */
+}
+
+static json_t *checkout_of(const struct ks_run_view *v, const char *id)
+{
+	const char *rel = ks_jstr(v->run_start, "kernel.release", NULL);
+	json_t *c = json_pack("{s:s, s:s, s:{}}", "id", id, "origin",
+			      "kmemstorm", "misc");
+	char buf[256];
+
+	if (!c)
+		return NULL;
+	/* Which tree and commit the kernel came from, the journal knows not. */
+	if (rel) {
+		snprintf(buf, sizeof(buf), "Linux %s", rel);
+		set_str(c, "comment", buf);
+	}
+	copy(json_object_get(c, "misc"), "kernel_release",
+	     get2(v->run_start, "kernel", "release"));
+	return c;
+}
+
+static json_t *build_of(const struct ks_run_view *v, const char *id)
+{
+	const char *arch = ks_jstr(v->run_start, "kernel.machine", NULL);
+	json_t *b = json_pack("{s:s, s:s, s:s, s:b, s:{}}", "id", id,
+			      "checkout_id", id, "origin", "kmemstorm",
+			      "valid", 1, "misc"), *misc;
+
+	/* valid: it booted and ran the harness, so it built. */
+	if (!b)
+		return NULL;
+	if (arch && strspn(arch, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+	    strlen(arch))
+		set_str(b, "architecture", arch);
+	set_str(b, "comment", ks_jstr(v->run_start, "kernel.version", NULL));
+	misc = json_object_get(b, "misc");
+	copy(misc, "kernel_release", get2(v->run_start, "kernel", "release"));
+	copy(misc, "kernel_version", get2(v->run_start, "kernel", "version"));
+	copy(misc, "kernel_machine", get2(v->run_start, "kernel", "machine"));
+	return b;
+}
+
+/* Where it ran: the kernel command line, and the guest when there was one. */
+static json_t *environment_of(const struct ks_run_view *v)
+{
+	json_t *env = json_pack("{s:{}}", "misc"), *misc;
+	char buf[160];
+
+	if (!env)
+		return NULL;
+	misc = json_object_get(env, "misc");
+	copy(misc, "cmdline", get2(v->run_start, "kernel", "cmdline"));
+	copy(misc, "cgroup", get2(v->run_start, "cgroup", "version"));
+	copy(misc, "tainted_at_start",
+	     get2(v->run_start, "kernel", "tainted"));
+	if (v->vm_end) {
+		snprintf(buf, sizeof(buf), "QEMU guest (%s), %lld MiB, %lld CPUs",
+			 ks_jstr(v->vm_end, "accel", "?"),
+			 ks_jint(v->vm_end, "memory_mb", -1),
+			 ks_jint(v->vm_end, "cpus", -1));
+		set_str(env, "comment", buf);
+		copy(misc, "guest_outcome", json_object_get(v->vm_end,
+							   "outcome"));
+	}
+	return env;
+}
+
+/* The figures of the scenario the journal has, by their journal names. */
+static json_t *misc_of(const struct ks_run_view *v,
+		       const struct ks_scn_view *s, json_t *reasons)
+{
+	json_t *e = s->end, *m = json_object(), *titles, *info, *r;
+	const char *k;
+	size_t i;
+
+	if (!m)
+		return NULL;
+	set_str(m, "journal", v->path);
+	set_str(m, "verdict", s->verdict);
+	copy(m, "workload", json_object_get(e, "workload") ?
+	     json_object_get(e, "workload") : json_object_get(s->start,
+							    "workload"));
+	json_object_set(m, "reasons", reasons);
+	copy(m, "duration_ms", json_object_get(e, "duration_ms"));
+	copy(m, "ops_total", json_object_get(e, "ops_total"));
+	copy(m, "ops_per_sec", json_object_get(e, "ops_per_sec"));
+	copy(m, "peak", get2(e, "memcg", "peak"));
+	copy(m, "limit", get2(e, "memcg", "limit"));
+	copy(m, "limit_hits", get2(e, "memcg", "limit_hits"));
+	copy(m, "oom_kills", get2(e, "memcg", "oom_kills"));
+	copy(m, "enomem", json_object_get(e, "enomem"));
+	copy(m, "enomem_surfaced", json_object_get(e, "enomem_surfaced"));
+	copy(m, "enomem_surfaced_first",
+	     json_object_get(e, "enomem_surfaced_first"));
+	copy(m, "cut_short", json_object_get(e, "cut_short"));
+	titles = ks_scn_bug_titles(s);
+	json_object_set_new(m, "kernel_reports", titles);
+	/* A storm journals hundreds of equal OOM reports: each title once. */
+	info = json_object();
+	json_array_foreach(s->reports, i, r)
+		if (!strcmp(ks_jstr(r, "severity", ""), "info") &&
+		    ks_jstr(r, "title", NULL))
+			json_object_set_new(info, ks_jstr(r, "title", ""),
+					    json_true());
+	titles = json_array();
+	json_object_foreach(info, k, r)
+		json_array_append_new(titles, json_string(k));
+	json_decref(info);
+	json_object_set_new(m, "info_reports", titles);
+	copy(m, "info_report_count", json_object_get(e, "info_reports"));
+	return m;
+}
+
+static json_t *test_of(const struct ks_run_view *v,
+		       const struct ks_scn_view *s, const char *key,
+		       const char *build_id)
+{
+	char id[640], path[512], plan[200], scn[200], when[64];
+	json_t *t, *reasons, *x;
+	char *log, *clean;
+
+	path_part(plan, sizeof(plan), v->plan);
+	path_part(scn, sizeof(scn), s->name);
+	snprintf(id, sizeof(id), "kmemstorm:%s:%s", key, s->name);
+	snprintf(path, sizeof(path), "kmemstorm.%s.%s", plan, scn);
+	t = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "build_id",
+		      build_id, "origin", "kmemstorm", "path", path,
+		      "status", kcidb_status(s->verdict));
+	if (!t)
+		return NULL;
+	reasons = json_object_get(s->end, "reasons");
+	reasons = json_is_array(reasons) ? json_incref(reasons) :
+		  json_pack("[s]", s->why);
+	x = json_array_get(reasons, 0);
+	if (strcmp(s->verdict, "pass") && json_is_string(x))
+		json_object_set(t, "comment", x);
+	if (json_is_integer(json_object_get(s->end, "duration_ms")))
+		json_object_set_new(t, "duration", json_real(
+			ks_jint(s->end, "duration_ms", 0) / 1000.0));
+	if (start_time(v, s, when, sizeof(when)))
+		set_str(t, "start_time", when);
+	log = ks_scn_log_excerpt(v, s, EXCERPT_MAX);
+	/*
+	 * At most EXCERPT_MAX bytes, so at most as many characters once
+	 * cleaned: each byte that is not UTF-8 becomes one U+FFFD.
+	 */
+	clean = log ? ks_utf8_clean(log) : NULL;
+	if (clean && *clean)
+		set_str(t, "log_excerpt", clean);
+	free(log);
+	free(clean);
+	json_object_set_new(t, "environment", environment_of(v));
+	json_object_set_new(t, "misc", misc_of(v, s, reasons));
+	json_decref(reasons);
+	return t;
+}
+
+static int add_run(json_t *doc, const struct ks_run_view *v)
+{
+	char key[512], id[600];
+	size_t i;
+
+	run_key(v, key, sizeof(key));
+	snprintf(id, sizeof(id), "kmemstorm:%s", key);
+	if (json_array_append_new(json_object_get(doc, "checkouts"),
+				  checkout_of(v, id)) ||
+	    json_array_append_new(json_object_get(doc, "builds"),
+				  build_of(v, id)))
+		return -1;
+	for (i = 0; i < v->nscn; i++)
+		if (json_array_append_new(json_object_get(doc, "tests"),
+					  test_of(v, &v->scn[i], key, id)))
+			return -1;
+	return 0;
+}
+
 int ks_report_kcidb(FILE *out, struct ks_run_view *runs, size_t nruns)
 {
-	(void)out;
-	(void)runs;
-	(void)nruns;
-	fprintf(stderr, "kmemstorm report: --format kcidb is not implemented yet\n");
-	return -1;
+	json_t *doc = json_pack("{s:{s:i, s:i}, s:[], s:[], s:[]}",
+				"version", "major", KCIDB_MAJOR,
+				"minor", KCIDB_MINOR,
+				"checkouts", "builds", "tests");
+	size_t r;
+	int rc = -1;
+
+	if (!doc)
+		goto oom;
+	for (r = 0; r < nruns; r++)
+		if (add_run(doc, &runs[r]))
+			goto oom;
+	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+		goto out;	/* cmd_report names the write error */
+	fputc('\n', out);
+	rc = 0;
+	goto out;
+oom:
+	fprintf(stderr, "kmemstorm report: kcidb: out of memory\n");
+out:
+	json_decref(doc);
+	return rc;
 }
