@@ -13,8 +13,6 @@
 #include "report_html.h"
 
 #define U KS_HTML_UNKNOWN
-#define SAME_TITLE_SHOWN 3	/* report texts shown per title */
-#define SAME_TITLE_TIMES 40	/* and the times of the others */
 
 static const char css[] =
 	"body{font:14px/1.45 system-ui,'Segoe UI',sans-serif;color:#1d232a;"
@@ -80,7 +78,7 @@ void ks_html_bytes(FILE *out, long long v)
 	fputs(ks_html_size(buf, sizeof(buf), v), out);
 }
 
-static void put_int(FILE *out, json_t *o, const char *key)
+void ks_html_int(FILE *out, json_t *o, const char *key)
 {
 	long long v = ks_jint(o, key, U);
 
@@ -90,12 +88,12 @@ static void put_int(FILE *out, json_t *o, const char *key)
 		fprintf(out, "%lld", v);
 }
 
-static void put_bytes(FILE *out, json_t *o, const char *key)
+void ks_html_field_bytes(FILE *out, json_t *o, const char *key)
 {
 	ks_html_bytes(out, ks_jint(o, key, U));
 }
 
-static void put_str(FILE *out, json_t *o, const char *key)
+void ks_html_str(FILE *out, json_t *o, const char *key)
 {
 	ks_xml_escape(out, ks_jstr(o, key, "-"));
 }
@@ -144,27 +142,27 @@ static void run_header(FILE *out, struct ks_run_view *v)
 	fputs("<dl class=\"kv\">\n<dt>plan</dt><dd>", out);
 	ks_xml_escape(out, v->plan);
 	fputs(" <span class=\"dim\">(", out);
-	put_str(out, v->run_start, "plan.source");
+	ks_html_str(out, v->run_start, "plan.source");
 	fputs(")</span></dd>\n<dt>kernel</dt><dd>", out);
-	put_str(out, v->run_start, "kernel.release");
+	ks_html_str(out, v->run_start, "kernel.release");
 	fputs(" <span class=\"dim\">", out);
-	put_str(out, v->run_start, "kernel.version");
+	ks_html_str(out, v->run_start, "kernel.version");
 	fputs(" ", out);
-	put_str(out, v->run_start, "kernel.machine");
+	ks_html_str(out, v->run_start, "kernel.machine");
 	fputs("</span></dd>\n<dt>cmdline</dt><dd><code>", out);
-	put_str(out, v->run_start, "kernel.cmdline");
+	ks_html_str(out, v->run_start, "kernel.cmdline");
 	fputs("</code></dd>\n<dt>started</dt><dd>", out);
-	put_str(out, v->run_start, "time");
+	ks_html_str(out, v->run_start, "time");
 	fputs(", kmemstorm ", out);
-	put_str(out, v->run_start, "version");
+	ks_html_str(out, v->run_start, "version");
 	fputs("</dd>\n<dt>cgroup</dt><dd>", out);
 	if (ks_jstr(v->run_start, "cgroup.unavailable", NULL)) {
 		fputs("unavailable: ", out);
-		put_str(out, v->run_start, "cgroup.unavailable");
+		ks_html_str(out, v->run_start, "cgroup.unavailable");
 	} else {
-		put_str(out, v->run_start, "cgroup.version");
+		ks_html_str(out, v->run_start, "cgroup.version");
 		fputs(" at ", out);
-		put_str(out, v->run_start, "cgroup.mount");
+		ks_html_str(out, v->run_start, "cgroup.mount");
 	}
 	fputs("</dd>\n", out);
 	if (v->vm_end) {
@@ -172,19 +170,19 @@ static void run_header(FILE *out, struct ks_run_view *v)
 		fprintf(out, "<span class=\"%s\">",
 			strcmp(ks_jstr(v->vm_end, "outcome", ""), "finished") ?
 			"bad" : "");
-		put_str(out, v->vm_end, "outcome");
+		ks_html_str(out, v->vm_end, "outcome");
 		fputs("</span>, guest exit ", out);
-		put_int(out, v->vm_end, "guest_exit");
+		ks_html_int(out, v->vm_end, "guest_exit");
 		fputs(", ", out);
-		put_str(out, v->vm_end, "accel");
+		ks_html_str(out, v->vm_end, "accel");
 		fputs(", ", out);
-		put_int(out, v->vm_end, "memory_mb");
+		ks_html_int(out, v->vm_end, "memory_mb");
 		fputs(" MB, ", out);
-		put_int(out, v->vm_end, "cpus");
+		ks_html_int(out, v->vm_end, "cpus");
 		fputs(" CPUs", out);
 		if (ks_jstr(v->vm_end, "panic", NULL)) {
 			fputs("<br><span class=\"bad\">", out);
-			put_str(out, v->vm_end, "panic");
+			ks_html_str(out, v->vm_end, "panic");
 			fputs("</span>", out);
 		}
 		fputs("</dd>\n", out);
@@ -192,7 +190,7 @@ static void run_header(FILE *out, struct ks_run_view *v)
 	fputs("<dt>run</dt><dd>", out);
 	if (v->run_end) {
 		fputs("exit ", out);
-		put_int(out, v->run_end, "exit_code");
+		ks_html_int(out, v->run_end, "exit_code");
 		if (ks_jint(v->run_end, "interrupted", 0))
 			fputs(", <span class=\"bad\">interrupted</span>", out);
 	} else {
@@ -239,21 +237,21 @@ static void summary_table(FILE *out, struct ks_run_view *v, size_t r)
 		else
 			fputs("</td><td class=\"n\">-", out);
 		fputs("</td><td class=\"n\">", out);
-		put_bytes(out, s->end, "memcg.peak");
+		ks_html_field_bytes(out, s->end, "memcg.peak");
 		fputs("</td><td class=\"n\">", out);
-		put_bytes(out, s->end, "memcg.limit");
+		ks_html_field_bytes(out, s->end, "memcg.limit");
 		fputs("</td><td class=\"n\">", out);
-		put_int(out, s->end, "memcg.limit_hits");
+		ks_html_int(out, s->end, "memcg.limit_hits");
 		fputs("</td><td class=\"n\">", out);
-		put_int(out, s->end, "memcg.oom_kills");
+		ks_html_int(out, s->end, "memcg.oom_kills");
 		fputs("</td><td class=\"n\">", out);
-		put_int(out, s->end, "enomem");
+		ks_html_int(out, s->end, "enomem");
 		fputs("</td><td class=\"n\">", out);
-		put_int(out, s->end, "enomem_surfaced");
+		ks_html_int(out, s->end, "enomem_surfaced");
 		fputs("</td><td class=\"n\">", out);
-		put_int(out, s->end, "kernel_reports");
+		ks_html_int(out, s->end, "kernel_reports");
 		fputs("</td><td class=\"n\">", out);
-		put_int(out, s->end, "info_reports");
+		ks_html_int(out, s->end, "info_reports");
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -267,13 +265,13 @@ static void scn_meta(FILE *out, const struct ks_scn_view *s)
 	fputs("<dl class=\"kv\">\n<dt>workload</dt><dd>", out);
 	ks_xml_escape(out, ks_jstr(src, "workload", "-"));
 	fputs(", ", out);
-	put_int(out, s->start, "workers");
+	ks_html_int(out, s->start, "workers");
 	fputs(" workers, ", out);
-	put_int(out, s->start, "duration_ms");
+	ks_html_int(out, s->start, "duration_ms");
 	fputs(" ms planned; the storm ran ", out);
-	put_int(out, s->end, "storm_ms");
+	ks_html_int(out, s->end, "storm_ms");
 	fputs(" ms, the scenario ", out);
-	put_int(out, s->end, "duration_ms");
+	ks_html_int(out, s->end, "duration_ms");
 	fputs(" ms</dd>\n<dt>limits</dt><dd>", out);
 	put_options(out, json_object_get(src, "limits"), 1);
 	fputs("</dd>\n", out);
@@ -295,38 +293,38 @@ static void scn_facts(FILE *out, const struct ks_scn_view *s)
 	const char *k;
 
 	fputs("<dt>memcg</dt><dd>peak ", out);
-	put_bytes(out, e, "memcg.peak");
+	ks_html_field_bytes(out, e, "memcg.peak");
 	fputs(", highest sampled ", out);
-	put_bytes(out, e, "memcg.max_sampled_current");
+	ks_html_field_bytes(out, e, "memcg.max_sampled_current");
 	fputs(", at the end ", out);
-	put_bytes(out, e, "memcg.current");
+	ks_html_field_bytes(out, e, "memcg.current");
 	fputs(" (kernel ", out);
-	put_bytes(out, e, "memcg.stat.kernel");
+	ks_html_field_bytes(out, e, "memcg.stat.kernel");
 	fputs(", slab ", out);
-	put_bytes(out, e, "memcg.stat.slab");
+	ks_html_field_bytes(out, e, "memcg.stat.slab");
 	fputs("); limit ", out);
-	put_bytes(out, e, "memcg.limit");
+	ks_html_field_bytes(out, e, "memcg.limit");
 	fputs(", ", out);
-	put_int(out, e, "memcg.limit_hits");
+	ks_html_int(out, e, "memcg.limit_hits");
 	fputs(" limit hits, ", out);
-	put_int(out, e, "memcg.oom_kills");
+	ks_html_int(out, e, "memcg.oom_kills");
 	fputs(" OOM kills, ", out);
-	put_int(out, e, "memcg.events.oom");
+	ks_html_int(out, e, "memcg.events.oom");
 	fputs(" OOM events</dd>\n<dt>ops</dt><dd>", out);
-	put_int(out, e, "ops_total");
+	ks_html_int(out, e, "ops_total");
 	fputs(" succeeded, ", out);
 	if (ks_jnum(e, "ops_per_sec", -1) >= 0)
 		fprintf(out, "%.1f", ks_jnum(e, "ops_per_sec", 0));
 	else
 		fputs("-", out);
 	fputs(" per second; ", out);
-	put_int(out, e, "enomem");
+	ks_html_int(out, e, "enomem");
 	fputs(" ENOMEM, ", out);
-	put_int(out, e, "enomem_surfaced");
+	ks_html_int(out, e, "enomem_surfaced");
 	fputs(" surfaced as another errno</dd>\n", out);
 	if (ks_jstr(e, "taint.new", "")[0]) {
 		fputs("<dt>taint</dt><dd class=\"bad\">", out);
-		put_str(out, e, "taint.meaning");
+		ks_html_str(out, e, "taint.meaning");
 		fputs("</dd>\n", out);
 	}
 	json_object_foreach(json_object_get(e, "inject"), k, fs) {
@@ -336,280 +334,48 @@ static void scn_facts(FILE *out, const struct ks_scn_view *s)
 		ks_xml_escape(out, k);
 		fputs("</dt><dd>", out);
 		if (!strcmp(k, "stacks")) {
-			put_int(out, fs, "workers");
+			ks_html_int(out, fs, "workers");
 			fputs(" stacks of workers, ", out);
-			put_int(out, fs, "others");
+			ks_html_int(out, fs, "others");
 			fputs(" of other tasks", out);
 		} else {
-			put_int(out, fs, "injected");
+			ks_html_int(out, fs, "injected");
 			fputs(" failures injected, ", out);
-			put_int(out, fs, "kernel_messages");
+			ks_html_int(out, fs, "kernel_messages");
 			fputs(" FAULT_INJECTION messages", out);
 		}
 		fputs("</dd>\n", out);
 	}
 	if (cf) {
 		fputs("<dt>chargefail</dt><dd>", out);
-		put_str(out, cf, "method");
+		ks_html_str(out, cf, "method");
 		fputs(": limit ", out);
-		put_bytes(out, cf, "plan_limit");
+		ks_html_field_bytes(out, cf, "plan_limit");
 		fputs(" squeezed to ", out);
-		put_bytes(out, cf, "lowest_limit");
+		ks_html_field_bytes(out, cf, "lowest_limit");
 		fputs(" in ", out);
-		put_int(out, cf, "steps_taken");
+		ks_html_int(out, cf, "steps_taken");
 		fputs(" steps; usage over the limit in ", out);
-		put_int(out, cf, "overshoot.samples_over");
+		ks_html_int(out, cf, "overshoot.samples_over");
 		fputs(" of ", out);
-		put_int(out, cf, "overshoot.samples");
+		ks_html_int(out, cf, "overshoot.samples");
 		fputs(" samples, at most ", out);
-		put_bytes(out, cf, "overshoot.sampled_max");
+		ks_html_field_bytes(out, cf, "overshoot.sampled_max");
 		fputs(" (peak ", out);
-		put_bytes(out, cf, "overshoot.peak_max");
+		ks_html_field_bytes(out, cf, "overshoot.peak_max");
 		fputs("); ENOMEM ", out);
-		put_int(out, cf, "enomem.before_squeeze");
+		ks_html_int(out, cf, "enomem.before_squeeze");
 		fputs(" before the squeeze, ", out);
-		put_int(out, cf, "enomem.squeezed");
+		ks_html_int(out, cf, "enomem.squeezed");
 		fputs(" after", out);
 		if (ks_jstr(cf, "error", NULL)) {
 			fputs("; <span class=\"bad\">", out);
-			put_str(out, cf, "error");
+			ks_html_str(out, cf, "error");
 			fputs("</span>", out);
 		}
 		fputs("</dd>\n", out);
 	}
 	fputs("</dl>\n", out);
-}
-
-/* Is errno name e in the space-separated list (or is the list "*")? */
-static int in_list(const char *list, const char *e)
-{
-	size_t n = strlen(e);
-	const char *p;
-
-	if (!strcmp(list, "*"))
-		return 1;
-	for (p = list; (p = strstr(p, e)); p += n)
-		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
-			return 1;
-	return 0;
-}
-
-static void ops_table(FILE *out, const struct ks_scn_view *s)
-{
-	json_t *ops = json_object_get(s->end, "ops"), *op, *n;
-	json_t *allowed = json_object_get(s->start, "errno_allowed");
-	const char *name, *e;
-
-	if (!json_object_size(ops))
-		return;
-	fputs("<h4>Operations</h4>\n<table class=\"ops\">\n<tr><th>operation</th>"
-	      "<th class=\"n\">ok</th><th class=\"n\">fail</th><th class=\"n\">ENOMEM</th>"
-	      "<th>failures by errno</th><th>allowed errnos</th></tr>\n", out);
-	json_object_foreach(ops, name, op) {
-		const char *al = json_string_value(json_object_get(allowed,
-								   name));
-		int first = 1;
-
-		fputs("<tr><td>", out);
-		ks_xml_escape(out, name);
-		fputs("</td><td class=\"n\">", out);
-		put_int(out, op, "ok");
-		fputs("</td><td class=\"n\">", out);
-		put_int(out, op, "fail");
-		fputs("</td><td class=\"n\">", out);
-		put_int(out, op, "enomem");
-		fputs("</td><td>", out);
-		if (!json_is_object(json_object_get(op, "errno")))
-			fputs("-", out);
-		json_object_foreach(json_object_get(op, "errno"), e, n) {
-			/* Not allowed, not ENOMEM: what errno truth judges. */
-			int bad = al && strcmp(e, "ENOMEM") && !in_list(al, e);
-
-			fprintf(out, "%s<span class=\"%s\">", first ? "" : ", ",
-				bad ? "bad" : "");
-			ks_xml_escape(out, e);
-			fprintf(out, " %lld</span>",
-				(long long)json_integer_value(n));
-			first = 0;
-		}
-		fputs("</td><td class=\"dim\">", out);
-		ks_xml_escape(out, al ? al : "-");
-		fputs("</td></tr>\n", out);
-	}
-	fputs("</table>\n", out);
-}
-
-static void surfaced_table(FILE *out, const struct ks_scn_view *s)
-{
-	json_t *r;
-	size_t i;
-
-	if (!json_array_size(s->surfaced))
-		return;
-	fputs("<h4>ENOMEM surfaced as another errno</h4>\n<table class=\"surfaced\">\n"
-	      "<tr><th>operation</th><th>errno</th><th class=\"n\">count</th>"
-	      "<th>allowed</th><th>pressure since</th><th>pressure</th></tr>\n",
-	      out);
-	json_array_foreach(s->surfaced, i, r) {
-		fputs("<tr><td>", out);
-		put_str(out, r, "op");
-		fputs("</td><td class=\"bad\">", out);
-		put_str(out, r, "errno");
-		fputs("</td><td class=\"n\">", out);
-		put_int(out, r, "count");
-		fputs("</td><td class=\"dim\">", out);
-		put_str(out, r, "allowed");
-		fputs("</td><td class=\"n\">", out);
-		if (ks_jint(r, "pressure_since_ms", U) != U)
-			fprintf(out, "%lld ms", ks_jint(r, "pressure_since_ms", 0));
-		else
-			fputs("-", out);
-		fputs("</td><td>", out);
-		put_str(out, r, "pressure");
-		fputs("</td></tr>\n", out);
-	}
-	fputs("</table>\n", out);
-}
-
-static void findings_list(FILE *out, const struct ks_scn_view *s)
-{
-	json_t *r;
-	size_t i;
-
-	if (!json_array_size(s->findings))
-		return;
-	fputs("<h4>Sweep findings</h4>\n<ul>\n", out);
-	json_array_foreach(s->findings, i, r) {
-		fputs("<li>", out);
-		put_str(out, r, "op");
-		fputs(" n=", out);
-		put_int(out, r, "n");
-		fputs(": ", out);
-		put_str(out, r, "finding");
-		fputs("<br><code>", out);
-		put_str(out, r, "replay");
-		fputs("</code></li>\n", out);
-	}
-	fputs("</ul>\n", out);
-}
-
-/* When, relative to the scenario start; console reports have no such time. */
-static void report_time(FILE *out, const struct ks_scn_view *s, json_t *r)
-{
-	if (!strcmp(ks_jstr(r, "source", ""), "console"))
-		fputs("on the console (host clock)", out);
-	else if (ks_jint(r, "t_ms", U) == U)
-		fputs("-", out);
-	else
-		fprintf(out, "%.3f s", (double)(ks_jint(r, "t_ms", 0) -
-						ks_html_t0(s)) / 1000);
-}
-
-static void report_one(FILE *out, const struct ks_scn_view *s, json_t *r)
-{
-	fputs("<div><p>at ", out);
-	report_time(out, s, r);
-	fputs(", kind ", out);
-	put_str(out, r, "kind");
-	if (ks_jstr(r, "guilty", "")[0]) {
-		fputs(", guilty <code>", out);
-		put_str(out, r, "guilty");
-		fputs("</code>", out);
-	}
-	if (ks_jstr(r, "victim", NULL)) {
-		fputs(", victim ", out);
-		put_str(out, r, "victim");
-	}
-	if (ks_jint(r, "order", U) != U) {
-		fputs(", order ", out);
-		put_int(out, r, "order");
-		fputs(" gfp ", out);
-		put_str(out, r, "gfp");
-	}
-	if (ks_jint(r, "corrupted", 0)) {
-		fputs(", <span class=\"bad\">corrupted: ", out);
-		put_str(out, r, "corrupt_reason");
-		fputs("</span>", out);
-	}
-	fputs("</p>\n", out);
-	if (json_is_object(json_object_get(r, "context"))) {
-		fputs("<details class=\"ctx\"><summary>fault-injection context: <code>",
-		      out);
-		put_str(out, r, "context.site");
-		fputs("</code></summary><pre>", out);
-		put_str(out, r, "context.text");
-		fputs("</pre></details>\n", out);
-	}
-	fputs("<pre>", out);
-	put_str(out, r, "text");
-	fputs("</pre></div>\n", out);
-}
-
-/* Reports grouped by title, in order of first sight; bugs open. */
-static int reports_list(FILE *out, const struct ks_scn_view *s)
-{
-	json_t *titles = json_array(), *groups = json_object(), *r, *g, *t;
-	size_t i, j, nbug = 0;
-
-	if (!titles || !groups)
-		goto oom;
-	json_array_foreach(s->reports, i, r) {
-		const char *title = ks_jstr(r, "title", "(no title)");
-
-		nbug += !strcmp(ks_jstr(r, "severity", ""), "bug");
-		g = json_object_get(groups, title);
-		if (!g) {
-			g = json_array();
-			if (!g || json_object_set_new(groups, title, g) ||
-			    json_array_append_new(titles, json_string(title)))
-				goto oom;
-		}
-		if (json_array_append(g, r))
-			goto oom;
-	}
-	if (json_array_size(s->reports))
-		fprintf(out, "<h4>Kernel reports: %zu bug, %zu info</h4>\n",
-			nbug, json_array_size(s->reports) - nbug);
-	json_array_foreach(titles, i, t) {
-		const char *title = json_string_value(t);
-		int bug;
-
-		g = json_object_get(groups, title);
-		r = json_array_get(g, 0);
-		bug = !strcmp(ks_jstr(r, "severity", ""), "bug");
-		fprintf(out, "<details class=\"kr\"%s><summary><span class=\"sev sev-%s\">%s</span> ",
-			bug ? " open" : "", bug ? "bug" : "info",
-			bug ? "bug" : "info");
-		if (json_array_size(g) > 1)
-			fprintf(out, "%zu&times; ", json_array_size(g));
-		ks_xml_escape(out, title);
-		fputs("</summary>\n", out);
-		json_array_foreach(g, j, r) {
-			if (j < SAME_TITLE_SHOWN) {
-				report_one(out, s, r);
-				continue;
-			}
-			if (j == SAME_TITLE_SHOWN)
-				fprintf(out, "<p class=\"note\">%zu more with this title, at ",
-					json_array_size(g) - SAME_TITLE_SHOWN);
-			if (j < SAME_TITLE_SHOWN + SAME_TITLE_TIMES) {
-				fputs(j > SAME_TITLE_SHOWN ? ", " : "", out);
-				report_time(out, s, r);
-			} else if (j == SAME_TITLE_SHOWN + SAME_TITLE_TIMES) {
-				fputs(", &hellip;", out);
-			}
-		}
-		if (json_array_size(g) > SAME_TITLE_SHOWN)
-			fputs("</p>\n", out);
-		fputs("</details>\n", out);
-	}
-	json_decref(titles);
-	json_decref(groups);
-	return 0;
-oom:
-	json_decref(titles);
-	json_decref(groups);
-	return -1;
 }
 
 static int scn_section(FILE *out, struct ks_run_view *v, size_t r, size_t i)
@@ -666,10 +432,10 @@ static int scn_section(FILE *out, struct ks_run_view *v, size_t r, size_t i)
 			fputs("<p class=\"note\">No ops/s plot: fewer than two samples counted operations.</p>\n",
 			      out);
 	}
-	ops_table(out, s);
-	surfaced_table(out, s);
-	findings_list(out, s);
-	if (reports_list(out, s))
+	ks_html_ops_table(out, s);
+	ks_html_surfaced_table(out, s);
+	ks_html_findings_list(out, s);
+	if (ks_html_reports_list(out, s))
 		return -1;
 	fputs("</section>\n", out);
 	return 0;

@@ -38,6 +38,16 @@
  */
 const char *ks_html_size(char *buf, size_t len, long long v);
 void ks_html_bytes(FILE *out, long long v);
+/* A field of o (ks_jint()'s dotted path) or "-": a number, a size, text. */
+void ks_html_int(FILE *out, json_t *o, const char *key);
+void ks_html_field_bytes(FILE *out, json_t *o, const char *key);
+void ks_html_str(FILE *out, json_t *o, const char *key);
+
+/* A scenario's tables and lists (report_html_tables.c); -1 out of memory. */
+void ks_html_ops_table(FILE *out, const struct ks_scn_view *s);
+void ks_html_surfaced_table(FILE *out, const struct ks_scn_view *s);
+void ks_html_findings_list(FILE *out, const struct ks_scn_view *s);
+int ks_html_reports_list(FILE *out, const struct ks_scn_view *s);
 
 /*
  * The scenario's plots, each an <svg class="plot ...">: memory.current
