@@ -25,8 +25,9 @@ static const char css[] =
 	"table{border-collapse:collapse;margin:4px 0 8px}\n"
 	"th,td{border:1px solid #d5dbe1;padding:2px 8px;text-align:left;"
 	"vertical-align:top}th{background:#eef1f4;font-weight:600}\n"
-	".n{text-align:right;font-variant-numeric:tabular-nums}\n"
-	".v{display:inline-block;padding:0 8px;border-radius:9px;color:#fff;"
+	".n{text-align:right;font-variant-numeric:tabular-nums;"
+	"white-space:nowrap}\n"
+	".v{display:inline-block;white-space:nowrap;padding:0 8px;border-radius:9px;color:#fff;"
 	"font-weight:600;font-size:12px;vertical-align:2px}\n"
 	".v-pass{background:#2b8a3e}.v-fail{background:#a61e2d}"
 	".v-skip,.v-notrun{background:#77808a}.v-error{background:#b85c00}\n"
@@ -257,17 +258,33 @@ static void summary_table(FILE *out, struct ks_run_view *v, size_t r)
 	fputs("</table>\n", out);
 }
 
-static void scn_meta(FILE *out, const struct ks_scn_view *s)
+/* The plan's entry for the scenario, in run_start: all a never-run one has. */
+static json_t *plan_entry(const struct ks_run_view *v, const char *name)
 {
-	json_t *src = s->start ? s->start : s->end, *inj;
+	json_t *sc;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(v->run_start, "plan"),
+					   "scenarios"), i, sc)
+		if (!strcmp(ks_jstr(sc, "name", ""), name))
+			return sc;
+	return NULL;
+}
+
+static void scn_meta(FILE *out, const struct ks_run_view *v,
+		     const struct ks_scn_view *s)
+{
+	json_t *src = s->start ? s->start : plan_entry(v, s->name), *inj;
 	const char *k;
 
+	if (!src)
+		src = s->end;
 	fputs("<dl class=\"kv\">\n<dt>workload</dt><dd>", out);
 	ks_xml_escape(out, ks_jstr(src, "workload", "-"));
 	fputs(", ", out);
-	ks_html_int(out, s->start, "workers");
+	ks_html_int(out, src, "workers");
 	fputs(" workers, ", out);
-	ks_html_int(out, s->start, "duration_ms");
+	ks_html_int(out, src, "duration_ms");
 	fputs(" ms planned; the storm ran ", out);
 	ks_html_int(out, s->end, "storm_ms");
 	fputs(" ms, the scenario ", out);
@@ -405,7 +422,7 @@ static int scn_section(FILE *out, struct ks_run_view *v, size_t r, size_t i)
 		}
 		fputs("</ul>\n", out);
 	}
-	scn_meta(out, s);
+	scn_meta(out, v, s);
 	if (s->end)
 		scn_facts(out, s);
 	else

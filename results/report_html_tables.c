@@ -140,8 +140,13 @@ static void report_time(FILE *out, const struct ks_scn_view *s, json_t *r)
 
 static void report_one(FILE *out, const struct ks_scn_view *s, json_t *r)
 {
-	fputs("<div><p>at ", out);
-	report_time(out, s, r);
+	if (!strcmp(ks_jstr(r, "source", ""), "console")) {
+		fputs("<div><p>from the serial console (the guest did not journal it)",
+		      out);
+	} else {
+		fputs("<div><p>at ", out);
+		report_time(out, s, r);
+	}
 	fputs(", kind ", out);
 	ks_html_str(out, r, "kind");
 	if (ks_jstr(r, "guilty", "")[0]) {
