@@ -101,9 +101,11 @@ void ks_html_str(FILE *out, json_t *o, const char *key)
 
 static void put_verdict(FILE *out, const char *v)
 {
-	fprintf(out, "<span class=\"v v-%s\">%s</span>",
-		strspn(v, "abcdefghijklmnopqrstuvwxyz") == strlen(v) ? v : "error",
-		!strcmp(v, "notrun") ? "not run" : v);
+	/* A verdict this version does not know still makes a safe class. */
+	fprintf(out, "<span class=\"v v-%s\">",
+		strspn(v, "abcdefghijklmnopqrstuvwxyz") == strlen(v) ? v : "error");
+	ks_xml_escape(out, !strcmp(v, "notrun") ? "not run" : v);
+	fputs("</span>", out);
 }
 
 /*
@@ -192,7 +194,7 @@ static void run_header(FILE *out, struct ks_run_view *v)
 	if (v->run_end) {
 		fputs("exit ", out);
 		ks_html_int(out, v->run_end, "exit_code");
-		if (ks_jint(v->run_end, "interrupted", 0))
+		if (json_is_true(json_object_get(v->run_end, "interrupted")))
 			fputs(", <span class=\"bad\">interrupted</span>", out);
 	} else {
 		fputs("<span class=\"bad\">no run_end: the run was killed, its machine died, or it is still running</span>",

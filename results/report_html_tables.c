@@ -164,7 +164,7 @@ static void report_one(FILE *out, const struct ks_scn_view *s, json_t *r)
 		fputs(" gfp ", out);
 		ks_html_str(out, r, "gfp");
 	}
-	if (ks_jint(r, "corrupted", 0)) {
+	if (json_is_true(json_object_get(r, "corrupted"))) {
 		fputs(", <span class=\"bad\">corrupted: ", out);
 		ks_html_str(out, r, "corrupt_reason");
 		fputs("</span>", out);

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
+
 double ks_svg_fx(const struct frame *f, double x)
 {
 	return ML + (W - ML - MR) * (f->x1 > 0 ? x / f->x1 : 0);
@@ -172,7 +174,8 @@ void ks_svg_axes(FILE *out, struct frame *f, double ymax, double unit,
 	fprintf(out, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>"
 		"<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>\n",
 		ML, W - MR, f->h - MB, f->h - MB, ML, ML, MT, f->h - MB);
-	fprintf(out, "<text class=\"at\" x=\"%d\" y=\"%d\">seconds since the scenario started</text>\n"
+	fprintf(out, "<text class=\"at\" x=\"%d\" "
+		"y=\"%d\">seconds since the scenario started</text>\n"
 		"<text class=\"at\" transform=\"translate(12 %d) rotate(-90)\">%s</text>\n",
 		(W + ML - MR) / 2, f->h - 4, (f->h - MB + MT) / 2, ytitle);
 }
@@ -222,9 +225,11 @@ int ks_svg_ops_plot(FILE *out, const struct ks_scn_view *s)
 		free(p);
 		return 1;
 	}
-	fprintf(out, "<svg class=\"plot ops\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n"
-		"<title>operations per second of %s</title>\n", W, OPS_H, W,
-		OPS_H, s->name);
+	fprintf(out, "<svg class=\"plot ops\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" role=\"img\">\n"
+		"<title>operations per second of ", W, OPS_H, W, OPS_H);
+	ks_xml_escape(out, s->name);
+	fputs("</title>\n", out);
 	ks_svg_axes(out, &f, top, 1, ks_svg_fmt_rate, "ops/s");
 	np = ks_svg_decimate(p, np);
 	fputs("<polyline fill=\"none\" stroke=\"" KS_HTML_OPS
@@ -234,7 +239,8 @@ int ks_svg_ops_plot(FILE *out, const struct ks_scn_view *s)
 			ks_svg_fy(&f, p[i].y));
 	fputs("\"/>\n", out);
 	for (i = 0; i < np && np <= HOVER_POINTS; i++)
-		fprintf(out, "<circle fill=\"" KS_HTML_OPS "\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\"><title>%.3f s: %.0f ops/s</title></circle>\n",
+		fprintf(out, "<circle fill=\"" KS_HTML_OPS "\" cx=\"%.1f\" "
+			"cy=\"%.1f\" r=\"%s\"><title>%.3f s: %.0f ops/s</title></circle>\n",
 			ks_svg_fx(&f, p[i].x), ks_svg_fy(&f, p[i].y), np <= 60 ? "2.5" : "1",
 			p[i].x / 1000, p[i].y);
 	if (mean >= 0) {
@@ -242,19 +248,25 @@ int ks_svg_ops_plot(FILE *out, const struct ks_scn_view *s)
 		double x0 = storm0 != U ? (double)(storm0 - t0) : 0;
 		double x1 = storm_ms != U ? x0 + (double)storm_ms : f.x1;
 
-		fprintf(out, "<line stroke=\"" KS_HTML_MEAN "\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"><title>scenario_end.ops_per_sec %.1f</title></line>\n",
+		fprintf(out, "<line stroke=\"" KS_HTML_MEAN "\" "
+			"stroke-width=\"1.5\" stroke-dasharray=\"6 3\" x1=\"%.1f\" "
+			"x2=\"%.1f\" y1=\"%.1f\" "
+			"y2=\"%.1f\"><title>scenario_end.ops_per_sec %.1f</title></line>\n",
 			ks_svg_fx(&f, x0), ks_svg_fx(&f, fmin(x1, f.x1)), ks_svg_fy(&f, mean),
 			ks_svg_fy(&f, mean), mean);
 	}
-	ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" stroke=\"" KS_HTML_OPS "\" stroke-width=\"2\"/>",
-	       "ops/s between samples");
+	ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+		      "stroke=\"" KS_HTML_OPS "\" stroke-width=\"2\"/>",
+		      "ops/s between samples");
 	if (mean >= 0) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "mean %.*f ops/s (ops_per_sec)",
 			 mean < 10 ? 2 : 0, mean);
-		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" stroke=\"" KS_HTML_MEAN "\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>",
-		       name);
+		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+			      "stroke=\"" KS_HTML_MEAN "\" stroke-width=\"1.5\" "
+			      "stroke-dasharray=\"6 3\"/>",
+			      name);
 	}
 	fputs("</svg>\n", out);
 	free(p);

@@ -57,7 +57,8 @@ static void current_line(FILE *out, const struct frame *f,
 	}
 	if (n < 3)	/* too few for a line: dots */
 		for (i = 0; i < n; i++)
-			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"" KS_HTML_CURRENT "\"/>\n",
+			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+				"fill=\"" KS_HTML_CURRENT "\"/>\n",
 				ks_svg_fx(f, p[i].x), ks_svg_fy(f, p[i].y));
 }
 
@@ -83,7 +84,8 @@ static void limit_line(FILE *out, const struct frame *f,
 			return;
 		}
 		fprintf(out, "<line class=\"lim\" stroke=\"" KS_HTML_LIMIT
-			"\" stroke-width=\"2\" stroke-dasharray=\"8 4\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>memory.max ",
+			"\" stroke-width=\"2\" stroke-dasharray=\"8 4\" x1=\"%d\" "
+			"x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>memory.max ",
 			ML, W - MR, ks_svg_fy(f, max), ks_svg_fy(f, max));
 		ks_html_bytes(out, max);
 		fputs(" (scenario_start limits)</title></line>\n", out);
@@ -133,10 +135,12 @@ static void event_mark(FILE *out, const struct frame *f, const struct mark *m)
 	double x = ks_svg_fx(f, m->x0);
 
 	if (m->hits > 0)
-		fprintf(out, "<path fill=\"" KS_HTML_HIT "\" d=\"M%.1f %dl-4.5 -7h9z\"><title>%.3f s: %lld limit hits (memory.events max)</title></path>\n",
+		fprintf(out, "<path fill=\"" KS_HTML_HIT "\" "
+			"d=\"M%.1f %dl-4.5 -7h9z\"><title>%.3f s: %lld limit hits (memory.events max)</title></path>\n",
 			x, MT + 9, m->x0 / 1000, m->hits);
 	if (m->oom > 0)
-		fprintf(out, "<path stroke=\"" KS_HTML_OOM "\" stroke-width=\"2\" d=\"M%.1f %dl7 7m0 -7l-7 7\"><title>%.3f s: %lld memcg OOM kills</title></path>\n",
+		fprintf(out, "<path stroke=\"" KS_HTML_OOM "\" stroke-width=\"2\" "
+			"d=\"M%.1f %dl7 7m0 -7l-7 7\"><title>%.3f s: %lld memcg OOM kills</title></path>\n",
 			x - 3.5, MT + 12, m->x0 / 1000, m->oom);
 }
 
@@ -185,7 +189,8 @@ static void report_mark(FILE *out, const struct frame *f, const struct mark *m)
 	double x = ks_svg_fx(f, m->x0), y = f->h - MB - 9;
 
 	if (m->bug)
-		fprintf(out, "<line stroke=\"" KS_HTML_BUG "\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
+		fprintf(out, "<line stroke=\"" KS_HTML_BUG "\" stroke-width=\"1.5\" "
+			"stroke-dasharray=\"3 3\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
 			"<path fill=\"" KS_HTML_BUG "\" d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\">",
 			x, x, MT, y, x, y - 6);
 	else
@@ -288,9 +293,11 @@ int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 	if (top <= 0)
 		top = MIB;
 
-	fprintf(out, "<svg class=\"plot mem\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n"
-		"<title>memory.current of %s</title>\n", W, MEM_H, W, MEM_H,
-		s->name);
+	fprintf(out, "<svg class=\"plot mem\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" role=\"img\">\n"
+		"<title>memory.current of ", W, MEM_H, W, MEM_H);
+	ks_xml_escape(out, s->name);
+	fputs("</title>\n", out);
 	ks_svg_axes(out, &f, top, MIB, ks_svg_fmt_mib, "MiB");
 	current_line(out, &f, s, p, ks_svg_decimate(p, np), np > MAX_POINTS);
 	limit_line(out, &f, s, t0, max, &above);
@@ -298,7 +305,9 @@ int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 		if (high > f.y1) {
 			high_above = 1;
 		} else {
-			fprintf(out, "<line stroke=\"" KS_HTML_HIGH "\" stroke-width=\"2\" stroke-dasharray=\"3 3\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>memory.high ",
+			fprintf(out, "<line stroke=\"" KS_HTML_HIGH "\" "
+				"stroke-width=\"2\" stroke-dasharray=\"3 3\" "
+				"x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"><title>memory.high ",
 				ML, W - MR, ks_svg_fy(&f, high), ks_svg_fy(&f, high));
 			ks_html_bytes(out, high);
 			fputs("</title></line>\n", out);
@@ -315,38 +324,46 @@ int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 			infos++;
 	}
 
-	ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" stroke=\"" KS_HTML_CURRENT "\" stroke-width=\"3\"/>",
-	       "memory.current");
+	ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+		      "stroke=\"" KS_HTML_CURRENT "\" stroke-width=\"3\"/>",
+		      "memory.current");
 	if (ks_svg_chargefail_steps(s)) {
-		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\"/>",
-		       above ? "memory.max, chargefail's steps (some above the plot)" :
-		       "memory.max, chargefail's steps");
+		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+			      "stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\"/>",
+			      above ? "memory.max, chargefail's steps (some above the plot)" :
+			      "memory.max, chargefail's steps");
 	} else if (max != U && max != INT64_MAX) {
 		snprintf(name, sizeof(name), "memory.max %s%s",
 			 ks_html_size(sz, sizeof(sz), max),
 			 above ? " (above the plot)" : "");
-		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\" stroke-dasharray=\"8 4\"/>",
-		       name);
+		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+			      "stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\" "
+			      "stroke-dasharray=\"8 4\"/>",
+			      name);
 	}
 	if (high != U && high != INT64_MAX) {
 		snprintf(name, sizeof(name), "memory.high %s%s",
 			 ks_html_size(sz, sizeof(sz), high),
 			 high_above ? " (above the plot)" : "");
-		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" stroke=\"" KS_HTML_HIGH "\" stroke-width=\"2\" stroke-dasharray=\"3 3\"/>",
-		       name);
+		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+			      "stroke=\"" KS_HTML_HIGH "\" stroke-width=\"2\" stroke-dasharray=\"3 3\"/>",
+			      name);
 	}
 	if (events & 1)
 		ks_svg_legend(out, &lx, "<path fill=\"" KS_HTML_HIT "\" d=\"M8 3l-4.5 -7h9z\"/>",
-		       "limit hits");
+			      "limit hits");
 	if (events & 2)
-		ks_svg_legend(out, &lx, "<path stroke=\"" KS_HTML_OOM "\" stroke-width=\"2\" d=\"M5 -3l6 6m0 -6l-6 6\"/>",
-		       "OOM kills");
+		ks_svg_legend(out, &lx, "<path stroke=\"" KS_HTML_OOM "\" "
+			      "stroke-width=\"2\" d=\"M5 -3l6 6m0 -6l-6 6\"/>",
+			      "OOM kills");
 	if (bugs)
-		ks_svg_legend(out, &lx, "<path fill=\"" KS_HTML_BUG "\" d=\"M8 -6l6 6l-6 6l-6 -6z\"/>",
-		       "kernel bug");
+		ks_svg_legend(out, &lx, "<path fill=\"" KS_HTML_BUG "\" "
+			      "d=\"M8 -6l6 6l-6 6l-6 -6z\"/>",
+			      "kernel bug");
 	if (infos)
-		ks_svg_legend(out, &lx, "<circle fill=\"" KS_HTML_INFO "\" cx=\"8\" cy=\"0\" r=\"4\"/>",
-		       "kernel info report");
+		ks_svg_legend(out, &lx, "<circle fill=\"" KS_HTML_INFO "\" cx=\"8\" "
+			      "cy=\"0\" r=\"4\"/>",
+			      "kernel info report");
 	fputs("</svg>\n", out);
 	free(p);
 	return 0;
