@@ -14,16 +14,8 @@ LIMIT=d4262c
 AREA=e4edfb
 
 command -v chromium >/dev/null || skip "chromium not installed"
-# apt may still be unpacking it in the background: wait for it, a while.
-i=0
-until dpkg -s chromium 2>/dev/null | grep -q '^Status: install ok installed'; do
-	command -v dpkg >/dev/null || break
-	i=$((i + 1))
-	[ $i -le 60 ] || skip "chromium is not installed yet (dpkg -s chromium)"
-	sleep 5
-done
 PY=
-for p in python3 /usr/bin/python3; do
+for p in "$KS_PY" python3; do
 	if command -v "$p" >/dev/null && "$p" -c 'import PIL' 2>/dev/null; then
 		PY=$p
 		break

