@@ -10,37 +10,6 @@
 
 #define REPORT_SCHEMA 1
 
-static json_t *get2(json_t *o, const char *a, const char *b)
-{
-	return json_object_get(json_object_get(o, a), b);
-}
-
-/* A field the journal lacks is unknown: left out, never 0 or null. */
-static void copy(json_t *o, const char *key, json_t *src)
-{
-	if (src)
-		json_object_set(o, key, src);
-}
-
-/* Titles of the scenario's reports of that severity, each once, in order. */
-static json_t *titles(const struct ks_scn_view *s, const char *severity)
-{
-	json_t *seen = json_object(), *out = json_array(), *r;
-	size_t i;
-
-	json_array_foreach(s->reports, i, r) {
-		const char *t = ks_jstr(r, "title", NULL);
-
-		if (!t || strcmp(ks_jstr(r, "severity", ""), severity) ||
-		    json_object_get(seen, t))
-			continue;
-		json_object_set_new(seen, t, json_true());
-		json_array_append_new(out, json_string(t));
-	}
-	json_decref(seen);
-	return out;
-}
-
 static json_t *findings(const struct ks_scn_view *s)
 {
 	json_t *out = json_array(), *f;
@@ -49,10 +18,10 @@ static json_t *findings(const struct ks_scn_view *s)
 	json_array_foreach(s->findings, i, f) {
 		json_t *o = json_object();
 
-		copy(o, "op", json_object_get(f, "op"));
-		copy(o, "n", json_object_get(f, "n"));
-		copy(o, "finding", json_object_get(f, "finding"));
-		copy(o, "replay", json_object_get(f, "replay"));
+		ks_jcopy(o, "op", json_object_get(f, "op"));
+		ks_jcopy(o, "n", json_object_get(f, "n"));
+		ks_jcopy(o, "finding", json_object_get(f, "finding"));
+		ks_jcopy(o, "replay", json_object_get(f, "replay"));
 		json_array_append_new(out, o);
 	}
 	return out;
@@ -66,7 +35,7 @@ static json_t *scenario(const struct ks_scn_view *s)
 		      "verdict", s->verdict);
 	if (!o)
 		return NULL;
-	copy(o, "workload", json_object_get(e, "workload") ?
+	ks_jcopy(o, "workload", json_object_get(e, "workload") ?
 	     json_object_get(e, "workload") :
 	     json_object_get(s->start, "workload"));
 	/* No scenario_end: runview's account of why is the reason. */
@@ -75,23 +44,23 @@ static json_t *scenario(const struct ks_scn_view *s)
 		json_object_set(o, "reasons", reasons);
 	else
 		json_object_set_new(o, "reasons", json_pack("[s]", s->why));
-	copy(o, "duration_ms", json_object_get(e, "duration_ms"));
-	copy(o, "storm_ms", json_object_get(e, "storm_ms"));
-	copy(o, "ops_total", json_object_get(e, "ops_total"));
-	copy(o, "ops_per_sec", json_object_get(e, "ops_per_sec"));
-	copy(o, "peak", get2(e, "memcg", "peak"));
-	copy(o, "limit", get2(e, "memcg", "limit"));
-	copy(o, "limit_hits", get2(e, "memcg", "limit_hits"));
-	copy(o, "oom_kills", get2(e, "memcg", "oom_kills"));
-	copy(o, "enomem", json_object_get(e, "enomem"));
-	copy(o, "enomem_surfaced", json_object_get(e, "enomem_surfaced"));
-	copy(o, "enomem_surfaced_first",
+	ks_jcopy(o, "duration_ms", json_object_get(e, "duration_ms"));
+	ks_jcopy(o, "storm_ms", json_object_get(e, "storm_ms"));
+	ks_jcopy(o, "ops_total", json_object_get(e, "ops_total"));
+	ks_jcopy(o, "ops_per_sec", json_object_get(e, "ops_per_sec"));
+	ks_jcopy(o, "peak", ks_jget(e, "memcg.peak"));
+	ks_jcopy(o, "limit", ks_jget(e, "memcg.limit"));
+	ks_jcopy(o, "limit_hits", ks_jget(e, "memcg.limit_hits"));
+	ks_jcopy(o, "oom_kills", ks_jget(e, "memcg.oom_kills"));
+	ks_jcopy(o, "enomem", json_object_get(e, "enomem"));
+	ks_jcopy(o, "enomem_surfaced", json_object_get(e, "enomem_surfaced"));
+	ks_jcopy(o, "enomem_surfaced_first",
 	     json_object_get(e, "enomem_surfaced_first"));
-	copy(o, "errno", json_object_get(e, "errno"));
-	copy(o, "taint_new", get2(e, "taint", "new"));
-	copy(o, "cut_short", json_object_get(e, "cut_short"));
-	json_object_set_new(o, "bug_titles", titles(s, "bug"));
-	json_object_set_new(o, "info_titles", titles(s, "info"));
+	ks_jcopy(o, "errno", json_object_get(e, "errno"));
+	ks_jcopy(o, "taint_new", ks_jget(e, "taint.new"));
+	ks_jcopy(o, "cut_short", json_object_get(e, "cut_short"));
+	json_object_set_new(o, "bug_titles", ks_scn_titles(s, "bug"));
+	json_object_set_new(o, "info_titles", ks_scn_titles(s, "info"));
 	json_object_set_new(o, "findings", findings(s));
 	return o;
 }
@@ -118,20 +87,20 @@ static json_t *run(const struct ks_run_view *v)
 		      "truncated", v->truncated);
 	if (!o)
 		return NULL;
-	copy(o, "started", json_object_get(rs, "time"));
-	copy(o, "pid", json_object_get(rs, "pid"));
-	copy(o, "version", json_object_get(rs, "version"));
+	ks_jcopy(o, "started", json_object_get(rs, "time"));
+	ks_jcopy(o, "pid", json_object_get(rs, "pid"));
+	ks_jcopy(o, "version", json_object_get(rs, "version"));
 	k = json_object_get(o, "kernel");
-	copy(k, "release", get2(rs, "kernel", "release"));
-	copy(k, "version", get2(rs, "kernel", "version"));
-	copy(k, "machine", get2(rs, "kernel", "machine"));
-	copy(k, "tainted", get2(rs, "kernel", "tainted"));
-	copy(o, "cmdline", get2(rs, "kernel", "cmdline"));
-	copy(o, "cgroup", get2(rs, "cgroup", "version"));
-	copy(o, "exit_code", json_object_get(v->vm_end ? v->vm_end :
+	ks_jcopy(k, "release", ks_jget(rs, "kernel.release"));
+	ks_jcopy(k, "version", ks_jget(rs, "kernel.version"));
+	ks_jcopy(k, "machine", ks_jget(rs, "kernel.machine"));
+	ks_jcopy(k, "tainted", ks_jget(rs, "kernel.tainted"));
+	ks_jcopy(o, "cmdline", ks_jget(rs, "kernel.cmdline"));
+	ks_jcopy(o, "cgroup", ks_jget(rs, "cgroup.version"));
+	ks_jcopy(o, "exit_code", json_object_get(v->vm_end ? v->vm_end :
 					     v->run_end, "exit_code"));
 	if (v->vm_end)
-		copy(o, "guest_exit", json_object_get(v->vm_end, "guest_exit"));
+		ks_jcopy(o, "guest_exit", json_object_get(v->vm_end, "guest_exit"));
 	scns = json_array();
 	json_object_set_new(o, "scenarios", scns);
 	for (i = 0; i < v->nscn; i++)

@@ -126,21 +126,6 @@ static const char *fail_type(const struct ks_scn_view *s, const char *first)
 	return "expectation";
 }
 
-static int has_reason(json_t *reasons, const char *title)
-{
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(reasons, i, x) {
-		const char *r = json_string_value(x);
-
-		if (r && !strncmp(r, "kernel report: ", 15) &&
-		    !strcmp(r + 15, title))
-			return 1;
-	}
-	return 0;
-}
-
 /* Every reason, then the kernel reports and sweep findings behind them. */
 static void put_body(FILE *out, const struct ks_scn_view *s, json_t *reasons)
 {
@@ -153,7 +138,7 @@ static void put_body(FILE *out, const struct ks_scn_view *s, json_t *reasons)
 	}
 	json_array_foreach(titles, i, x) {
 		/* Most are a reason already: "kernel report: TITLE". */
-		if (has_reason(reasons, json_string_value(x)))
+		if (ks_reasons_name_report(reasons, json_string_value(x)))
 			continue;
 		fputs("kernel report: ", out);
 		ks_xml_escape(out, json_string_value(x));

@@ -16,18 +16,6 @@
 /* The schema's maxLength for log_excerpt, in characters. */
 #define EXCERPT_MAX 16384
 
-static json_t *get2(json_t *o, const char *a, const char *b)
-{
-	return json_object_get(json_object_get(o, a), b);
-}
-
-/* Put src in o under key, when the journal has it; unknown stays out. */
-static void copy(json_t *o, const char *key, json_t *src)
-{
-	if (src)
-		json_object_set(o, key, src);
-}
-
 static void set_str(json_t *o, const char *key, const char *s)
 {
 	if (s)
@@ -121,8 +109,8 @@ static json_t *checkout_of(const struct ks_run_view *v, const char *id)
 		snprintf(buf, sizeof(buf), "Linux %s", rel);
 		set_str(c, "comment", buf);
 	}
-	copy(json_object_get(c, "misc"), "kernel_release",
-	     get2(v->run_start, "kernel", "release"));
+	ks_jcopy(json_object_get(c, "misc"), "kernel_release",
+	     ks_jget(v->run_start, "kernel.release"));
 	return c;
 }
 
@@ -141,9 +129,9 @@ static json_t *build_of(const struct ks_run_view *v, const char *id)
 		set_str(b, "architecture", arch);
 	set_str(b, "comment", ks_jstr(v->run_start, "kernel.version", NULL));
 	misc = json_object_get(b, "misc");
-	copy(misc, "kernel_release", get2(v->run_start, "kernel", "release"));
-	copy(misc, "kernel_version", get2(v->run_start, "kernel", "version"));
-	copy(misc, "kernel_machine", get2(v->run_start, "kernel", "machine"));
+	ks_jcopy(misc, "kernel_release", ks_jget(v->run_start, "kernel.release"));
+	ks_jcopy(misc, "kernel_version", ks_jget(v->run_start, "kernel.version"));
+	ks_jcopy(misc, "kernel_machine", ks_jget(v->run_start, "kernel.machine"));
 	return b;
 }
 
@@ -156,17 +144,17 @@ static json_t *environment_of(const struct ks_run_view *v)
 	if (!env)
 		return NULL;
 	misc = json_object_get(env, "misc");
-	copy(misc, "cmdline", get2(v->run_start, "kernel", "cmdline"));
-	copy(misc, "cgroup", get2(v->run_start, "cgroup", "version"));
-	copy(misc, "tainted_at_start",
-	     get2(v->run_start, "kernel", "tainted"));
+	ks_jcopy(misc, "cmdline", ks_jget(v->run_start, "kernel.cmdline"));
+	ks_jcopy(misc, "cgroup", ks_jget(v->run_start, "cgroup.version"));
+	ks_jcopy(misc, "tainted_at_start",
+	     ks_jget(v->run_start, "kernel.tainted"));
 	if (v->vm_end) {
 		snprintf(buf, sizeof(buf), "QEMU guest (%s), %lld MiB, %lld CPUs",
 			 ks_jstr(v->vm_end, "accel", "?"),
 			 ks_jint(v->vm_end, "memory_mb", -1),
 			 ks_jint(v->vm_end, "cpus", -1));
 		set_str(env, "comment", buf);
-		copy(misc, "guest_outcome", json_object_get(v->vm_end,
+		ks_jcopy(misc, "guest_outcome", json_object_get(v->vm_end,
 							   "outcome"));
 	}
 	return env;
@@ -184,22 +172,22 @@ static json_t *misc_of(const struct ks_run_view *v,
 		return NULL;
 	set_str(m, "journal", v->path);
 	set_str(m, "verdict", s->verdict);
-	copy(m, "workload", json_object_get(e, "workload") ?
+	ks_jcopy(m, "workload", json_object_get(e, "workload") ?
 	     json_object_get(e, "workload") : json_object_get(s->start,
 							    "workload"));
 	json_object_set(m, "reasons", reasons);
-	copy(m, "duration_ms", json_object_get(e, "duration_ms"));
-	copy(m, "ops_total", json_object_get(e, "ops_total"));
-	copy(m, "ops_per_sec", json_object_get(e, "ops_per_sec"));
-	copy(m, "peak", get2(e, "memcg", "peak"));
-	copy(m, "limit", get2(e, "memcg", "limit"));
-	copy(m, "limit_hits", get2(e, "memcg", "limit_hits"));
-	copy(m, "oom_kills", get2(e, "memcg", "oom_kills"));
-	copy(m, "enomem", json_object_get(e, "enomem"));
-	copy(m, "enomem_surfaced", json_object_get(e, "enomem_surfaced"));
-	copy(m, "enomem_surfaced_first",
+	ks_jcopy(m, "duration_ms", json_object_get(e, "duration_ms"));
+	ks_jcopy(m, "ops_total", json_object_get(e, "ops_total"));
+	ks_jcopy(m, "ops_per_sec", json_object_get(e, "ops_per_sec"));
+	ks_jcopy(m, "peak", ks_jget(e, "memcg.peak"));
+	ks_jcopy(m, "limit", ks_jget(e, "memcg.limit"));
+	ks_jcopy(m, "limit_hits", ks_jget(e, "memcg.limit_hits"));
+	ks_jcopy(m, "oom_kills", ks_jget(e, "memcg.oom_kills"));
+	ks_jcopy(m, "enomem", json_object_get(e, "enomem"));
+	ks_jcopy(m, "enomem_surfaced", json_object_get(e, "enomem_surfaced"));
+	ks_jcopy(m, "enomem_surfaced_first",
 	     json_object_get(e, "enomem_surfaced_first"));
-	copy(m, "cut_short", json_object_get(e, "cut_short"));
+	ks_jcopy(m, "cut_short", json_object_get(e, "cut_short"));
 	titles = ks_scn_bug_titles(s);
 	json_object_set_new(m, "kernel_reports", titles);
 	/* A storm journals hundreds of equal OOM reports: each title once. */
@@ -214,7 +202,7 @@ static json_t *misc_of(const struct ks_run_view *v,
 		json_array_append_new(titles, json_string(k));
 	json_decref(info);
 	json_object_set_new(m, "info_reports", titles);
-	copy(m, "info_report_count", json_object_get(e, "info_reports"));
+	ks_jcopy(m, "info_report_count", json_object_get(e, "info_reports"));
 	return m;
 }
 

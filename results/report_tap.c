@@ -102,21 +102,6 @@ static json_t *scn_reasons(const struct ks_scn_view *s)
 	return json_pack("[s]", s->why);
 }
 
-static int has_reason(json_t *reasons, const char *title)
-{
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(reasons, i, x) {
-		const char *r = json_string_value(x);
-
-		if (r && !strncmp(r, "kernel report: ", 15) &&
-		    !strcmp(r + 15, title))
-			return 1;
-	}
-	return 0;
-}
-
 /* Why it did not pass, the kernel's reports and the sweep's findings. */
 static void put_diag(FILE *out, const struct ks_scn_view *s, json_t *reasons,
 		     json_t *titles)
@@ -132,7 +117,7 @@ static void put_diag(FILE *out, const struct ks_scn_view *s, json_t *reasons,
 		}
 	json_array_foreach(titles, i, x) {
 		if (!strcmp(s->verdict, "pass") ||
-		    !has_reason(reasons, json_string_value(x))) {
+		    !ks_reasons_name_report(reasons, json_string_value(x))) {
 			fputs("# kernel report: ", out);
 			put_line(out, json_string_value(x));
 			fputc('\n', out);

@@ -13,7 +13,7 @@
 
 #define CONSOLE_MAX (64 << 20)
 
-static json_t *jget(json_t *o, const char *dotted)
+json_t *ks_jget(json_t *o, const char *dotted)
 {
 	char key[128];
 	const char *dot;
@@ -26,9 +26,15 @@ static json_t *jget(json_t *o, const char *dotted)
 	return o ? json_object_get(o, dotted) : NULL;
 }
 
+void ks_jcopy(json_t *o, const char *key, json_t *src)
+{
+	if (src)
+		json_object_set(o, key, src);
+}
+
 long long ks_jint(json_t *o, const char *dotted, long long dflt)
 {
-	json_t *v = jget(o, dotted);
+	json_t *v = ks_jget(o, dotted);
 
 	if (json_is_integer(v))
 		return json_integer_value(v);
@@ -39,14 +45,14 @@ long long ks_jint(json_t *o, const char *dotted, long long dflt)
 
 double ks_jnum(json_t *o, const char *dotted, double dflt)
 {
-	json_t *v = jget(o, dotted);
+	json_t *v = ks_jget(o, dotted);
 
 	return json_is_number(v) ? json_number_value(v) : dflt;
 }
 
 const char *ks_jstr(json_t *o, const char *dotted, const char *dflt)
 {
-	json_t *v = jget(o, dotted);
+	json_t *v = ks_jget(o, dotted);
 
 	return json_is_string(v) ? json_string_value(v) : dflt;
 }
@@ -102,7 +108,7 @@ static int add_planned(struct ks_run_view *v)
 	json_t *sc;
 	size_t i;
 
-	json_array_foreach(jget(v->run_start, "plan.scenarios"), i, sc) {
+	json_array_foreach(ks_jget(v->run_start, "plan.scenarios"), i, sc) {
 		const char *name = ks_jstr(sc, "name", NULL);
 
 		if (name && !scn_get(v, name, 1))
@@ -343,7 +349,7 @@ char *ks_scn_log_excerpt(const struct ks_run_view *v,
 	return out;
 }
 
-json_t *ks_scn_bug_titles(const struct ks_scn_view *s)
+json_t *ks_scn_titles(const struct ks_scn_view *s, const char *severity)
 {
 	json_t *titles = json_array(), *r, *t;
 	size_t i, j;
@@ -352,7 +358,7 @@ json_t *ks_scn_bug_titles(const struct ks_scn_view *s)
 		const char *title = ks_jstr(r, "title", NULL);
 		int dup = 0;
 
-		if (!title || strcmp(ks_jstr(r, "severity", ""), "bug"))
+		if (!title || strcmp(ks_jstr(r, "severity", ""), severity))
 			continue;
 		json_array_foreach(titles, j, t)
 			dup |= !strcmp(json_string_value(t), title);
@@ -360,6 +366,26 @@ json_t *ks_scn_bug_titles(const struct ks_scn_view *s)
 			json_array_append_new(titles, json_string(title));
 	}
 	return titles;
+}
+
+json_t *ks_scn_bug_titles(const struct ks_scn_view *s)
+{
+	return ks_scn_titles(s, "bug");
+}
+
+int ks_reasons_name_report(json_t *reasons, const char *title)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(reasons, i, x) {
+		const char *r = json_string_value(x);
+
+		if (r && !strncmp(r, "kernel report: ", 15) &&
+		    !strcmp(r + 15, title))
+			return 1;
+	}
+	return 0;
 }
 
 static int add_view(const char *path, struct ks_run_view **out, size_t *n,

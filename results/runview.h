@@ -48,6 +48,9 @@ struct ks_rec_pos {
 int ks_rec_line(const struct ks_run_view *v, const json_t *rec);
 
 /* NULL-safe accessors for the figures the formats print. */
+json_t *ks_jget(json_t *o, const char *dotted);
+/* o[key] = src when the journal has it: an unknown field stays out. */
+void ks_jcopy(json_t *o, const char *key, json_t *src);
 long long ks_jint(json_t *o, const char *dotted, long long dflt);
 double ks_jnum(json_t *o, const char *dotted, double dflt);
 const char *ks_jstr(json_t *o, const char *dotted, const char *dflt);
@@ -63,8 +66,11 @@ void ks_run_view_free(struct ks_run_view *v);
  */
 char *ks_scn_log_excerpt(const struct ks_run_view *v,
 			 const struct ks_scn_view *s, size_t max_bytes);
-/* Titles of the scenario's bug-severity reports, unique, in order. */
+/* Titles of the scenario's reports of a severity, unique, in order. */
+json_t *ks_scn_titles(const struct ks_scn_view *s, const char *severity);
 json_t *ks_scn_bug_titles(const struct ks_scn_view *s);
+/* One of the reasons is "kernel report: TITLE". */
+int ks_reasons_name_report(json_t *reasons, const char *title);
 
 
 
