@@ -1,20 +1,23 @@
 #!/bin/sh
-# kmemstorm gate in TCG guests on the project kernel: the seed question,
-# kmem accounting on or cgroup.memory=nokmem, on tests/plans/vm-gate.plan,
-# plus the same kernel given as an image. The table's figures are checked
-# against the journals they came from.
+# scripts/nightly, and the kmemstorm gate it runs, in TCG guests on the
+# project kernel: the seed question, kmem accounting on or
+# cgroup.memory=nokmem, on tests/plans/vm-gate.plan, plus the same kernel
+# given as an image. The table's figures are checked against the journals
+# they came from, and every report format of the fresh journals against
+# its schema.
 . "${KS_SRCDIR:-.}/tests/lib.sh"
 require_guest_kernel
 out=$(mktemp -d /tmp/ks-gate.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-"$KS_BIN" gate --kernel "$kernel" --config default \
-	--config cgroup.memory=nokmem --config "$kernel" --jobs 2 \
-	--timeout 600 -o "$out/g" "$KS_SRCDIR/tests/plans/vm-gate.plan" \
-	> "$out/g.txt" 2> "$out/g.err"
+KS_BIN=$KS_BIN "$KS_SRCDIR/scripts/nightly" -o "$out/n" --jobs 2 \
+	--plan "$KS_SRCDIR/tests/plans/vm-gate.plan" --config default \
+	--config cgroup.memory=nokmem --config "$kernel" > "$out/n.txt" 2>&1
 rc=$?
-cat "$out/g.err" "$out/g.txt"
-[ $rc -eq 0 ] || fail "gate: exit $rc, expected 0 (no config shows a bug)"
+cat "$out/n.txt"
+[ $rc -eq 0 ] || fail "nightly: exit $rc, expected 0 (no config shows a bug)"
+ln -s n/gate "$out/g"
+cp "$out/n/gate.out" "$out/g.txt"
 grep -Eq '^default +3/3 +0 +0 \(0\) +3/3 .* baseline +PASS$' "$out/g.txt" ||
 	fail "gate: the default config's row is wrong"
 # nokmem: dentries and inodes go uncharged, their limits never bind.
@@ -62,6 +65,43 @@ for name in ("cgroup.memory=nokmem", kernel):
 	assert abs(got - want) < 1e-9, (name, got, want)
 print("gate figures traced back: ok")
 PY
+
+# Every format of every config, from these fresh guest journals, valid.
+for c in c1 c2 c3; do
+	for ext in txt xml tap kcidb.json json html; do
+		[ -s "$out/n/$c.$ext" ] || fail "nightly wrote no $c.$ext"
+	done
+done
+if xsd=$(junit_xsd); then
+	for c in c1 c2 c3; do
+		xmllint --noout --schema "$xsd" "$out/n/$c.xml" ||
+			fail "$c.xml does not validate against junit-4.xsd"
+	done
+else
+	echo "note: no JUnit XSD (npm registry unreachable): XML only checked well-formed"
+	xmllint --noout "$out/n/c1.xml" || fail "c1.xml is not XML"
+fi
+$KS_PY - "$KS_SRCDIR/tests/schemas/kcidb.v4.5.json" "$out/n"/c?.kcidb.json <<'PY' ||
+import json, sys
+import jsonschema
+v = jsonschema.Draft7Validator(json.load(open(sys.argv[1])),
+	format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+for f in sys.argv[2:]:
+	d = json.load(open(f))
+	errs = list(v.iter_errors(d))
+	assert not errs, (f, [e.message for e in errs[:3]])
+	assert sorted(t["status"] for t in d["tests"]) == ["PASS"] * 3, f
+PY
+	fail "KCIDB output of the nightly does not validate"
+for c in c1 c2 c3; do
+	perl -MTAP::Parser -e '
+		my $p = TAP::Parser->new({ source => $ARGV[0] });
+		1 while $p->next;
+		exit !($p->is_good_plan && !$p->parse_errors &&
+		       $p->passed == 3 && $p->version == 13);' "$out/n/$c.tap" ||
+		fail "$c.tap: not 3 passing tests of TAP 13"
+done
+grep -q '<svg' "$out/n/c1.html" || fail "c1.html has no plot"
 
 # The gate's journals are ordinary runs: every report format reads them.
 "$KS_BIN" report "$out/g/c2" > "$out/r.txt" || fail "report of a gate run failed"
