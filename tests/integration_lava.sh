@@ -11,7 +11,14 @@ lava="$KS_SRCDIR/lava"
 results="$lava/kmemstorm-lava-results"
 command -v python3 >/dev/null || skip "needs python3 to read journals and LAVA logs"
 out=$(mktemp -d /tmp/ks-lava.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+# A failed test keeps the jobs and their LAVA logs for a look.
+trap 'st=$?
+if [ $st -eq 1 ]; then
+	rm -rf "$out/initramfs.cpio.gz" "$out/repo"
+	echo "kept: $out"
+else
+	rm -rf "$out"
+fi' EXIT
 
 # --- journal -> test cases, against python's reading --------------------
 # The same mapping in python: a scenario of the plan with its
