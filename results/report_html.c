@@ -231,8 +231,8 @@ static void summary_table(FILE *out, struct ks_run_view *v, size_t r)
 		fprintf(out, "<tr><td><a href=\"#r%zu-s%zu\">", r, i);
 		ks_xml_escape(out, s->name);
 		fputs("</a></td><td>", out);
-		ks_xml_escape(out, ks_jstr(s->end, "workload",
-					   ks_jstr(s->start, "workload", "-")));
+		ks_xml_escape(out, ks_scn_workload(s) ?
+			      json_string_value(ks_scn_workload(s)) : "-");
 		fputs("</td><td>", out);
 		put_verdict(out, s->verdict);
 		if (rate >= 0)
@@ -260,23 +260,10 @@ static void summary_table(FILE *out, struct ks_run_view *v, size_t r)
 	fputs("</table>\n", out);
 }
 
-/* The plan's entry for the scenario, in run_start: all a never-run one has. */
-static json_t *plan_entry(const struct ks_run_view *v, const char *name)
-{
-	json_t *sc;
-	size_t i;
-
-	json_array_foreach(json_object_get(json_object_get(v->run_start, "plan"),
-					   "scenarios"), i, sc)
-		if (!strcmp(ks_jstr(sc, "name", ""), name))
-			return sc;
-	return NULL;
-}
-
 static void scn_meta(FILE *out, const struct ks_run_view *v,
 		     const struct ks_scn_view *s)
 {
-	json_t *src = s->start ? s->start : plan_entry(v, s->name), *inj;
+	json_t *src = s->start ? s->start : s->planned, *inj;
 	const char *k;
 
 	if (!src)

@@ -35,9 +35,7 @@ static json_t *scenario(const struct ks_scn_view *s)
 		      "verdict", s->verdict);
 	if (!o)
 		return NULL;
-	ks_jcopy(o, "workload", json_object_get(e, "workload") ?
-	     json_object_get(e, "workload") :
-	     json_object_get(s->start, "workload"));
+	ks_jcopy(o, "workload", ks_scn_workload(s));
 	/* No scenario_end: runview's account of why is the reason. */
 	reasons = json_object_get(e, "reasons");
 	if (json_is_array(reasons))

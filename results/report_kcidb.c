@@ -172,9 +172,7 @@ static json_t *misc_of(const struct ks_run_view *v,
 		return NULL;
 	set_str(m, "journal", v->path);
 	set_str(m, "verdict", s->verdict);
-	ks_jcopy(m, "workload", json_object_get(e, "workload") ?
-	     json_object_get(e, "workload") : json_object_get(s->start,
-							    "workload"));
+	ks_jcopy(m, "workload", ks_scn_workload(s));
 	json_object_set(m, "reasons", reasons);
 	ks_jcopy(m, "duration_ms", json_object_get(e, "duration_ms"));
 	ks_jcopy(m, "ops_total", json_object_get(e, "ops_total"));

@@ -12,7 +12,8 @@ static json_t *end_or_standin(const struct ks_scn_view *s)
 	if (s->end)
 		return json_incref(s->end);
 	return json_pack("{s:s, s:s, s:s, s:[s]}", "scenario", s->name,
-			 "workload", ks_jstr(s->start, "workload", "-"),
+			 "workload", ks_scn_workload(s) ?
+			 json_string_value(ks_scn_workload(s)) : "-",
 			 "verdict", s->verdict, "reasons", s->why);
 }
 

@@ -110,9 +110,14 @@ static int add_planned(struct ks_run_view *v)
 
 	json_array_foreach(ks_jget(v->run_start, "plan.scenarios"), i, sc) {
 		const char *name = ks_jstr(sc, "name", NULL);
+		struct ks_scn_view *s;
 
-		if (name && !scn_get(v, name, 1))
+		if (!name)
+			continue;
+		s = scn_get(v, name, 1);
+		if (!s)
 			return -1;
+		s->planned = sc;
 	}
 	return 0;
 }
@@ -366,6 +371,17 @@ json_t *ks_scn_titles(const struct ks_scn_view *s, const char *severity)
 			json_array_append_new(titles, json_string(title));
 	}
 	return titles;
+}
+
+json_t *ks_scn_workload(const struct ks_scn_view *s)
+{
+	json_t *w = json_object_get(s->end, "workload");
+
+	if (!w)
+		w = json_object_get(s->start, "workload");
+	if (!w)
+		w = json_object_get(s->planned, "workload");
+	return w;
 }
 
 json_t *ks_scn_bug_titles(const struct ks_scn_view *s)

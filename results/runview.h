@@ -13,6 +13,7 @@
 struct ks_scn_view {
 	const char *name;	/* borrowed from the records */
 	int index;		/* 1-based position in the plan */
+	json_t *planned;	/* its entry in run_start's plan.scenarios */
 	json_t *start;		/* scenario_start, NULL if never started */
 	json_t *end;		/* scenario_end (guest's, else host's) */
 	json_t *samples;	/* sample records, in order */
@@ -66,6 +67,8 @@ void ks_run_view_free(struct ks_run_view *v);
  */
 char *ks_scn_log_excerpt(const struct ks_run_view *v,
 			 const struct ks_scn_view *s, size_t max_bytes);
+/* Its workload: from scenario_end, scenario_start or the plan; or NULL. */
+json_t *ks_scn_workload(const struct ks_scn_view *s);
 /* Titles of the scenario's reports of a severity, unique, in order. */
 json_t *ks_scn_titles(const struct ks_scn_view *s, const char *severity);
 json_t *ks_scn_bug_titles(const struct ks_scn_view *s);

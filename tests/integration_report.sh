@@ -294,6 +294,8 @@ assert k["truncated"] and k["outcome"] == "killed"
 ks = {x["name"]: x for x in k["scenarios"]}
 assert ks["failslab-socket"]["verdict"] == "error"
 assert ks["provoke-warning"]["verdict"] == "notrun"
+# A scenario never started still has its workload, from the plan.
+assert ks["provoke-warning"]["workload"] == "lkdtm", ks["provoke-warning"]
 # Unknown is left out, never written as 0.
 for x in ("peak", "limit", "enomem", "duration_ms", "ops_per_sec"):
     assert x not in ks["failslab-socket"] and x not in ks["provoke-warning"], x
