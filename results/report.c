@@ -124,3 +124,18 @@ void ks_xml_escape(FILE *out, const char *s)
 		p++;
 	}
 }
+
+int ks_report_dump_json(FILE *out, json_t *doc, const char *format)
+{
+	int rc;
+
+	if (!doc) {
+		fprintf(stderr, "kmemstorm report: %s: out of memory\n", format);
+		return -1;
+	}
+	rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ? -1 : 0;
+	if (!rc)
+		fputc('\n', out);
+	json_decref(doc);
+	return rc;
+}

@@ -29,6 +29,12 @@ int ks_report_json_doc(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_html(FILE *out, struct ks_run_view *runs, size_t nruns);
 
 /*
+ * Write a finished JSON document and take it (NULL: out of memory, said
+ * as that format's error). 0 written; write errors are cmd_report's to name.
+ */
+int ks_report_dump_json(FILE *out, json_t *doc, const char *format);
+
+/*
  * XML/HTML text with &, <, >, ", ' escaped; whatever XML 1.0 cannot hold
  * (control characters but tab and newline, bytes that are not well-formed
  * UTF-8, U+FFFE and U+FFFF) replaced, so any bytes make a valid document.

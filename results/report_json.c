@@ -112,24 +112,14 @@ static json_t *run(const struct ks_run_view *v)
 int ks_report_json_doc(FILE *out, struct ks_run_view *runs, size_t nruns)
 {
 	json_t *doc = json_pack("{s:i, s:[]}", "schema", REPORT_SCHEMA,
-				"runs"), *runs_a;
+				"runs");
 	size_t r;
-	int rc = -1;
 
-	if (!doc)
-		goto oom;
-	runs_a = json_object_get(doc, "runs");
-	for (r = 0; r < nruns; r++)
-		if (json_array_append_new(runs_a, run(&runs[r])))
-			goto oom;
-	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
-		goto out;	/* cmd_report names the write error */
-	fputc('\n', out);
-	rc = 0;
-	goto out;
-oom:
-	fprintf(stderr, "kmemstorm report: json: out of memory\n");
-out:
-	json_decref(doc);
-	return rc;
+	for (r = 0; doc && r < nruns; r++)
+		if (json_array_append_new(json_object_get(doc, "runs"),
+					  run(&runs[r]))) {
+			json_decref(doc);
+			doc = NULL;
+		}
+	return ks_report_dump_json(out, doc, "json");
 }

@@ -274,21 +274,11 @@ int ks_report_kcidb(FILE *out, struct ks_run_view *runs, size_t nruns)
 				"minor", KCIDB_MINOR,
 				"checkouts", "builds", "tests");
 	size_t r;
-	int rc = -1;
 
-	if (!doc)
-		goto oom;
-	for (r = 0; r < nruns; r++)
-		if (add_run(doc, &runs[r]))
-			goto oom;
-	if (json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
-		goto out;	/* cmd_report names the write error */
-	fputc('\n', out);
-	rc = 0;
-	goto out;
-oom:
-	fprintf(stderr, "kmemstorm report: kcidb: out of memory\n");
-out:
-	json_decref(doc);
-	return rc;
+	for (r = 0; doc && r < nruns; r++)
+		if (add_run(doc, &runs[r])) {
+			json_decref(doc);
+			doc = NULL;
+		}
+	return ks_report_dump_json(out, doc, "kcidb");
 }
