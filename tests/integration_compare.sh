@@ -138,4 +138,14 @@ bad "no --config or PLAN with it" gate --from "$out/gate" --config default
 printf '[plan]\nname = x\n[scenario a]\nworkload = nope\n' > "$out/bad.plan"
 bad "bad.plan:4: unknown workload" gate --config default -o "$out/none" "$out/bad.plan"
 [ ! -e "$out/none" ] || fail "a refused gate left its output directory behind"
+# scripts/nightly refuses bad arguments before building or booting anything.
+for args in "--bogus" "--jobs x" "--fragment $out/nope.config" "--previous $out/nope"; do
+	# shellcheck disable=SC2086
+	KS_BIN=$KS_BIN "$KS_SRCDIR/scripts/nightly" -o "$out/nightly" $args \
+		> "$out/bad" 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || fail "scripts/nightly $args: exit $rc, expected 2"
+	grep -q 'nightly: error: ' "$out/bad" || fail "scripts/nightly $args: $(cat "$out/bad")"
+	[ ! -e "$out/nightly" ] || fail "scripts/nightly $args left $out/nightly"
+done
 echo "PASS: compare and gate --from"
