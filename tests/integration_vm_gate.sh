@@ -102,6 +102,8 @@ for c in c1 c2 c3; do
 		fail "$c.tap: not 3 passing tests of TAP 13"
 done
 grep -q '<svg' "$out/n/c1.html" || fail "c1.html has no plot"
+[ "$(grep -o '<dt>cmdline</dt>' "$out/n/all.html" | wc -l)" -eq 3 ] ||
+	fail "all.html does not hold the three configs"
 
 # The gate's journals are ordinary runs: every report format reads them.
 "$KS_BIN" report "$out/g/c2" > "$out/r.txt" || fail "report of a gate run failed"
