@@ -57,7 +57,8 @@ static void usage(FILE *f)
 		"                directory per config, gate.txt and gate.json\n"
 		"  --from DIR    decide again from DIR's journals, running nothing\n"
 		"  --noise PCT, --overshoot-tolerance SIZE   as for 'kmemstorm compare'\n"
-		"Exit: 0 every config passes the gate, 1 one fails, 2 usage or harness error.\n",
+		"Exit: 0 every config passes the gate and no kernel bug was reported,\n"
+		"1 otherwise, 2 usage or harness error.\n",
 		KS_DEFAULT_PLAN);
 }
 
@@ -463,7 +464,8 @@ int ks_cmd_gate(int argc, char **argv)
 		goto out;
 	}
 	fprintf(stderr, "kmemstorm gate: %s/gate.txt, %s/gate.json\n", out, out);
-	rc = ran == 2 ? 2 : failed ? 1 : 0;
+	rc = ran == 2 ? 2 :
+	     failed || ks_jint(decision, "configs_with_bugs", 0) ? 1 : 0;
 	if (ran == 2)
 		fprintf(stderr, "kmemstorm gate: a guest run failed (QEMU, timeout): see %s/c*.log\n",
 			out);

@@ -220,3 +220,48 @@ Test(results, gate_fails_a_config_with_a_global_oom_first)
 			     "incomplete", -1), 1);
 	json_decref(out);
 }
+
+#define SURFACED(scn, err) "{\"type\":\"enomem_surfaced\",\"scenario\":\"" scn "\",\"op\":\"create\",\"errno\":\"" err "\",\"count\":3}"
+#define END_OK(scn) "{\"type\":\"scenario_end\",\"scenario\":\"" scn "\",\"verdict\":\"pass\",\"ops_per_sec\":10.0,\"memcg\":{\"peak\":1,\"limit\":2,\"limit_hits\":1}}"
+#define START2 "{\"type\":\"run_start\",\"schema\":1,\"plan\":{\"name\":\"p\",\"scenarios\":[{\"name\":\"s\",\"workload\":\"inode\"},{\"name\":\"f\",\"workload\":\"inode\"}]}}"
+#define FSTART "{\"type\":\"scenario_start\",\"scenario\":\"f\",\"index\":2,\"inject\":{\"failslab\":{\"probability\":\"5\"}}}"
+
+Test(results, gate_judges_a_config_on_its_own_problems)
+{
+	struct ks_compare_opts o = { KS_COMPARE_NOISE, KS_COMPARE_OVERSHOOT_TOL };
+	struct ks_gate_config cfg[2] = {
+		{ .label = "a", .append = "" },
+		{ .label = "b", .append = "x=1" },
+	};
+	char err[256];
+	json_t *out, *u;
+	FILE *f;
+
+	/*
+	 * Both: ENOSPC in s (shared). a alone: EIO under failslab (forced).
+	 * b alone: EROFS in s (its own).
+	 */
+	journal("a", START2, SSTART, SURFACED("s", "ENOSPC"), END_OK("s"),
+		FSTART, SURFACED("f", "EIO"), END_OK("f"), NULL);
+	journal("b", START2, SSTART, SURFACED("s", "ENOSPC"),
+		SURFACED("s", "EROFS"), END_OK("s"), FSTART, END_OK("f"), NULL);
+	snprintf(cfg[0].dir, sizeof(cfg[0].dir), "%s/a", dir);
+	snprintf(cfg[1].dir, sizeof(cfg[1].dir), "%s/b", dir);
+	f = fopen("/dev/null", "w");
+	cr_assert_eq(ks_gate_decide(f, cfg, 2, &o, &out, err, sizeof(err)), 1,
+		     "%s", err);
+	fclose(f);
+	cr_expect_str_eq(ks_jstr(out, "decision", ""), "a");
+	u = json_object_get(json_array_get(json_object_get(out, "configs"), 0),
+			    "unhandled_enomem");
+	cr_assert_eq(json_array_size(u), 2);
+	cr_expect(json_is_true(json_object_get(json_array_get(u, 0), "everywhere")));
+	cr_expect(json_is_true(json_object_get(json_array_get(u, 1), "forced")));
+	cr_expect(json_is_false(json_object_get(json_array_get(u, 1), "own")));
+	u = json_object_get(json_array_get(json_object_get(out, "configs"), 1),
+			    "unhandled_enomem");
+	cr_expect_str_eq(ks_jstr(json_array_get(u, 1), "title", ""),
+			 "EROFS from create");
+	cr_expect(json_is_true(json_object_get(json_array_get(u, 1), "own")));
+	json_decref(out);
+}
