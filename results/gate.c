@@ -161,26 +161,33 @@ static void add_scenario(struct cfg_result *c, struct cfg_result *base,
 	ks_metrics_free(&m);
 }
 
-static int load(struct cfg_result *c, struct cfg_result *base,
-		struct ks_gate_config *cfg, const struct ks_compare_opts *o,
-		char *err, size_t errlen)
+/*
+ * A config whose journal cannot be read (its guest never started, the
+ * gate was interrupted first) did not finish: that is its result.
+ */
+static void load(struct cfg_result *c, struct cfg_result *base,
+		 struct ks_gate_config *cfg, const struct ks_compare_opts *o)
 {
-	char *arg = cfg->dir;
+	char *arg = cfg->dir, err[512];
 	size_t r, i;
 
-	if (ks_run_views_load_args(&arg, 1, &c->runs, &c->nruns, err, errlen))
-		return -1;
 	c->bugs = json_array();
 	c->surfaced = json_array();
 	c->contained = json_array();
 	c->globals = json_array();
 	c->fails = json_array();
 	c->over_max = -1;
+	if (ks_run_views_load_args(&arg, 1, &c->runs, &c->nruns, err,
+				   sizeof(err))) {
+		c->incomplete++;
+		json_array_append_new(c->fails, json_pack("{s:s, s:s, s:s}",
+			"journal", cfg->dir, "scenario", "-", "why", err));
+		return;
+	}
 	for (r = 0; r < c->nruns; r++)
 		for (i = 0; i < c->runs[r].nscn; i++)
 			add_scenario(c, base ? base : c, &c->runs[r],
 				     &c->runs[r].scn[i], o);
-	return 0;
 }
 
 static int has_key(json_t *list, const char *key)
@@ -334,8 +341,12 @@ static void print_sources(FILE *f, const char *label, struct cfg_result *c,
 			ks_jint(c->over, "line", 0),
 			c->own_over ? " [its own]" : "");
 	json_array_foreach(c->fails, i, x)
-		fprintf(f, "  did not finish: %s: %s\n",
-			ks_jstr(x, "scenario", "?"), ks_jstr(x, "why", ""));
+		if (!strcmp(ks_jstr(x, "scenario", "-"), "-"))
+			fprintf(f, "  did not run: %s\n", ks_jstr(x, "why", ""));
+		else
+			fprintf(f, "  did not finish: %s: %s\n",
+				ks_jstr(x, "scenario", "?"),
+				ks_jstr(x, "why", ""));
 }
 
 static void free_result(struct cfg_result *c)
@@ -452,11 +463,7 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (load(&res[i], i ? &res[0] : NULL, &cfgs[i], o, err,
-			 errlen)) {
-			failed = -1;
-			goto out;
-		}
+		load(&res[i], i ? &res[0] : NULL, &cfgs[i], o);
 	for (i = 0; i < n; i++)
 		if ((int)strlen(cfgs[i].label) > width)
 			width = (int)strlen(cfgs[i].label);

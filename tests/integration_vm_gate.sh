@@ -128,4 +128,11 @@ grep -q "interrupted; 'kmemstorm gate --from $out/int'" "$out/int.txt" ||
 sleep 1
 ! pgrep -f "qemu-system.*$out/int" >/dev/null ||
 	fail "QEMU still running after the gate was interrupted"
+# Deciding from what ran: configs whose runs did not finish fail.
+"$KS_BIN" gate --from "$out/int" > "$out/int2.txt" 2>&1
+rc=$?
+cat "$out/int2.txt"
+[ $rc -eq 1 ] || fail "gate --from an interrupted gate: exit $rc, expected 1"
+grep -q 'decision: no configuration passes the gate' "$out/int2.txt" ||
+	fail "gate --from an interrupted gate: a config passed"
 echo "PASS: kmemstorm gate in guests"
