@@ -97,8 +97,7 @@ static double base_rate(struct cfg_result *base, const char *plan,
 
 static void add_scenario(struct cfg_result *c, struct cfg_result *base,
 			 const struct ks_run_view *v,
-			 const struct ks_scn_view *s,
-			 const struct ks_compare_opts *o)
+			 const struct ks_scn_view *s)
 {
 	int f = forced(s);
 	struct ks_scn_metrics m;
@@ -157,7 +156,6 @@ static void add_scenario(struct cfg_result *c, struct cfg_result *base,
 		c->log_ratio += log(m.ops_per_sec / b);
 		c->nratio++;
 	}
-	(void)o;
 	ks_metrics_free(&m);
 }
 
@@ -166,7 +164,7 @@ static void add_scenario(struct cfg_result *c, struct cfg_result *base,
  * gate was interrupted first) did not finish: that is its result.
  */
 static void load(struct cfg_result *c, struct cfg_result *base,
-		 struct ks_gate_config *cfg, const struct ks_compare_opts *o)
+		 struct ks_gate_config *cfg)
 {
 	char *arg = cfg->dir, err[512];
 	size_t r, i;
@@ -187,7 +185,7 @@ static void load(struct cfg_result *c, struct cfg_result *base,
 	for (r = 0; r < c->nruns; r++)
 		for (i = 0; i < c->runs[r].nscn; i++)
 			add_scenario(c, base ? base : c, &c->runs[r],
-				     &c->runs[r].scn[i], o);
+				     &c->runs[r].scn[i]);
 }
 
 static int has_key(json_t *list, const char *key)
@@ -463,7 +461,7 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		load(&res[i], i ? &res[0] : NULL, &cfgs[i], o);
+		load(&res[i], i ? &res[0] : NULL, &cfgs[i]);
 	for (i = 0; i < n; i++)
 		if ((int)strlen(cfgs[i].label) > width)
 			width = (int)strlen(cfgs[i].label);
