@@ -41,7 +41,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: kmemstorm vm [--kernel BZIMAGE]... [--append ARGS]... [--memory SIZE]\n"
 		"                    [--cpus N] [--timeout S] [--hang-timeout S] [--jobs J]\n"
-		"                    [--qemu BINARY] [-o DIR] [PLAN]...\n"
+		"                    [--qemu BINARY] [--accel auto|kvm|tcg] [-o DIR] [PLAN]...\n"
 		"\n"
 		"Boot each kernel in QEMU with each extra command line and run each PLAN\n"
 		"(file or built-in name; default %s) inside, on cgroup v2.\n"
@@ -52,6 +52,9 @@ static void usage(FILE *f)
 		"  --timeout S         whole run, seconds (default 1800)\n"
 		"  --hang-timeout S    no journal progress for S seconds is a hang (default 120)\n"
 		"  --jobs J            guests at once (default 1)\n"
+		"  --accel A           auto (default; $KMEMSTORM_ACCEL): KVM when /dev/kvm\n"
+		"                      works, and a guest QEMU cannot run under KVM boots\n"
+		"                      again under TCG; kvm or tcg: only that one\n"
 		"  -o, --output DIR    results (default ./kmemstorm-out/vm-TIME)\n"
 		"Exit: as 'kmemstorm run'; a guest panic or hang counts as a failed scenario,\n"
 		"a timeout or QEMU failure as a harness error.\n", KS_DEFAULT_PLAN);
@@ -122,6 +125,7 @@ static int parse_args(int argc, char **argv, struct vm_cli *c)
 		{ "hang-timeout", required_argument, NULL, 'H' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "qemu", required_argument, NULL, 'q' },
+		{ "accel", required_argument, NULL, 'A' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -175,6 +179,9 @@ static int parse_args(int argc, char **argv, struct vm_cli *c)
 		case 'q':
 			c->base.qemu = optarg;
 			break;
+		case 'A':
+			c->base.accel = optarg;
+			break;
 		case 'o':
 			c->outdir = optarg;
 			break;
@@ -192,6 +199,15 @@ static int parse_args(int argc, char **argv, struct vm_cli *c)
 			return -1;
 		}
 		c->plans[c->nplans++] = argv[optind];
+	}
+	if (!c->base.accel)
+		c->base.accel = getenv("KMEMSTORM_ACCEL");
+	if (!c->base.accel || !*c->base.accel)
+		c->base.accel = "auto";
+	if (ks_vm_accel_valid(c->base.accel)) {
+		fprintf(stderr, "kmemstorm vm: --accel '%s' (or KMEMSTORM_ACCEL): expected auto, kvm or tcg\n",
+			c->base.accel);
+		return -1;
 	}
 	if (!c->nplans)
 		c->plans[c->nplans++] = KS_DEFAULT_PLAN;

@@ -71,11 +71,14 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 		p += w_ + 1;						\
 	} while (0)
 	ARG("%s", o->qemu);
-	/* KVM where it works, TCG otherwise: QEMU tries them in order. */
+	/*
+	 * One accelerator, never QEMU's "kvm, else tcg" list: that list only
+	 * falls back when KVM fails to initialise, not when it initialises
+	 * and then aborts the guest, and it leaves no way to tell which one
+	 * ran.  With one, the guest runs under it or QEMU exits.
+	 */
 	ARG("-accel");
-	ARG("kvm");
-	ARG("-accel");
-	ARG("tcg");
+	ARG("%s", vm->accel);
 	/* max: a hardware RNG source, so the guest's crng is ready at boot. */
 	ARG("-cpu");
 	ARG("max");
@@ -267,6 +270,14 @@ static enum ks_vm_outcome watch(struct ks_vm *vm)
 			return KS_VM_TIMEOUT;
 		if (now - vm->last_progress_ns > (int64_t)o->hang_s * 1000000000)
 			return KS_VM_HANG;
+		/*
+		 * Under KVM the first console line comes within a second; on
+		 * some hosts KVM runs no guest code at all and QEMU sits
+		 * silent.  That is the accelerator failing, not a guest hang.
+		 */
+		if (vm->first_line_s && !vm->con_bytes &&
+		    now - vm->t0_ns > (int64_t)vm->first_line_s * 1000000000)
+			return KS_VM_QEMU_FAILURE;
 		p[np++] = (struct pollfd){ .fd = vm->con_fd, .events = POLLIN };
 		if (vm->err_fd >= 0)
 			p[np++] = (struct pollfd){ .fd = vm->err_fd,
@@ -338,15 +349,22 @@ static json_t *vm_info(struct ks_vm *vm, char **argv)
 				WTERMSIG(vm->qemu_status)));
 	}
 	if (o)
-		json_object_set_new(o, "accel", json_string(
-			memmem(vm->qemu_err, vm->qemu_err_len,
-			       "falling back to tcg", 19) ? "tcg" : "kvm"));
+		json_object_set_new(o, "accel", json_string(vm->accel));
+	if (o && vm->fallback[0])
+		json_object_set_new(o, "accel_fallback",
+				    json_string(vm->fallback));
 	return o;
 }
 
-int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
+/* One boot of the guest under accel; why it died early into early. */
+static int vm_attempt(const struct ks_vm_opts *o, const char *accel,
+		      const char *fallback, struct ks_vm_result *res,
+		      char *early, size_t earlylen)
 {
-	struct ks_vm vm = { .o = o, .listen_fd = -1, .jfd = -1, .qemu = -1,
+	struct ks_vm vm = { .o = o, .accel = accel, .listen_fd = -1, .jfd = -1,
+			    .first_line_s = strcmp(accel, "kvm") ? 0 :
+					    KS_VM_FIRST_LINE_S,
+			    .qemu = -1,
 			    .con_fd = -1, .err_fd = -1, .qemu_status = -1,
 			    .scratch_fd = -1,
 			    .guest_exit = -1 };
@@ -359,6 +377,8 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 
 	memset(res, 0, sizeof(*res));
 	res->guest_exit = -1;
+	early[0] = '\0';
+	snprintf(vm.fallback, sizeof(vm.fallback), "%s", fallback);
 	ks_classifier_init(&vm.cls);
 	vm.t0_ns = vm.last_progress_ns = ks_now_ns();
 	vm.con_reports = json_array();
@@ -410,6 +430,18 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 	ks_vm_console_flush(&vm);
 	if (vm.err_fd >= 0)
 		read_stderr(&vm);
+	/* QEMU gone before the guest said a word: the accelerator failed. */
+	if (res->outcome == KS_VM_QEMU_FAILURE && !vm.con_bytes) {
+		const char *eol = memchr(vm.qemu_err, '\n', vm.qemu_err_len);
+		size_t nl = eol ? (size_t)(eol - vm.qemu_err) : vm.qemu_err_len;
+
+		snprintf(early, earlylen, "QEMU %s before the guest's first console line%s%.*s",
+			 vm.qemu_status != -1 && WIFSIGNALED(vm.qemu_status) &&
+			 WTERMSIG(vm.qemu_status) != SIGKILL ?
+			 "was killed by a signal" : WIFEXITED(vm.qemu_status) ?
+			 "exited" : "ran silent for " KS_STR(KS_VM_FIRST_LINE_S) "s",
+			 nl ? ": " : "", (int)(nl > 300 ? 300 : nl), vm.qemu_err);
+	}
 	info = vm_info(&vm, argv);
 	ks_vm_journal_finish(&vm, res, info);
 	json_decref(info);
@@ -432,4 +464,130 @@ out:
 	json_decref(vm.ends);
 	json_decref(vm.titles);
 	return res->exit_code;
+}
+
+int ks_vm_accel_valid(const char *name)
+{
+	return strcmp(name, "auto") && strcmp(name, "kvm") &&
+	       strcmp(name, "tcg") ? -1 : 0;
+}
+
+/*
+ * What auto learnt about KVM, per host boot, QEMU binary and kernel:
+ * $KS_CACHE/accel/<key> holds "tcg" once KVM failed, so later guests go
+ * straight to TCG instead of waiting for KVM to fail again.
+ */
+static void accel_cache_path(const struct ks_vm_opts *o, char *out,
+			     size_t len)
+{
+	char id[PATH_MAX * 2 + 128] = "", boot[64] = "", q[PATH_MAX];
+	const char *cache = getenv("KS_CACHE"), *base = getenv("XDG_CACHE_HOME");
+	unsigned long long h = 1469598103934665603ULL;
+	struct stat sq = { 0 }, sk = { 0 };
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	size_t i;
+
+	if (f) {
+		if (!fgets(boot, sizeof(boot), f))
+			boot[0] = '\0';
+		fclose(f);
+	}
+	snprintf(q, sizeof(q), "%s", o->qemu);
+	stat(o->qemu, &sq);
+	stat(o->kernel, &sk);
+	snprintf(id, sizeof(id), "%s %lld %lld %s %lld %lld %s", q,
+		 (long long)sq.st_size, (long long)sq.st_mtime, o->kernel,
+		 (long long)sk.st_size, (long long)sk.st_mtime, boot);
+	for (i = 0; id[i]; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
+	if (cache && *cache)
+		snprintf(out, len, "%s/accel/%016llx", cache, h);
+	else if (base && *base)
+		snprintf(out, len, "%s/kmemstorm/accel/%016llx", base, h);
+	else
+		snprintf(out, len, "%s/.cache/kmemstorm/accel/%016llx",
+			 getenv("HOME") ? getenv("HOME") : "/tmp", h);
+}
+
+static int accel_cached_tcg(const char *path, char *why, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int tcg = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(why, (int)len, f) && !strncmp(why, "tcg ", 4)) {
+		why[strcspn(why, "\n")] = '\0';
+		memmove(why, why + 4, strlen(why + 4) + 1);
+		tcg = 1;
+	}
+	fclose(f);
+	return tcg;
+}
+
+static void accel_remember_tcg(const char *path, const char *why)
+{
+	char dir[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0755);
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	fprintf(f, "tcg %s\n", why);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
+/*
+ * auto: KVM when /dev/kvm can be used, and a guest that QEMU could not
+ * run under KVM (it initialises on some hosts and then aborts the guest:
+ * "failed to set MSR", SIGABRT) is booted again under TCG, once.
+ */
+int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
+{
+	const char *want = o->accel && *o->accel ? o->accel : "auto";
+	char early[512], why[PATH_MAX + 700], cpath[PATH_MAX + 64];
+	int code;
+
+	if (strcmp(want, "auto")) {
+		code = vm_attempt(o, want, "", res, early, sizeof(early));
+		if (early[0] && !strcmp(want, "kvm"))
+			fprintf(stderr, "kmemstorm vm: --accel kvm: %s; try --accel tcg or auto\n",
+				early);
+		return code;
+	}
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		snprintf(why, sizeof(why), "/dev/kvm: %s", strerror(errno));
+		if (!o->quiet)
+			fprintf(stderr, "kmemstorm vm: accel auto: TCG (%s)\n",
+				why);
+		return vm_attempt(o, "tcg", why, res, early, sizeof(early));
+	}
+	accel_cache_path(o, cpath, sizeof(cpath));
+	if (accel_cached_tcg(cpath, early, sizeof(early))) {
+		snprintf(why, sizeof(why), "kvm (learnt earlier on this boot, %s): %s",
+			 cpath, early);
+		if (!o->quiet)
+			fprintf(stderr, "kmemstorm vm: accel auto: TCG, %s\n",
+				why);
+		return vm_attempt(o, "tcg", why, res, early, sizeof(early));
+	}
+	code = vm_attempt(o, "kvm", "", res, early, sizeof(early));
+	if (!early[0] || ks_interrupted)
+		return code;
+	accel_remember_tcg(cpath, early);
+	snprintf(why, sizeof(why), "kvm: %s", early);
+	fprintf(stderr, "kmemstorm vm: accel auto: %s; booting again under TCG\n",
+		early);
+	return vm_attempt(o, "tcg", why, res, early, sizeof(early));
 }

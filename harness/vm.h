@@ -24,6 +24,7 @@ enum ks_vm_outcome {
 
 struct ks_vm_opts {
 	const char *qemu;	/* binary, default qemu-system-x86_64 */
+	const char *accel;	/* auto (default), kvm or tcg */
 	const char *kernel;	/* bzImage */
 	const char *initrd;	/* initramfs from scripts/mkinitramfs */
 	const char *append;	/* extra kernel command line */
@@ -45,6 +46,8 @@ struct ks_vm_result {
 };
 
 int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res);
+/* 0 when name is auto, kvm or tcg. */
+int ks_vm_accel_valid(const char *name);
 const char *ks_vm_outcome_name(enum ks_vm_outcome o);
 
 #endif

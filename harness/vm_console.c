@@ -83,6 +83,7 @@ void ks_vm_console_feed(struct ks_vm *vm, const char *buf, size_t len)
 
 	if (vm->con_log)
 		fwrite(buf, 1, len, vm->con_log);
+	vm->con_bytes += (long long)len;
 	for (i = 0; i < len; i++) {
 		char c = buf[i];
 

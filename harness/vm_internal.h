@@ -13,6 +13,9 @@
 #include "vm.h"
 
 #define KS_VM_TAIL 60		/* console lines kept for the last record */
+#define KS_VM_FIRST_LINE_S 30	/* KVM guest silent this long: KVM failed */
+#define KS_STR_(x) #x
+#define KS_STR(x) KS_STR_(x)
 
 struct ks_vm {
 	const struct ks_vm_opts *o;
@@ -57,7 +60,10 @@ struct ks_vm {
 	char qemu_err[2048];
 	size_t qemu_err_len;
 	int qemu_status;		/* waitpid status, -1 while running */
-	char accel[16];
+	const char *accel;		/* the one accelerator QEMU was given */
+	long long con_bytes;		/* console bytes from the guest */
+	int first_line_s;		/* 0, or KS_VM_FIRST_LINE_S under KVM */
+	char fallback[512];		/* why KVM was given up, or "" */
 };
 
 void ks_vm_console_feed(struct ks_vm *vm, const char *buf, size_t len);
