@@ -429,9 +429,18 @@ static void gather(struct ks_classifier *c, const char *line)
 		field(line, "stats for ", ":", r->cgroup, sizeof(r->cgroup));
 		normalise_cgroup(r->cgroup);
 	}
+	/*
+	 * dump_header() is ratelimited (10 per 5 s), the line after it is
+	 * not: a bare line, with no header before it, is a header the kernel
+	 * swallowed, so it cannot say it was global.  It is taken as a
+	 * memcg's, because a global one always goes on to panic("System is
+	 * deadlocked on memory"), which is a report of its own.  How many
+	 * headers get through depends on how fast the guest fails charges.
+	 */
 	if (!strncmp(line, "Out of memory and no killable processes", 39))
-		r->kind = ks_kind_named(c->memcg ? "memcg_oom_no_killable" :
-					"oom_no_killable");
+		r->kind = ks_kind_named(c->memcg ||
+			r->kind == ks_kind_named("oom_no_killable") ?
+			"memcg_oom_no_killable" : "oom_no_killable");
 	if (!strncmp(line, "RIP: 0010:", 10) &&
 	    frame_name(line + 10, fn, sizeof(fn), &unrel))
 		add_candidate(c, CAND_NAMED, fn);

@@ -284,6 +284,13 @@ Test(rules, memcg_oom_without_victim_is_info)
 	cr_expect_str_eq(ks_report_kind(&r), "oom_no_killable");
 	cr_expect_eq(ks_report_severity(&r), KS_SEV_BUG);
 	cr_expect_str_eq(r.title, "out of memory: no killable processes");
+
+	/* Its header ratelimited away: a memcg's; a global one panics next. */
+	cr_assert(first_report("Out of memory and no killable processes...\n"
+			       "ksw-inode: something after it\n", &r));
+	cr_expect_str_eq(ks_report_kind(&r), "memcg_oom_no_killable");
+	cr_expect_eq(ks_report_severity(&r), KS_SEV_INFO);
+	cr_expect_str_eq(r.title, "memcg OOM: no killable processes in ?");
 }
 
 Test(rules, injected_failure_is_context_of_the_next_report)
