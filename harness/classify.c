@@ -210,6 +210,7 @@ static void start_report(struct ks_classifier *c, const struct ks_kind *k,
 	c->active = 1;
 	c->in_trace = c->after_call_trace = c->frames = c->trace_frames = 0;
 	c->prev_frame = c->odd_line = c->interleaved = c->memcg = 0;
+	c->global_mem = 0;
 	memset(c->best, 0, sizeof(c->best));
 	memset(c->first, 0, sizeof(c->first));
 	c->kasan_type[0] = c->panic_msg[0] = '\0';
@@ -430,16 +431,17 @@ static void gather(struct ks_classifier *c, const char *line)
 		normalise_cgroup(r->cgroup);
 	}
 	/*
-	 * dump_header() is ratelimited (10 per 5 s), the line after it is
-	 * not: a bare line, with no header before it, is a header the kernel
-	 * swallowed, so it cannot say it was global.  It is taken as a
-	 * memcg's, because a global one always goes on to panic("System is
-	 * deadlocked on memory"), which is a report of its own.  How many
-	 * headers get through depends on how fast the guest fails charges.
+	 * Global only when the report shows the global memory dump: under a
+	 * storm of failed charges /dev/kmsg overruns and the ring loses the
+	 * lines between the header and this one (memcg lines included), and
+	 * dump_header() is ratelimited while this line is not.  A global one
+	 * always goes on to panic("System is deadlocked on memory"), a
+	 * report of its own, so nothing is hidden by leaning to the memcg.
 	 */
+	if (!strncmp(line, "Mem-Info:", 9))
+		c->global_mem = 1;
 	if (!strncmp(line, "Out of memory and no killable processes", 39))
-		r->kind = ks_kind_named(c->memcg ||
-			r->kind == ks_kind_named("oom_no_killable") ?
+		r->kind = ks_kind_named(c->memcg || !c->global_mem ?
 			"memcg_oom_no_killable" : "oom_no_killable");
 	if (!strncmp(line, "RIP: 0010:", 10) &&
 	    frame_name(line + 10, fn, sizeof(fn), &unrel))

@@ -53,6 +53,7 @@ struct ks_classifier {
 	int frames;			/* frame lines seen */
 	int trace_frames;		/* of them after "Call Trace:" */
 	int memcg;			/* an OOM report's memcg lines seen */
+	int global_mem;			/* and a global one's (Mem-Info:) */
 	/*
 	 * Guilty frame candidates by rank: named by the report's own lines
 	 * (RIP, "at FILE:LINE F", "in F"), frames of the call trace, frames

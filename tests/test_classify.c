@@ -285,6 +285,13 @@ Test(rules, memcg_oom_without_victim_is_info)
 	cr_expect_eq(ks_report_severity(&r), KS_SEV_BUG);
 	cr_expect_str_eq(r.title, "out of memory: no killable processes");
 
+	/* Its lines lost by a kmsg overrun (seen in TCG guests): a memcg's. */
+	cr_assert(first_report("iou-wrk-84 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=-1000\n"
+			       "Out of memory and no killable processes...\n"
+			       "ksw-inode: something after it\n", &r));
+	cr_expect_str_eq(ks_report_kind(&r), "memcg_oom_no_killable");
+	cr_expect_eq(ks_report_severity(&r), KS_SEV_INFO);
+
 	/* Its header ratelimited away: a memcg's; a global one panics next. */
 	cr_assert(first_report("Out of memory and no killable processes...\n"
 			       "ksw-inode: something after it\n", &r));
