@@ -42,6 +42,10 @@ json_t *ks_scn_record(const char *type, const struct scn *s);
 /* Drain the kernel log, journaling every finished report. */
 void ks_scn_watch_kmsg(struct scn *s, int flush);
 
+/* The scenario_start and scenario_end records (scenario_journal.c). */
+void ks_scn_journal_start(struct scn *s);
+void ks_scn_journal_end(struct scn *s, int64_t duration_ms);
+
 /* mode = sweep (scenario_sweep.c) */
 /* Start the one sweep worker and arm; 0, or -1 with s->vr set. */
 int ks_sweep_start(struct scn *s);
