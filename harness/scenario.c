@@ -102,6 +102,14 @@ void ks_scn_watch_kmsg(struct scn *s, int flush)
 		journal_report(s, done);
 }
 
+/* Progress: ms held at the limit, -1 while filling up to it. */
+static int64_t held_ms(const struct scn *s)
+{
+	if (!s->sc->until_limit_ms)
+		return -1;
+	return s->holding ? ks_scn_ms_since(s->reached_ns) : -1;
+}
+
 static void sample(struct scn *s)
 {
 	struct ks_counters sum;
@@ -113,6 +121,8 @@ static void sample(struct scn *s)
 	ks_cg_read_stats(&s->cg, &s->last);
 	if (s->last.current > s->max_current)
 		s->max_current = s->last.current;
+	if (s->reached_ns < 0 && ks_memcg_limit_hits(&s->last) > 0)
+		s->reached_ns = ks_now_ns();
 	ks_crew_sum(&s->crew, &sum);
 	for (k = 0; k < KS_MAX_OPS; k++) {
 		ops += sum.ops[k];
@@ -138,8 +148,8 @@ static void sample(struct scn *s)
 	}
 	ks_journal_write(&s->run->journal, o);
 	if (s->run->progress)
-		ks_progress_update(s->run, s->sc, ks_scn_ms_since(s->start_ns), ops,
-				   enomem, &s->last);
+		ks_progress_update(s->run, s->sc, ks_scn_ms_since(s->start_ns),
+				   held_ms(s), ops, enomem, &s->last);
 }
 
 static void inject_worker(void *inj)
@@ -204,8 +214,15 @@ static int prepare(struct scn *s)
 	ks_inject_init(&s->inj, sc, &s->cg);
 	s->crew.before_run = inject_worker;
 	s->crew.before_arg = &s->inj;
+	/*
+	 * duration.until_limit: the storm ends at the ceiling unless the
+	 * limit is hit first; the workers' deadline is then moved earlier.
+	 */
 	s->start_ns = ks_now_ns();
-	s->crew.ctx.deadline_ns = s->start_ns + sc->duration_ms * 1000000;
+	s->end_ns = s->start_ns + (sc->until_limit_ms ? sc->until_limit_ms :
+				   sc->duration_ms) * 1000000;
+	ks_crew_set_deadline(&s->crew, s->start_ns + (sc->until_limit_ms +
+				sc->duration_ms) * 1000000);
 	if (sc->sweep)
 		return ks_sweep_start(s);
 	r = ks_crew_start(&s->crew, &s->cg);
@@ -241,11 +258,29 @@ static void disarm(struct scn *s)
 			       s->inj_err);
 }
 
-/* Sample and watch until the deadline, all workers gone, or a signal. */
+/* duration.until_limit: from the first sample with a limit hit, hold. */
+static void hold_from_limit(struct scn *s)
+{
+	int64_t latest = s->crew.ctx.deadline_ns;
+
+	if (!s->sc->until_limit_ms || s->holding || s->reached_ns < 0)
+		return;
+	s->holding = 1;
+	s->end_ns = s->reached_ns + s->sc->duration_ms * 1000000;
+	/* Seen at the ceiling itself: never past the workers' deadline. */
+	if (s->end_ns > latest)
+		s->end_ns = latest;
+	ks_crew_set_deadline(&s->crew, s->end_ns);
+}
+
+/*
+ * Sample and watch until the end (the deadline, or the ceiling of
+ * duration.until_limit without a limit hit), all workers gone, or a
+ * signal.
+ */
 static void monitor(struct scn *s)
 {
 	const struct ks_plan *plan = s->run->plan;
-	int64_t deadline = s->start_ns + s->sc->duration_ms * 1000000;
 	int64_t next = s->start_ns;
 	struct pollfd pfd = { .fd = s->run->kmsg.fd, .events = POLLIN };
 
@@ -256,21 +291,31 @@ static void monitor(struct scn *s)
 		ks_scn_watch_kmsg(s, 0);
 		if (now >= next) {
 			sample(s);
+			hold_from_limit(s);
 			next += plan->sample_ms * 1000000;
 			if (next < now)
 				next = now + plan->sample_ms * 1000000;
 		}
 		running = ks_crew_reap(&s->crew);
-		if (s->sc->respawn && now < deadline && !ks_interrupted)
+		if (s->sc->respawn && now < s->end_ns && !ks_interrupted)
 			running += ks_crew_respawn(&s->crew, &s->cg);
-		if (!running || now >= deadline || ks_interrupted)
+		if (!running || now >= s->end_ns || ks_interrupted)
 			break;
-		wait_ms = ((next < deadline ? next : deadline) - now) / 1000000;
+		wait_ms = ((next < s->end_ns ? next : s->end_ns) - now) /
+			  1000000;
 		pfd.fd = s->run->kmsg.fd;	/* -1 once a read failed */
 		poll(&pfd, pfd.fd >= 0, wait_ms > 0 ? (int)wait_ms : 1);
 	}
-	if (ks_interrupted)
+	if (ks_interrupted) {
 		s->out.interrupted = 1;
+		return;
+	}
+	/*
+	 * The storm ends now (at the ceiling, without a limit hit): workers
+	 * stop as at their deadline, not as interrupted.
+	 */
+	if (ks_now_ns() < s->crew.ctx.deadline_ns)
+		ks_crew_set_deadline(&s->crew, ks_now_ns());
 }
 
 static void count_workers(struct scn *s)
@@ -337,6 +382,7 @@ static void outcome_from_stats(struct scn *s)
 		s->out.enomem += sum.enomem[k];
 	}
 	s->out.limit_hits = ks_memcg_limit_hits(&s->last);
+	s->out.until_limit_ms = s->sc->until_limit_ms;
 	s->out.oom_kills = ks_memcg_oom_kills(&s->last);
 	if (s->out.oom_kills < 0)
 		s->out.oom_kills = 0;
@@ -365,6 +411,7 @@ static void workdir_left(struct scn *s)
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 {
 	struct scn s = { .run = run, .sc = sc, .max_current = -1,
+			 .reached_ns = -1,
 			 .taint_before = ks_sysinfo_tainted(),
 			 .taint_after = -1 };
 	char err[256];
@@ -432,7 +479,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	}
 	ks_scn_journal_end(&s, (ks_now_ns() - t0) / 1000000);
 	ks_progress_done(run, sc, &s.vr, s.out.ops,
-			 (ks_now_ns() - t0) / 1000000);
+			 (ks_now_ns() - t0) / 1000000, s.reached_ns < 0 ? -1 :
+			 (s.reached_ns - s.start_ns) / 1000000);
 	ks_crew_free(&s.crew);
 	ks_sweep_free(&s);
 	json_decref(s.inj_report);

@@ -20,6 +20,8 @@ void ks_scn_journal_start(struct scn *s)
 		json_object_set_new(o, "workers", json_integer(sc->workers));
 		json_object_set_new(o, "duration_ms",
 				    json_integer(sc->duration_ms));
+		json_object_set_new(o, "until_limit_ms",
+				    json_integer(sc->until_limit_ms));
 		json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
 		json_object_set_new(o, "errno_allowed",
 				    ks_errno_allowed_json(sc));
@@ -87,6 +89,24 @@ static json_t *ops_json(const struct scn *s, const struct ks_counters *c)
 	return o;
 }
 
+/*
+ * When the storm first showed a limit hit, from its start, and how long
+ * it ran after that: null when it never did.
+ */
+static void limit_times(const struct scn *s, json_t *o)
+{
+	int64_t reached = (s->reached_ns - s->start_ns) / 1000000;
+
+	if (s->reached_ns < 0) {
+		json_object_set_new(o, "limit_reached_ms", json_null());
+		json_object_set_new(o, "held_ms", json_null());
+		return;
+	}
+	json_object_set_new(o, "limit_reached_ms", json_integer(reached));
+	json_object_set_new(o, "held_ms", json_integer(
+		s->storm_ms > reached ? s->storm_ms - reached : 0));
+}
+
 void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 {
 	struct ks_run *run = s->run;
@@ -118,6 +138,7 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 	if (s->crew.shm) {
 		json_object_set_new(o, "ops_total", json_integer(ops));
 		json_object_set_new(o, "storm_ms", json_integer(s->storm_ms));
+		limit_times(s, o);
 		/* What watching costs: sampling, kmsg, classifier, journal. */
 		json_object_set_new(o, "harness_cpu_ms",
 				    json_integer(s->cpu_ms));
