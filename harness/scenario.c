@@ -157,6 +157,22 @@ static void inject_worker(void *inj)
 	ks_inject_worker(inj);
 }
 
+/*
+ * The storm starts now.  duration.until_limit: it ends at the ceiling
+ * unless the limit is hit first (hold_from_limit()); the workers'
+ * deadline, the latest possible end, then moves earlier.
+ */
+static void start_clock(struct scn *s)
+{
+	const struct ks_scenario *sc = s->sc;
+
+	s->start_ns = ks_now_ns();
+	s->end_ns = s->start_ns + (sc->until_limit_ms ? sc->until_limit_ms :
+				   sc->duration_ms) * 1000000;
+	ks_crew_set_deadline(&s->crew, s->start_ns + (sc->until_limit_ms +
+				sc->duration_ms) * 1000000);
+}
+
 /* Create cgroup, scratch dir and workload state; start the workers. */
 static int prepare(struct scn *s)
 {
@@ -214,15 +230,7 @@ static int prepare(struct scn *s)
 	ks_inject_init(&s->inj, sc, &s->cg);
 	s->crew.before_run = inject_worker;
 	s->crew.before_arg = &s->inj;
-	/*
-	 * duration.until_limit: the storm ends at the ceiling unless the
-	 * limit is hit first; the workers' deadline is then moved earlier.
-	 */
-	s->start_ns = ks_now_ns();
-	s->end_ns = s->start_ns + (sc->until_limit_ms ? sc->until_limit_ms :
-				   sc->duration_ms) * 1000000;
-	ks_crew_set_deadline(&s->crew, s->start_ns + (sc->until_limit_ms +
-				sc->duration_ms) * 1000000);
+	start_clock(s);
 	if (sc->sweep)
 		return ks_sweep_start(s);
 	r = ks_crew_start(&s->crew, &s->cg);

@@ -507,11 +507,9 @@ static bool group_unkillable(pid_t pgid)
 }
 
 /*
- * Wait for stress-ng, told to run until told, killing its group at the
- * hard deadline.  A deadline the harness moved earlier (the scenario
- * knows when it ends: duration.until_limit) ends it with SIGINT, which
- * stress-ng takes like its own timeout: it stops its stressors, writes
- * their metrics and exits 0.
+ * Wait for stress-ng, told to run until told: SIGINT at a deadline moved
+ * earlier (stress-ng takes it as its timeout: metrics written, exit 0),
+ * SIGKILL for its group at the hard deadline.
  */
 static int wait_stressng(struct ks_wl_ctx *ctx, pid_t pid, int64_t told,
 			 bool *killed, bool *unkillable)
