@@ -392,6 +392,7 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 		if (defaults >= 0)
 			apply_section(&st, defaults, sc, 0);
 		apply_section(&st, i, sc, 1);
+		ks_plan_scenario_finish(sc);
 		if (!sc->wl && !section_value(&st, i, "workload", &wline) &&
 		    (defaults < 0 ||
 		     !section_value(&st, defaults, "workload", &wline)))

@@ -15,6 +15,8 @@
 
 #define KS_NAME_MAX	64
 #define KS_PLAN_ERRORS	16
+/* duration.until_limit where expect.limit_hit = yes and it is not set */
+#define KS_UNTIL_LIMIT_DEFAULT_MS	60000
 
 /* An expectation on an outcome: not checked, must happen, must not. */
 enum ks_expect { KS_EXPECT_ANY = 0, KS_EXPECT_YES, KS_EXPECT_NO };
@@ -35,6 +37,12 @@ struct ks_scenario {
 	const struct ks_workload *wl;
 	int workers;
 	int64_t duration_ms;
+	/*
+	 * duration.until_limit: first run until the memory limit is hit,
+	 * for at most this long, then for duration_ms; 0 off.  -1 (unset)
+	 * only while the plan is parsed.
+	 */
+	int64_t until_limit_ms;
 	int respawn;			/* restart OOM-killed workers */
 	struct ks_cg_limits limits;
 	struct ks_opt_value opt[KS_MAX_OPTS];

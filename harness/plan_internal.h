@@ -15,6 +15,8 @@ int ks_plan_set_workload(struct ks_scenario *sc, const struct ks_workload *wl,
 /* Apply one key other than "workload": 0, or -1 with err. */
 int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		      char *err, size_t errlen);
+/* Defaults that depend on other keys, once every section applied. */
+void ks_plan_scenario_finish(struct ks_scenario *sc);
 /* Letters, digits and "_.-", 1 to KS_NAME_MAX - 1 characters. */
 int ks_plan_valid_name(const char *s);
 

@@ -85,6 +85,7 @@ void ks_plan_scenario_init(struct ks_scenario *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->workers = 2;
 	sc->duration_ms = 5000;
+	sc->until_limit_ms = -1;	/* ks_plan_scenario_finish() decides */
 	sc->respawn = 1;
 	ks_cg_limits_init(&sc->limits);
 	/* Defaults are checked by the unit tests: they parse. */
@@ -100,6 +101,17 @@ void ks_plan_scenario_init(struct ks_scenario *sc)
 	sc->sweep_cfg.max_n = 10000;
 	sc->expect.min_ops = -1;
 	sc->expect.max_overshoot = -1;
+}
+
+void ks_plan_scenario_finish(struct ks_scenario *sc)
+{
+	/* An explicit value wins, from [defaults] or the scenario. */
+	if (sc->until_limit_ms < 0)
+		sc->until_limit_ms = sc->expect.limit_hit == KS_EXPECT_YES ?
+				     KS_UNTIL_LIMIT_DEFAULT_MS : 0;
+	/* A sweep is bounded by its duration alone (kmemstorm.plan(5)). */
+	if (sc->sweep)
+		sc->until_limit_ms = 0;
 }
 
 /* Give every workload option its default (validated at build time). */
@@ -124,6 +136,33 @@ static int set_size(const char *v, int64_t *out, char *err, size_t errlen)
 static int set_bool(const char *v, int *out, char *err, size_t errlen)
 {
 	return ks_parse_bool(v, out, err, errlen);
+}
+
+/* "duration.until_limit = 60s", or 0, off or no. */
+static int apply_until_limit(struct ks_scenario *sc, const char *v, char *err,
+			     size_t errlen)
+{
+	int64_t ms;
+	int b;
+
+	if (!ks_parse_bool(v, &b, err, errlen) && !b) {
+		sc->until_limit_ms = 0;
+		return 0;
+	}
+	if (ks_parse_duration_ms(v, &ms, err, errlen)) {
+		/* Not "too long": that message says it all already. */
+		if (!strncmp(err, "invalid", 7))
+			snprintf(err, errlen,
+				 "invalid duration '%s' (expected e.g. 30s, 2m or 1h; 0, off or no to disable)",
+				 v);
+		return -1;
+	}
+	if (ms > 0 && ms < 10) {
+		snprintf(err, errlen, "duration '%s' is shorter than 10ms", v);
+		return -1;
+	}
+	sc->until_limit_ms = ms;
+	return 0;
 }
 
 /* "sweep.ops = create rename": operations of the scenario's workload. */
@@ -294,6 +333,8 @@ int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		}
 		return 0;
 	}
+	if (!strcmp(key, "duration.until_limit"))
+		return apply_until_limit(sc, v, err, errlen);
 	if (!strcmp(key, "respawn"))
 		return set_bool(v, &sc->respawn, err, errlen);
 	if (!strcmp(key, "memory.max"))

@@ -160,9 +160,10 @@ static json_t *plan_json(const struct ks_plan *plan)
 		const struct ks_scenario *sc = &plan->scenarios[i];
 
 		json_array_append_new(scs, json_pack(
-			"{s:s, s:s, s:i, s:I, s:o}", "name", sc->name,
+			"{s:s, s:s, s:i, s:I, s:I, s:o}", "name", sc->name,
 			"workload", sc->wl->name, "workers", sc->workers,
 			"duration_ms", (json_int_t)sc->duration_ms,
+			"until_limit_ms", (json_int_t)sc->until_limit_ms,
 			"limits", ks_limits_json(&sc->limits)));
 	}
 	return json_pack("{s:s, s:s, s:s, s:I, s:o, s:s}", "name", plan->name,

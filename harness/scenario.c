@@ -102,6 +102,14 @@ void ks_scn_watch_kmsg(struct scn *s, int flush)
 		journal_report(s, done);
 }
 
+/* Progress: ms held at the limit, -1 while filling up to it. */
+static int64_t held_ms(const struct scn *s)
+{
+	if (!s->sc->until_limit_ms)
+		return -1;
+	return s->holding ? ks_scn_ms_since(s->reached_ns) : -1;
+}
+
 static void sample(struct scn *s)
 {
 	struct ks_counters sum;
@@ -113,6 +121,8 @@ static void sample(struct scn *s)
 	ks_cg_read_stats(&s->cg, &s->last);
 	if (s->last.current > s->max_current)
 		s->max_current = s->last.current;
+	if (s->reached_ns < 0 && ks_memcg_limit_hits(&s->last) > 0)
+		s->reached_ns = ks_now_ns();
 	ks_crew_sum(&s->crew, &sum);
 	for (k = 0; k < KS_MAX_OPS; k++) {
 		ops += sum.ops[k];
@@ -138,13 +148,29 @@ static void sample(struct scn *s)
 	}
 	ks_journal_write(&s->run->journal, o);
 	if (s->run->progress)
-		ks_progress_update(s->run, s->sc, ks_scn_ms_since(s->start_ns), ops,
-				   enomem, &s->last);
+		ks_progress_update(s->run, s->sc, ks_scn_ms_since(s->start_ns),
+				   held_ms(s), ops, enomem, &s->last);
 }
 
 static void inject_worker(void *inj)
 {
 	ks_inject_worker(inj);
+}
+
+/*
+ * The storm starts now.  duration.until_limit: it ends at the ceiling
+ * unless the limit is hit first (hold_from_limit()); the workers'
+ * deadline, the latest possible end, then moves earlier.
+ */
+static void start_clock(struct scn *s)
+{
+	const struct ks_scenario *sc = s->sc;
+
+	s->start_ns = ks_now_ns();
+	s->end_ns = s->start_ns + (sc->until_limit_ms ? sc->until_limit_ms :
+				   sc->duration_ms) * 1000000;
+	ks_crew_set_deadline(&s->crew, s->start_ns + (sc->until_limit_ms +
+				sc->duration_ms) * 1000000);
 }
 
 /* Create cgroup, scratch dir and workload state; start the workers. */
@@ -204,8 +230,7 @@ static int prepare(struct scn *s)
 	ks_inject_init(&s->inj, sc, &s->cg);
 	s->crew.before_run = inject_worker;
 	s->crew.before_arg = &s->inj;
-	s->start_ns = ks_now_ns();
-	s->crew.ctx.deadline_ns = s->start_ns + sc->duration_ms * 1000000;
+	start_clock(s);
 	if (sc->sweep)
 		return ks_sweep_start(s);
 	r = ks_crew_start(&s->crew, &s->cg);
@@ -241,11 +266,29 @@ static void disarm(struct scn *s)
 			       s->inj_err);
 }
 
-/* Sample and watch until the deadline, all workers gone, or a signal. */
+/* duration.until_limit: from the first sample with a limit hit, hold. */
+static void hold_from_limit(struct scn *s)
+{
+	int64_t latest = s->crew.ctx.deadline_ns;
+
+	if (!s->sc->until_limit_ms || s->holding || s->reached_ns < 0)
+		return;
+	s->holding = 1;
+	s->end_ns = s->reached_ns + s->sc->duration_ms * 1000000;
+	/* Seen at the ceiling itself: never past the workers' deadline. */
+	if (s->end_ns > latest)
+		s->end_ns = latest;
+	ks_crew_set_deadline(&s->crew, s->end_ns);
+}
+
+/*
+ * Sample and watch until the end (the deadline, or the ceiling of
+ * duration.until_limit without a limit hit), all workers gone, or a
+ * signal.
+ */
 static void monitor(struct scn *s)
 {
 	const struct ks_plan *plan = s->run->plan;
-	int64_t deadline = s->start_ns + s->sc->duration_ms * 1000000;
 	int64_t next = s->start_ns;
 	struct pollfd pfd = { .fd = s->run->kmsg.fd, .events = POLLIN };
 
@@ -256,21 +299,31 @@ static void monitor(struct scn *s)
 		ks_scn_watch_kmsg(s, 0);
 		if (now >= next) {
 			sample(s);
+			hold_from_limit(s);
 			next += plan->sample_ms * 1000000;
 			if (next < now)
 				next = now + plan->sample_ms * 1000000;
 		}
 		running = ks_crew_reap(&s->crew);
-		if (s->sc->respawn && now < deadline && !ks_interrupted)
+		if (s->sc->respawn && now < s->end_ns && !ks_interrupted)
 			running += ks_crew_respawn(&s->crew, &s->cg);
-		if (!running || now >= deadline || ks_interrupted)
+		if (!running || now >= s->end_ns || ks_interrupted)
 			break;
-		wait_ms = ((next < deadline ? next : deadline) - now) / 1000000;
+		wait_ms = ((next < s->end_ns ? next : s->end_ns) - now) /
+			  1000000;
 		pfd.fd = s->run->kmsg.fd;	/* -1 once a read failed */
 		poll(&pfd, pfd.fd >= 0, wait_ms > 0 ? (int)wait_ms : 1);
 	}
-	if (ks_interrupted)
+	if (ks_interrupted) {
 		s->out.interrupted = 1;
+		return;
+	}
+	/*
+	 * The storm ends now (at the ceiling, without a limit hit): workers
+	 * stop as at their deadline, not as interrupted.
+	 */
+	if (ks_now_ns() < s->crew.ctx.deadline_ns)
+		ks_crew_set_deadline(&s->crew, ks_now_ns());
 }
 
 static void count_workers(struct scn *s)
@@ -299,64 +352,6 @@ static void count_workers(struct scn *s)
 	}
 }
 
-static json_t *workers_json(const struct scn *s)
-{
-	json_t *a = json_array();
-	int i;
-
-	for (i = 0; i < s->crew.n; i++) {
-		const struct ks_worker *w = &s->crew.w[i];
-		json_t *o = json_pack("{s:i, s:i}", "worker", i, "pid",
-				      (int)w->pid);
-
-		if (w->state == KS_W_EXITED)
-			json_object_set_new(o, "exit", json_integer(w->status));
-		else if (w->state == KS_W_SIGNALED)
-			json_object_set_new(o, "signal",
-					    json_string(sigabbrev_np(w->status)));
-		if (w->killed_by_harness)
-			json_object_set_new(o, "killed_by_harness",
-					    json_true());
-		json_object_set_new(o, "sigkilled", json_integer(w->sigkilled));
-		json_object_set_new(o, "respawns", json_integer(w->respawns));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-/* {"ENOSPC": n, ...}: failures of op by errno, or of every op if op < 0. */
-static json_t *errno_json(const struct ks_counters *c, int op)
-{
-	json_t *o = json_object();
-	char name[16];
-	int e;
-
-	for (e = 1; e < KS_ERRNO_MAX; e++) {
-		uint64_t n = op < 0 ? ks_errno_total(c, e) : c->err[op][e];
-
-		if (n)
-			json_object_set_new(o, ks_errno_name(e, name,
-							     sizeof(name)),
-					    json_integer((json_int_t)n));
-	}
-	return o;
-}
-
-static json_t *ops_json(const struct scn *s, const struct ks_counters *c)
-{
-	json_t *o = json_object();
-	int k;
-
-	for (k = 0; k < KS_MAX_OPS && s->sc->wl->ops[k]; k++)
-		json_object_set_new(o, s->sc->wl->ops[k],
-				    json_pack("{s:I, s:I, s:I, s:o}",
-					      "ok", (json_int_t)c->ops[k],
-					      "fail", (json_int_t)c->fails[k],
-					      "enomem", (json_int_t)c->enomem[k],
-					      "errno", errno_json(c, k)));
-	return o;
-}
-
 static json_t *truth_record(const char *type, void *s)
 {
 	return ks_scn_record(type, s);
@@ -383,83 +378,6 @@ static void judge_errnos(struct scn *s)
 		 f.first);
 }
 
-static void finish(struct scn *s, int64_t duration_ms)
-{
-	struct ks_run *run = s->run;
-	const struct ks_scenario *sc = s->sc;
-	struct ks_counters sum;
-	json_t *o, *reasons;
-	int64_t ops = 0;
-	int k;
-
-	memset(&sum, 0, sizeof(sum));
-	if (s->crew.shm)
-		ks_crew_sum(&s->crew, &sum);
-	for (k = 0; k < KS_MAX_OPS; k++)
-		ops += sum.ops[k];
-
-	o = ks_scn_record("scenario_end", s);
-	if (!o) {
-		ks_journal_write(&run->journal, NULL);
-		return;
-	}
-	json_object_set_new(o, "workload", json_string(sc->wl->name));
-	json_object_set_new(o, "verdict",
-			    json_string(ks_verdict_name(s->vr.verdict)));
-	reasons = json_array();
-	for (k = 0; k < s->vr.nreasons; k++)
-		json_array_append_new(reasons, json_string(s->vr.reason[k]));
-	json_object_set_new(o, "reasons", reasons);
-	json_object_set_new(o, "duration_ms", json_integer(duration_ms));
-	if (s->crew.shm) {
-		json_object_set_new(o, "ops_total", json_integer(ops));
-		json_object_set_new(o, "storm_ms", json_integer(s->storm_ms));
-		/* What watching costs: sampling, kmsg, classifier, journal. */
-		json_object_set_new(o, "harness_cpu_ms",
-				    json_integer(s->cpu_ms));
-		json_object_set_new(o, "ops_per_sec",
-				    json_real(s->storm_ms > 0 ?
-					      ops * 1000.0 / s->storm_ms : 0));
-		json_object_set_new(o, "ops", ops_json(s, &sum));
-		json_object_set_new(o, "errno", errno_json(&sum, -1));
-		json_object_set_new(o, "enomem_surfaced",
-				    json_integer(s->out.enomem_surfaced));
-		if (s->out.enomem_surfaced)
-			json_object_set_new(o, "enomem_surfaced_first",
-				json_string(s->out.first_surfaced));
-		json_object_set_new(o, "enomem", json_integer(s->out.enomem));
-		json_object_set_new(o, "workers", workers_json(s));
-	}
-	if (s->have_cg) {
-		json_t *m = ks_memcg_json(&s->last);
-
-		ks_json_put_if(m, "max_sampled_current", s->max_current);
-		json_object_set_new(o, "memcg", m);
-	}
-	json_object_set_new(o, "kernel_reports",
-			    json_integer(s->out.kernel_reports));
-	json_object_set_new(o, "info_reports",
-			    json_integer(s->out.info_reports));
-	if (s->taint_before >= 0 && s->taint_after >= 0) {
-		char l1[40], l2[40], l3[40], why[256];
-
-		json_object_set_new(o, "taint", json_pack(
-			"{s:s, s:s, s:s, s:s}",
-			"before", ks_taint_letters(s->taint_before, l1, sizeof(l1)),
-			"after", ks_taint_letters(s->taint_after, l2, sizeof(l2)),
-			"new", ks_taint_letters(s->out.taint_new, l3, sizeof(l3)),
-			"meaning", ks_taint_describe(s->out.taint_new, why,
-						     sizeof(why))));
-	}
-	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
-	if (s->inj_report)
-		json_object_set(o, "inject", s->inj_report);
-	if (s->sweep)
-		json_object_set_new(o, "sweep", ks_sweep_summary(s));
-	json_array_append(run->results, o);
-	ks_journal_write(&run->journal, o);
-	ks_journal_sync(&run->journal);
-}
 
 static void outcome_from_stats(struct scn *s)
 {
@@ -472,6 +390,7 @@ static void outcome_from_stats(struct scn *s)
 		s->out.enomem += sum.enomem[k];
 	}
 	s->out.limit_hits = ks_memcg_limit_hits(&s->last);
+	s->out.until_limit_ms = s->sc->until_limit_ms;
 	s->out.oom_kills = ks_memcg_oom_kills(&s->last);
 	if (s->out.oom_kills < 0)
 		s->out.oom_kills = 0;
@@ -500,29 +419,16 @@ static void workdir_left(struct scn *s)
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 {
 	struct scn s = { .run = run, .sc = sc, .max_current = -1,
+			 .reached_ns = -1,
 			 .taint_before = ks_sysinfo_tainted(),
 			 .taint_after = -1 };
 	char err[256];
 	int64_t t0 = ks_now_ns();
-	json_t *o;
 	int ran;
 
 	ks_memcg_stats_init(&s.last);
 	ks_errno_truth_init(&s.truth, sc);
-	o = ks_scn_record("scenario_start", &s);
-	if (o) {
-		json_object_set_new(o, "index", json_integer(run->index));
-		json_object_set_new(o, "workload", json_string(sc->wl->name));
-		json_object_set_new(o, "workers", json_integer(sc->workers));
-		json_object_set_new(o, "duration_ms",
-				    json_integer(sc->duration_ms));
-		json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
-		json_object_set_new(o, "errno_allowed",
-				    ks_errno_allowed_json(sc));
-		if (sc->inject_mask)
-			json_object_set_new(o, "inject", ks_inject_plan_json(sc));
-	}
-	ks_journal_write(&run->journal, o);
+	ks_scn_journal_start(&s);
 	ks_progress_start(run, sc);
 
 	ran = prepare(&s) == 0;
@@ -579,9 +485,10 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	case KS_SKIP: run->nskip++; break;
 	case KS_ERROR: run->nerror++; break;
 	}
-	finish(&s, (ks_now_ns() - t0) / 1000000);
+	ks_scn_journal_end(&s, (ks_now_ns() - t0) / 1000000);
 	ks_progress_done(run, sc, &s.vr, s.out.ops,
-			 (ks_now_ns() - t0) / 1000000);
+			 (ks_now_ns() - t0) / 1000000, s.reached_ns < 0 ? -1 :
+			 (s.reached_ns - s.start_ns) / 1000000);
 	ks_crew_free(&s.crew);
 	ks_sweep_free(&s);
 	json_decref(s.inj_report);

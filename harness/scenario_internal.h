@@ -20,6 +20,9 @@ struct scn {
 	int setup_done;
 	struct ks_crew crew;
 	int64_t start_ns;
+	int64_t end_ns;			/* the storm's end, as known so far */
+	int64_t reached_ns;		/* first sample with a limit hit; -1 */
+	int holding;			/* duration.until_limit: limit reached */
 	int64_t storm_ms;		/* workers' running time */
 	int64_t max_current;
 	struct ks_outcome out;
@@ -41,6 +44,10 @@ int64_t ks_scn_ms_since(int64_t t0);
 json_t *ks_scn_record(const char *type, const struct scn *s);
 /* Drain the kernel log, journaling every finished report. */
 void ks_scn_watch_kmsg(struct scn *s, int flush);
+
+/* The scenario_start and scenario_end records (scenario_journal.c). */
+void ks_scn_journal_start(struct scn *s);
+void ks_scn_journal_end(struct scn *s, int64_t duration_ms);
 
 /* mode = sweep (scenario_sweep.c) */
 /* Start the one sweep worker and arm; 0, or -1 with s->vr set. */

@@ -204,3 +204,12 @@ const char *ks_format_size(int64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.1f%c", v, units[i]);
 	return buf;
 }
+
+const char *ks_format_duration(int64_t ms, char *buf, size_t len)
+{
+	if (ms % 1000)
+		snprintf(buf, len, "%lldms", (long long)ms);
+	else
+		snprintf(buf, len, "%llds", (long long)(ms / 1000));
+	return buf;
+}

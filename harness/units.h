@@ -27,6 +27,9 @@ int ks_parse_bool(const char *s, int *out, char *err, size_t errlen);
 int ks_parse_int(const char *s, int64_t min, int64_t max, int64_t *out,
 		 char *err, size_t errlen);
 
+/* "60s", "1500ms": what ks_parse_duration_ms() reads back. */
+const char *ks_format_duration(int64_t ms, char *buf, size_t len);
+
 /* "32.0M", "max"; buf of at least 16 bytes. */
 const char *ks_format_size(int64_t bytes, char *buf, size_t len);
 

@@ -2,6 +2,7 @@
 #include "verdict.h"
 
 #include "sysinfo.h"
+#include "units.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,8 @@ static void check(struct ks_verdict_result *r, enum ks_expect e,
 void ks_verdict_decide(const struct ks_expectations *x,
 		       const struct ks_outcome *o, struct ks_verdict_result *r)
 {
+	char d[32];
+
 	memset(r, 0, sizeof(*r));
 	if (o->interrupted) {
 		r->verdict = KS_ERROR;
@@ -60,8 +63,13 @@ void ks_verdict_decide(const struct ks_expectations *x,
 	if (o->killed > o->oom_kills)
 		reason(r, "%d worker(s) SIGKILLed but only %lld OOM kill(s)",
 		       o->killed, (long long)o->oom_kills);
-	check(r, x->limit_hit, o->limit_hits, "memory limit hit",
-	      "expect.limit_hit");
+	if (x->limit_hit == KS_EXPECT_YES && o->limit_hits <= 0 &&
+	    o->until_limit_ms > 0)
+		reason(r, "memory limit hit never happened within duration.until_limit = %s (expect.limit_hit = yes)",
+		       ks_format_duration(o->until_limit_ms, d, sizeof(d)));
+	else
+		check(r, x->limit_hit, o->limit_hits, "memory limit hit",
+		      "expect.limit_hit");
 	check(r, x->oom_kill, o->oom_kills, "memcg OOM kill",
 	      "expect.oom_kill");
 	check(r, x->enomem, o->enomem, "ENOMEM", "expect.enomem");

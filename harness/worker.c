@@ -44,6 +44,7 @@ static int worker_main(void *p)
 	ctx.worker = a->index;
 	ctx.ctr = &a->crew->shm->ctr[a->index];
 	ctx.stop = &a->crew->shm->stop;
+	ctx.deadline_live = &a->crew->shm->deadline_ns;
 	/*
 	 * "ksw-<workload>" in kernel reports (OOM victims, fault injection
 	 * stacks) tells a worker from the harness at a glance.
@@ -208,6 +209,14 @@ void ks_crew_stop(struct ks_crew *crew, struct ks_cgroup *cg, int grace_ms)
 			}
 		}
 	}
+}
+
+void ks_crew_set_deadline(struct ks_crew *crew, int64_t deadline_ns)
+{
+	crew->ctx.deadline_ns = deadline_ns;	/* for workers started later */
+	if (crew->shm)
+		__atomic_store_n(&crew->shm->deadline_ns, deadline_ns,
+				 __ATOMIC_RELAXED);
 }
 
 void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum)

@@ -28,6 +28,8 @@ struct ks_worker {
 /* Memory shared between the harness and its workers. */
 struct ks_shared {
 	volatile int stop;
+	/* The workers' deadline (ks_wl_ctx deadline_live): only ever earlier */
+	int64_t deadline_ns;
 	struct ks_counters ctr[];	/* one per worker */
 };
 
@@ -63,6 +65,11 @@ int ks_crew_reap(struct ks_crew *crew);
  * wait for every worker.  Never leaves a child behind.
  */
 void ks_crew_stop(struct ks_crew *crew, struct ks_cgroup *cg, int grace_ms);
+/*
+ * Set the workers' deadline (CLOCK_MONOTONIC), also of those already
+ * running: before ks_crew_start(), then only ever to an earlier time.
+ */
+void ks_crew_set_deadline(struct ks_crew *crew, int64_t deadline_ns);
 /* Sum of every worker's counters. */
 void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum);
 

@@ -260,6 +260,27 @@ static void summary_table(FILE *out, struct ks_run_view *v, size_t r)
 	fputs("</table>\n", out);
 }
 
+/* duration.until_limit: when the limit was reached, how long held. */
+static void scn_limit_time(FILE *out, const struct ks_scn_view *s,
+			   json_t *src)
+{
+	long long ceiling = ks_jint(src, "until_limit_ms", 0);
+
+	if (ks_jint(s->end, "limit_reached_ms", U) != U) {
+		fputs("; the limit was reached after ", out);
+		ks_html_int(out, s->end, "limit_reached_ms");
+		fputs(" ms and held ", out);
+		ks_html_int(out, s->end, "held_ms");
+		fputs(" ms", out);
+	} else if (ceiling > 0 && json_is_null(json_object_get(s->end,
+					       "limit_reached_ms"))) {
+		fprintf(out, "; the limit was not reached within %lld ms",
+			ceiling);
+	}
+	if (ceiling > 0)
+		fprintf(out, " (duration.until_limit %lld ms)", ceiling);
+}
+
 static void scn_meta(FILE *out, const struct ks_run_view *v,
 		     const struct ks_scn_view *s)
 {
@@ -278,7 +299,9 @@ static void scn_meta(FILE *out, const struct ks_run_view *v,
 	ks_html_int(out, s->end, "storm_ms");
 	fputs(" ms, the scenario ", out);
 	ks_html_int(out, s->end, "duration_ms");
-	fputs(" ms</dd>\n<dt>limits</dt><dd>", out);
+	fputs(" ms", out);
+	scn_limit_time(out, s, src);
+	fputs("</dd>\n<dt>limits</dt><dd>", out);
 	put_options(out, json_object_get(src, "limits"), 1);
 	fputs("</dd>\n", out);
 	json_object_foreach(json_object_get(s->start, "inject"), k, inj) {

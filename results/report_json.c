@@ -44,6 +44,10 @@ static json_t *scenario(const struct ks_scn_view *s)
 		json_object_set_new(o, "reasons", json_pack("[s]", s->why));
 	ks_jcopy(o, "duration_ms", json_object_get(e, "duration_ms"));
 	ks_jcopy(o, "storm_ms", json_object_get(e, "storm_ms"));
+	ks_jcopy(o, "until_limit_ms",
+		 json_object_get(s->start, "until_limit_ms"));
+	ks_jcopy(o, "limit_reached_ms", json_object_get(e, "limit_reached_ms"));
+	ks_jcopy(o, "held_ms", json_object_get(e, "held_ms"));
 	ks_jcopy(o, "ops_total", json_object_get(e, "ops_total"));
 	ks_jcopy(o, "ops_per_sec", json_object_get(e, "ops_per_sec"));
 	ks_jcopy(o, "peak", ks_jget(e, "memcg.peak"));

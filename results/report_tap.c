@@ -90,6 +90,14 @@ static void put_figures(FILE *out, const struct ks_scn_view *s)
 			ks_jstr(e, "enomem_surfaced_first", "?"));
 	if ((n = ks_jint(e, "duration_ms", -1)) >= 0)
 		fprintf(out, ", %lld ms", n);
+	/* duration.until_limit: how long it took, how long it was held. */
+	if ((n = ks_jint(e, "limit_reached_ms", -1)) >= 0)
+		fprintf(out, ", limit reached at %lld ms, held %lld ms", n,
+			ks_jint(e, "held_ms", 0));
+	else if (ks_jint(s->start, "until_limit_ms", 0) > 0 &&
+		 json_is_null(json_object_get(e, "limit_reached_ms")))
+		fprintf(out, ", limit not reached within %lld ms",
+			ks_jint(s->start, "until_limit_ms", 0));
 	fputc('\n', out);
 }
 

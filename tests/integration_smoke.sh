@@ -40,5 +40,25 @@ assert ops == sorted(ops) and ops[-1] > ops[0]
 assert max(s["current"] for s in samples) > 16 << 20
 i = ends["inode-tmpfs-64m"]
 assert i["ops"]["xattr"]["ok"] > 0 and i["ops"]["link"]["ok"] > 0
+
+# duration.until_limit: 60 s by default with expect.limit_hit = yes only
+starts = {r["scenario"]: r for r in by("scenario_start")}
+assert starts["dentry-32m"]["until_limit_ms"] == 60000, starts["dentry-32m"]
+assert starts["inode-tmpfs-64m"]["until_limit_ms"] == 0
+assert [p["until_limit_ms"] for p in first["plan"]["scenarios"]] == [60000, 0]
+# dentry-32m ran until the limit was reached, then its 5 s held there
+reached, held = d["limit_reached_ms"], d["held_ms"]
+assert reached is not None and 0 <= reached < 60000, d
+assert held is not None and held >= 5000 - 50, d
+assert d["storm_ms"] == reached + held, d
+# reached: at the first sample with a limit hit, none before it
+hit = [s["limit_hits"] > 0 for s in samples]
+k = hit.index(True)
+assert all(hit[k:]), "limit hits are a count: once seen, always"
+assert samples[k]["t_ms"] - starts["dentry-32m"]["t_ms"] >= reached - 1
+print("dentry-32m: limit reached after %d ms, held %d ms" % (reached, held))
+# no ceiling on inode-tmpfs-64m: its 5 s from the start
+assert 5000 <= i["storm_ms"] < 5000 + 2500, i["storm_ms"]
+assert (i["limit_reached_ms"] is None) == (i["held_ms"] is None), i
 '
 echo "PASS: smoke plan"

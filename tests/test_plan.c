@@ -132,6 +132,7 @@ Test(plan, defaults_when_unset)
 	cr_expect_eq(plan.sample_ms, 100);
 	cr_expect_eq(plan.scenarios[0].workers, 2);
 	cr_expect_eq(plan.scenarios[0].duration_ms, 5000);
+	cr_expect_eq(plan.scenarios[0].until_limit_ms, 0);
 	cr_expect_eq(plan.scenarios[0].limits.max, KS_CG_UNSET);
 	cr_expect_eq(plan.scenarios[0].expect.min_ops, -1);
 	/* Every option starts at its documented default. */
@@ -162,6 +163,92 @@ Test(plan, defaults_workload_and_override)
 	cr_expect_eq(plan.scenarios[2].opt[li].num, 1, "scenario wins");
 }
 
+/* Scenario name's until_limit_ms, after a parse that must succeed. */
+static int64_t until_limit(const char *text, int idx)
+{
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &plan, &errs), 0, "%s",
+		     errs.msg[0]);
+	cr_assert_lt(idx, plan.nscenarios);
+	return plan.scenarios[idx].until_limit_ms;
+}
+
+Test(plan, until_limit_defaults_with_limit_hit)
+{
+	cr_expect_eq(until_limit(HEAD, 0), 0, "off without expect.limit_hit");
+	ks_plan_free(&plan);
+	cr_expect_eq(until_limit(HEAD "expect.limit_hit = no\n", 0), 0);
+	ks_plan_free(&plan);
+	cr_expect_eq(until_limit(HEAD "expect.limit_hit = any\n", 0), 0);
+	ks_plan_free(&plan);
+	cr_expect_eq(until_limit(HEAD "expect.limit_hit = yes\n", 0),
+		     KS_UNTIL_LIMIT_DEFAULT_MS);
+	cr_expect_eq(KS_UNTIL_LIMIT_DEFAULT_MS, 60000);
+	ks_plan_free(&plan);
+	/* expect.limit_hit from [defaults] brings the default along... */
+	cr_expect_eq(until_limit("[defaults]\nexpect.limit_hit = yes\n"
+				 HEAD "[scenario t]\nworkload = inode\n"
+				 "expect.limit_hit = any\n", 0), 60000);
+	/* ...unless the scenario says the limit need not be hit. */
+	cr_expect_eq(plan.scenarios[1].until_limit_ms, 0);
+	ks_plan_free(&plan);
+	cr_expect_eq(until_limit(HEAD "expect.limit_hit = yes\n"
+				 "mode = sweep\n", 0), 0, "sweeps ignore it");
+}
+
+Test(plan, until_limit_explicit_wins)
+{
+	cr_expect_eq(until_limit(HEAD "duration.until_limit = 2m\n", 0),
+		     120000, "also without expect.limit_hit");
+	ks_plan_free(&plan);
+	cr_expect_eq(until_limit(HEAD "expect.limit_hit = yes\n"
+				 "duration.until_limit = 1.5s\n", 0), 1500);
+	ks_plan_free(&plan);
+	cr_expect_eq(until_limit("[defaults]\nduration.until_limit = 30s\n"
+				 HEAD "[scenario t]\nworkload = inode\n"
+				 "duration.until_limit = 250ms\n", 1), 250);
+	cr_expect_eq(plan.scenarios[0].until_limit_ms, 30000);
+	ks_plan_free(&plan);
+	/* An explicit off in [defaults] beats the default of limit_hit. */
+	cr_expect_eq(until_limit("[defaults]\nduration.until_limit = off\n"
+				 HEAD "expect.limit_hit = yes\n", 0), 0);
+}
+
+Test(plan, until_limit_off)
+{
+	static const char *const off[] = { "0", "0s", "off", "OFF", "no",
+					   "false" };
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		snprintf(text, sizeof(text),
+			 HEAD "expect.limit_hit = yes\nduration.until_limit = %s\n",
+			 off[i]);
+		cr_expect_eq(until_limit(text, 0), 0, "'%s' is off", off[i]);
+		ks_plan_free(&plan);
+	}
+}
+
+Test(plan, until_limit_errors)
+{
+	expect_error(HEAD "duration.until_limit = soon\n",
+		     "t.plan:3: duration.until_limit: invalid duration 'soon' (expected e.g. 30s, 2m or 1h; 0, off or no to disable)");
+	expect_error(HEAD "duration.until_limit = yes\n",
+		     "t.plan:3: duration.until_limit: invalid duration 'yes' (expected e.g. 30s, 2m or 1h; 0, off or no to disable)");
+	expect_error(HEAD "duration.until_limit = -5s\n",
+		     "t.plan:3: duration.until_limit: invalid duration '-5s' (expected e.g. 30s, 2m or 1h; 0, off or no to disable)");
+	expect_error(HEAD "duration.until_limit = 5ms\n",
+		     "t.plan:3: duration.until_limit: duration '5ms' is shorter than 10ms");
+	expect_error(HEAD "duration.until_limit = 1000d\n",
+		     "t.plan:3: duration.until_limit: invalid duration '1000d' (expected e.g. 30s, 2m or 1h; 0, off or no to disable)");
+	expect_error(HEAD "duration.until_limit = 9000h\n",
+		     "t.plan:3: duration.until_limit: duration '9000h' is too long");
+	/* In [defaults]: reported once, at its own line. */
+	expect_error("[defaults]\nduration.until_limit = x\n" HEAD
+		     "[scenario t]\nworkload = inode\n",
+		     "t.plan:2: duration.until_limit: invalid duration 'x' (expected e.g. 30s, 2m or 1h; 0, off or no to disable)");
+}
+
 Test(plan, builtin_plans_are_valid)
 {
 	const struct ks_builtin_plan *b;
@@ -176,6 +263,10 @@ Test(plan, builtin_plans_are_valid)
 	cr_assert_eq(ks_plan_load(NULL, &plan, &errs), 0);
 	cr_expect_str_eq(plan.name, "smoke");
 	cr_expect_str_eq(plan.source, "builtin:smoke");
+	/* Its limit-hit storm fills up whatever the machine's speed. */
+	cr_expect_str_eq(plan.scenarios[0].name, "dentry-32m");
+	cr_expect_eq(plan.scenarios[0].until_limit_ms, 60000);
+	cr_expect_eq(plan.scenarios[1].until_limit_ms, 0);
 }
 
 Test(plan, errors_syntax_and_structure)

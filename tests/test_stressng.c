@@ -337,3 +337,52 @@ Test(stressng_run, early_stop_kills_group, .timeout = 30)
 		cr_assert_eq(system(cmd), 0);
 	}
 }
+
+/*
+ * The harness moving the deadline earlier (duration.until_limit: the
+ * limit was hit) ends stress-ng as its own timeout would: exit 0, with
+ * its metrics, not SIGKILLed.
+ */
+Test(stressng_run, deadline_moved_earlier_ends_cleanly, .timeout = 30)
+{
+	char workdir[] = "/tmp/ks-stressng-XXXXXX";
+	struct ks_counters *ctr;
+	int64_t t0, *live;
+	struct storm s;
+	int status;
+	pid_t pid;
+
+	if (!have_stressng())
+		cr_skip_test("stress-ng not installed (Debian package stress-ng)");
+	cr_assert(mkdtemp(workdir));
+	ctr = mmap(NULL, sizeof(*ctr) + sizeof(*live), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	cr_assert(ctr != MAP_FAILED);
+	live = (int64_t *)(ctr + 1);
+	storm_init(&s, workdir);
+	storm_set(&s, "stressors", "dentry:1");
+	cr_assert_eq(s.wl->setup(&s.ctx), 0, "%s", s.ctx.err);
+	t0 = mono_ns();
+	s.ctx.deadline_ns = *live = t0 + 20000000000LL;
+	s.ctx.deadline_live = live;
+
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (!pid) {
+		s.ctx.ctr = ctr;
+		_exit(s.wl->run(&s.ctx));
+	}
+	usleep(1500000);
+	cr_assert(cmdline_has(workdir), "stress-ng not running");
+	__atomic_store_n(live, mono_ns(), __ATOMIC_RELAXED);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && !WEXITSTATUS(status));
+	cr_assert(mono_ns() - t0 < 5000000000LL, "did not end at the new deadline");
+	cr_assert(!cmdline_has(workdir), "stress-ng left running");
+	cr_assert_eq(ctr->ops[0], 1, "run not a success: %llu failed",
+		     (unsigned long long)ctr->fails[0]);
+	cr_assert_gt(ctr->ops[1], 0, "no bogo ops: no metrics written");
+	s.wl->teardown(&s.ctx);
+	cr_assert(!s.ctx.err[0], "%s", s.ctx.err);
+	cr_assert_eq(rmdir(workdir), 0, "%s: %s", workdir, strerror(errno));
+}

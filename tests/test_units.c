@@ -83,6 +83,25 @@ Test(duration, rejects)
 	cr_expect_str_eq(err, "duration '9000h' is too long");
 }
 
+Test(duration, formats_what_it_parses)
+{
+	static const struct { int64_t ms; const char *out; } f[] = {
+		{ 60000, "60s" }, { 0, "0s" }, { 1500, "1500ms" },
+		{ 250, "250ms" }, { 3600000, "3600s" },
+	};
+	char buf[32];
+	int64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		cr_expect_str_eq(ks_format_duration(f[i].ms, buf, sizeof(buf)),
+				 f[i].out);
+		cr_assert_eq(ks_parse_duration_ms(buf, &v, err, sizeof(err)),
+			     0, "%s", err);
+		cr_expect_eq(v, f[i].ms);
+	}
+}
+
 Test(bool_and_int, parse)
 {
 	int b = -1;

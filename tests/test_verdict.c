@@ -116,6 +116,29 @@ Test(verdict, expectations)
 		"1000 operations, fewer than expect.min_ops = 5000");
 }
 
+/* Not reached within the ceiling of duration.until_limit: it says so. */
+Test(verdict, limit_not_reached_within_until_limit)
+{
+	x.limit_hit = KS_EXPECT_YES;
+	o.until_limit_ms = 60000;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_eq(r.verdict, KS_FAIL);
+	cr_expect_str_eq(r.reason[0],
+		"memory limit hit never happened within duration.until_limit = 60s (expect.limit_hit = yes)");
+	o.until_limit_ms = 1500;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_str_eq(r.reason[0],
+		"memory limit hit never happened within duration.until_limit = 1500ms (expect.limit_hit = yes)");
+	o.limit_hits = 1;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_eq(r.verdict, KS_PASS);
+	/* = no is judged as without the ceiling. */
+	x.limit_hit = KS_EXPECT_NO;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_str_eq(r.reason[0],
+		"memory limit hit happened 1 times (expect.limit_hit = no)");
+}
+
 Test(verdict, overshoot)
 {
 	x.max_overshoot = 4096;

@@ -150,6 +150,29 @@ Test(should_stop, deadline_sticks)
 		cr_assert(ks_should_stop(&ctx), "call %d forgot the stop", i);
 }
 
+/*
+ * A deadline in shared memory (deadline_live) wins over deadline_ns: the
+ * harness moves it earlier while the worker runs.
+ */
+Test(should_stop, live_deadline_moves_earlier)
+{
+	struct ks_wl_ctx ctx = { 0 };
+	int64_t live = now_ns() + 60LL * 1000000000;
+	int i, stopped = 0;
+
+	ctx.deadline_ns = live;
+	ctx.deadline_live = &live;
+	cr_assert_eq(ks_deadline(&ctx), live);
+	for (i = 0; i < 200; i++)
+		cr_assert_not(ks_should_stop(&ctx));
+	live = now_ns() - 1;
+	cr_assert_eq(ks_deadline(&ctx), live);
+	cr_assert_gt(ctx.deadline_ns, live, "the start value stays");
+	for (i = 0; i < 64 && !stopped; i++)
+		stopped += ks_should_stop(&ctx);
+	cr_assert(stopped, "moved deadline not seen in 64 calls");
+}
+
 Test(teardown, without_setup)
 {
 	struct ks_wl_ctx ctx = { .workdir = "/nonexistent" };

@@ -14,6 +14,8 @@
  * SIGKILLs the whole process group itself; GRACE_NS is shorter than the
  * harness's default stop_grace (2 s), after which the harness SIGKILLs
  * the worker and would leave nobody to reap and read the results.
+ * -t is the deadline when it starts; one the harness moves earlier
+ * (duration.until_limit) ends it by SIGINT, as its own timeout would.
  *
  * Operations (all counted by worker 0):
  *   run       stress-ng's exit: exit status 0 is a success, anything else
@@ -347,12 +349,13 @@ static int exit_errno(int st, const char **why)
 	return EPROTO;
 }
 
-static pid_t spawn(struct ks_wl_ctx *ctx, const struct stressng_priv *p)
+static pid_t spawn(struct ks_wl_ctx *ctx, const struct stressng_priv *p,
+		   int64_t deadline)
 {
 	char *argv[16 + 2 * MAX_STRESSORS + MAX_ARGS];
 	char cnt[MAX_STRESSORS][12], opt[MAX_STRESSORS][NAME_MAX_LEN + 2];
 	char secs[24];
-	int64_t left = ctx->deadline_ns - now_ns();
+	int64_t left = deadline - now_ns();
 	int n = 0, i;
 	pid_t pid;
 
@@ -503,18 +506,22 @@ static bool group_unkillable(pid_t pgid)
 	return found;
 }
 
-/* Wait for stress-ng, killing its group at the hard deadline. */
-static int wait_stressng(struct ks_wl_ctx *ctx, pid_t pid, bool *killed,
-			 bool *unkillable)
+/*
+ * Wait for stress-ng, told to run until told: SIGINT at a deadline moved
+ * earlier (stress-ng takes it as its timeout: metrics written, exit 0),
+ * SIGKILL for its group at the hard deadline.
+ */
+static int wait_stressng(struct ks_wl_ctx *ctx, pid_t pid, int64_t told,
+			 bool *killed, bool *unkillable)
 {
-	int64_t hard = ctx->deadline_ns + GRACE_NS, t0 = now_ns();
-	int64_t probe = t0 + 500000000;
+	int64_t probe = now_ns() + 500000000;
+	bool ended = false;
 	int status;
 
 	for (;;) {
 		struct timespec pause = { 0, 20000000 };
 		pid_t r = waitpid(pid, &status, WNOHANG);
-		int64_t now = now_ns();
+		int64_t now = now_ns(), deadline = ks_deadline(ctx);
 
 		if (r == pid)
 			break;
@@ -525,9 +532,13 @@ static int wait_stressng(struct ks_wl_ctx *ctx, pid_t pid, bool *killed,
 			probe = now + 1000000000;
 			*unkillable = group_unkillable(pid);
 		}
+		if (!ended && deadline < told && now >= deadline) {
+			kill(pid, SIGINT);
+			ended = true;
+		}
 		/* An early stop (the harness was interrupted): no grace. */
-		if (!*killed && (now >= hard || (ctx->stop && *ctx->stop &&
-						 now < ctx->deadline_ns))) {
+		if (!*killed && (now >= deadline + GRACE_NS ||
+				 (ctx->stop && *ctx->stop && now < deadline))) {
 			kill(-pid, SIGKILL);
 			*killed = true;
 		}
@@ -544,6 +555,7 @@ static int stressng_run(struct ks_wl_ctx *ctx)
 	const struct stressng_priv *p = ctx->priv;
 	struct tally t = { .ctx = ctx, .p = p };
 	bool killed = false, unkillable = false;
+	int64_t told = ks_deadline(ctx);
 	char err[256];
 	const char *why;
 	int status, i, e;
@@ -557,14 +569,14 @@ static int stressng_run(struct ks_wl_ctx *ctx)
 		}
 		return 0;
 	}
-	pid = spawn(ctx, p);
+	pid = spawn(ctx, p, told);
 	if (pid < 0) {
 		e = errno;
 		fprintf(stderr, "stressng: fork: %s\n", strerror(e));
 		ks_count(ctx, OP_RUN, -1, e);
 		return 0;
 	}
-	status = wait_stressng(ctx, pid, &killed, &unkillable);
+	status = wait_stressng(ctx, pid, told, &killed, &unkillable);
 	is_said(p);
 	if (unkillable)
 		ks_count(ctx, OP_UNKILLABLE, 0, 0);

@@ -20,6 +20,13 @@
 #define RMTREE_MAX_DEPTH	64
 #define RMTREE_MAX_PASSES	100000
 
+int64_t ks_deadline(const struct ks_wl_ctx *ctx)
+{
+	if (ctx->deadline_live)
+		return __atomic_load_n(ctx->deadline_live, __ATOMIC_RELAXED);
+	return ctx->deadline_ns;
+}
+
 bool ks_should_stop(const struct ks_wl_ctx *ctx)
 {
 	/*
@@ -31,15 +38,18 @@ bool ks_should_stop(const struct ks_wl_ctx *ctx)
 	static unsigned int calls;
 	static bool stopped;	/* once true, for good: callers rely on it */
 	struct timespec ts;
+	int64_t deadline;
 
 	if (stopped || (ctx->stop && *ctx->stop))
 		return stopped = true;
+	if (calls++ % 64)
+		return false;
 	/* No deadline set: run until the harness raises *stop. */
-	if (ctx->deadline_ns <= 0 || calls++ % 64)
+	deadline = ks_deadline(ctx);
+	if (deadline <= 0)
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	stopped = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >=
-		  ctx->deadline_ns;
+	stopped = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= deadline;
 	return stopped;
 }
 

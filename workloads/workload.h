@@ -76,7 +76,15 @@ struct ks_wl_ctx {
 	int worker;			/* index, in run() */
 	struct ks_counters *ctr;	/* this worker's, in run() */
 	const volatile int *stop;	/* set by the harness */
-	int64_t deadline_ns;		/* CLOCK_MONOTONIC */
+	/* CLOCK_MONOTONIC; <= 0 none.  Read it with ks_deadline(). */
+	int64_t deadline_ns;
+	/*
+	 * In a worker: the deadline in memory shared with the harness,
+	 * which moves it earlier once the scenario knows when it ends
+	 * (duration.until_limit); deadline_ns is then its value when the
+	 * worker started.
+	 */
+	const int64_t *deadline_live;
 	void *priv;			/* set by setup(), seen by all */
 	char err[256];			/* setup()/teardown() failure reason */
 };
@@ -127,6 +135,8 @@ uint64_t ks_raise_nofile(void);
 
 /* Helpers for run(). */
 bool ks_should_stop(const struct ks_wl_ctx *ctx);
+/* The deadline now: deadline_live's if set, else deadline_ns. */
+int64_t ks_deadline(const struct ks_wl_ctx *ctx);
 /* Count the outcome of operation op: ret < 0 means failed with errno e. */
 void ks_count(struct ks_wl_ctx *ctx, int op, int ret, int e);
 

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A scenario's scenario_start and scenario_end journal records. */
+#include "scenario_internal.h"
+
+#include <string.h>
+
+#include "errno_truth.h"
+#include "inject.h"
+#include "sysinfo.h"
+
+void ks_scn_journal_start(struct scn *s)
+{
+	const struct ks_scenario *sc = s->sc;
+	struct ks_run *run = s->run;
+	json_t *o = ks_scn_record("scenario_start", s);
+
+	if (o) {
+		json_object_set_new(o, "index", json_integer(run->index));
+		json_object_set_new(o, "workload", json_string(sc->wl->name));
+		json_object_set_new(o, "workers", json_integer(sc->workers));
+		json_object_set_new(o, "duration_ms",
+				    json_integer(sc->duration_ms));
+		json_object_set_new(o, "until_limit_ms",
+				    json_integer(sc->until_limit_ms));
+		json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+		json_object_set_new(o, "errno_allowed",
+				    ks_errno_allowed_json(sc));
+		if (sc->inject_mask)
+			json_object_set_new(o, "inject", ks_inject_plan_json(sc));
+	}
+	ks_journal_write(&run->journal, o);
+}
+
+static json_t *workers_json(const struct scn *s)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < s->crew.n; i++) {
+		const struct ks_worker *w = &s->crew.w[i];
+		json_t *o = json_pack("{s:i, s:i}", "worker", i, "pid",
+				      (int)w->pid);
+
+		if (w->state == KS_W_EXITED)
+			json_object_set_new(o, "exit", json_integer(w->status));
+		else if (w->state == KS_W_SIGNALED)
+			json_object_set_new(o, "signal",
+					    json_string(sigabbrev_np(w->status)));
+		if (w->killed_by_harness)
+			json_object_set_new(o, "killed_by_harness",
+					    json_true());
+		json_object_set_new(o, "sigkilled", json_integer(w->sigkilled));
+		json_object_set_new(o, "respawns", json_integer(w->respawns));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* {"ENOSPC": n, ...}: failures of op by errno, or of every op if op < 0. */
+static json_t *errno_json(const struct ks_counters *c, int op)
+{
+	json_t *o = json_object();
+	char name[16];
+	int e;
+
+	for (e = 1; e < KS_ERRNO_MAX; e++) {
+		uint64_t n = op < 0 ? ks_errno_total(c, e) : c->err[op][e];
+
+		if (n)
+			json_object_set_new(o, ks_errno_name(e, name,
+							     sizeof(name)),
+					    json_integer((json_int_t)n));
+	}
+	return o;
+}
+
+static json_t *ops_json(const struct scn *s, const struct ks_counters *c)
+{
+	json_t *o = json_object();
+	int k;
+
+	for (k = 0; k < KS_MAX_OPS && s->sc->wl->ops[k]; k++)
+		json_object_set_new(o, s->sc->wl->ops[k],
+				    json_pack("{s:I, s:I, s:I, s:o}",
+					      "ok", (json_int_t)c->ops[k],
+					      "fail", (json_int_t)c->fails[k],
+					      "enomem", (json_int_t)c->enomem[k],
+					      "errno", errno_json(c, k)));
+	return o;
+}
+
+/*
+ * When the storm first showed a limit hit, from its start, and how long
+ * it ran after that: null when it never did.
+ */
+static void limit_times(const struct scn *s, json_t *o)
+{
+	int64_t reached = (s->reached_ns - s->start_ns) / 1000000;
+
+	if (s->reached_ns < 0) {
+		json_object_set_new(o, "limit_reached_ms", json_null());
+		json_object_set_new(o, "held_ms", json_null());
+		return;
+	}
+	json_object_set_new(o, "limit_reached_ms", json_integer(reached));
+	json_object_set_new(o, "held_ms", json_integer(
+		s->storm_ms > reached ? s->storm_ms - reached : 0));
+}
+
+void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
+{
+	struct ks_run *run = s->run;
+	const struct ks_scenario *sc = s->sc;
+	struct ks_counters sum;
+	json_t *o, *reasons;
+	int64_t ops = 0;
+	int k;
+
+	memset(&sum, 0, sizeof(sum));
+	if (s->crew.shm)
+		ks_crew_sum(&s->crew, &sum);
+	for (k = 0; k < KS_MAX_OPS; k++)
+		ops += sum.ops[k];
+
+	o = ks_scn_record("scenario_end", s);
+	if (!o) {
+		ks_journal_write(&run->journal, NULL);
+		return;
+	}
+	json_object_set_new(o, "workload", json_string(sc->wl->name));
+	json_object_set_new(o, "verdict",
+			    json_string(ks_verdict_name(s->vr.verdict)));
+	reasons = json_array();
+	for (k = 0; k < s->vr.nreasons; k++)
+		json_array_append_new(reasons, json_string(s->vr.reason[k]));
+	json_object_set_new(o, "reasons", reasons);
+	json_object_set_new(o, "duration_ms", json_integer(duration_ms));
+	if (s->crew.shm) {
+		json_object_set_new(o, "ops_total", json_integer(ops));
+		json_object_set_new(o, "storm_ms", json_integer(s->storm_ms));
+		limit_times(s, o);
+		/* What watching costs: sampling, kmsg, classifier, journal. */
+		json_object_set_new(o, "harness_cpu_ms",
+				    json_integer(s->cpu_ms));
+		json_object_set_new(o, "ops_per_sec",
+				    json_real(s->storm_ms > 0 ?
+					      ops * 1000.0 / s->storm_ms : 0));
+		json_object_set_new(o, "ops", ops_json(s, &sum));
+		json_object_set_new(o, "errno", errno_json(&sum, -1));
+		json_object_set_new(o, "enomem_surfaced",
+				    json_integer(s->out.enomem_surfaced));
+		if (s->out.enomem_surfaced)
+			json_object_set_new(o, "enomem_surfaced_first",
+				json_string(s->out.first_surfaced));
+		json_object_set_new(o, "enomem", json_integer(s->out.enomem));
+		json_object_set_new(o, "workers", workers_json(s));
+	}
+	if (s->have_cg) {
+		json_t *m = ks_memcg_json(&s->last);
+
+		ks_json_put_if(m, "max_sampled_current", s->max_current);
+		json_object_set_new(o, "memcg", m);
+	}
+	json_object_set_new(o, "kernel_reports",
+			    json_integer(s->out.kernel_reports));
+	json_object_set_new(o, "info_reports",
+			    json_integer(s->out.info_reports));
+	if (s->taint_before >= 0 && s->taint_after >= 0) {
+		char l1[40], l2[40], l3[40], why[256];
+
+		json_object_set_new(o, "taint", json_pack(
+			"{s:s, s:s, s:s, s:s}",
+			"before", ks_taint_letters(s->taint_before, l1, sizeof(l1)),
+			"after", ks_taint_letters(s->taint_after, l2, sizeof(l2)),
+			"new", ks_taint_letters(s->out.taint_new, l3, sizeof(l3)),
+			"meaning", ks_taint_describe(s->out.taint_new, why,
+						     sizeof(why))));
+	}
+	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+	if (s->inj_report)
+		json_object_set(o, "inject", s->inj_report);
+	if (s->sweep)
+		json_object_set_new(o, "sweep", ks_sweep_summary(s));
+	json_array_append(run->results, o);
+	ks_journal_write(&run->journal, o);
+	ks_journal_sync(&run->journal);
+}
