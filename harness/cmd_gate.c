@@ -25,6 +25,7 @@
 #include "run.h"
 #include "scenario.h"
 #include "units.h"
+#include "vm.h"
 
 #define MAX_CONFIGS 8
 #define MAX_PASS 12
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: kmemstorm gate [--kernel BZIMAGE] --config CONFIG [--config CONFIG]...\n"
 		"                      [--jobs J] [-o DIR] [--memory SIZE] [--cpus N]\n"
-		"                      [--timeout S] [--hang-timeout S] [PLAN]\n"
+		"                      [--timeout S] [--hang-timeout S] [--accel A] [PLAN]\n"
 		"       kmemstorm gate --from DIR\n"
 		"\n"
 		"Run PLAN (default %s) in a QEMU guest for each CONFIG and print a decision\n"
@@ -57,6 +58,7 @@ static void usage(FILE *f)
 		"                directory per config, gate.txt and gate.json\n"
 		"  --from DIR    decide again from DIR's journals, running nothing\n"
 		"  --noise PCT, --overshoot-tolerance SIZE   as for 'kmemstorm compare'\n"
+		"  --memory, --cpus, --timeout, --hang-timeout, --accel   as for 'kmemstorm vm'\n"
 		"Exit: 0 every config passes the gate and no kernel bug was reported,\n"
 		"1 otherwise, 2 usage or harness error.\n",
 		KS_DEFAULT_PLAN);
@@ -103,9 +105,11 @@ static int parse_args(int argc, char **argv, struct gate_cli *c)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "hang-timeout", required_argument, NULL, 'H' },
+		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *accel = NULL;
 	char err[128];
 	int64_t v;
 	int ch;
@@ -150,14 +154,16 @@ static int parse_args(int argc, char **argv, struct gate_cli *c)
 			}
 			c->o.overshoot_tol = v;
 			break;
-		case 'm': case 'c': case 't': case 'H':
+		case 'm': case 'c': case 't': case 'H': case 'A':
 			/* 'kmemstorm vm' checks these; it runs before any guest. */
 			if (c->npass + 2 > MAX_PASS)
 				return -1;
 			c->pass[c->npass++] = ch == 'm' ? "--memory" :
 				ch == 'c' ? "--cpus" : ch == 't' ? "--timeout" :
-				"--hang-timeout";
+				ch == 'A' ? "--accel" : "--hang-timeout";
 			c->pass[c->npass++] = optarg;
+			if (ch == 'A')
+				accel = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -180,6 +186,9 @@ static int parse_args(int argc, char **argv, struct gate_cli *c)
 		fprintf(stderr, "kmemstorm gate: no --config given\n");
 		return -1;
 	}
+	/* Refused here, before any guest or output directory. */
+	if (!c->from && !ks_vm_accel_pick("gate", accel))
+		return -1;
 	return 0;
 }
 

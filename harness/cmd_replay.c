@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "journal_read.h"
 #include "run.h"
+#include "vm.h"
 
 struct replay {
 	const char *journal, *scenario, *op, *nth, *outdir;
@@ -27,13 +28,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: kmemstorm replay JOURNAL --scenario S --op OP --nth N [-o DIR]\n"
-		"                        [--vm [--kernel BZIMAGE] [--append ARGS]]\n"
+		"                        [--vm [--kernel BZIMAGE] [--append ARGS] [--accel A]]\n"
 		"\n"
 		"Run step (OP, N) of sweep scenario S recorded in JOURNAL again, with\n"
 		"the plan the journal carries, and compare it with the recording.\n"
 		"  --vm               in a QEMU guest, as 'kmemstorm vm' (a sweep needs\n"
 		"                     a disposable kernel with fault injection)\n"
-		"  --kernel, --append passed to 'kmemstorm vm'\n"
+		"  --kernel, --append, --accel   passed to 'kmemstorm vm'\n"
 		"  -o, --output DIR   replay.plan, the new journal, replay.json\n"
 		"Exit: 0 the same, 1 different, 2 usage or harness error.\n");
 }
@@ -234,10 +235,12 @@ int ks_cmd_replay(int argc, char **argv)
 		{ "vm", no_argument, NULL, 'v' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "append", required_argument, NULL, 'a' },
+		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct replay r = { 0 };
+	const char *accel = NULL;
 	char dflt[64];
 	int c;
 
@@ -250,10 +253,14 @@ int ks_cmd_replay(int argc, char **argv)
 		case 'v': r.vm = 1; break;
 		case 'k':
 		case 'a':
+		case 'A':
 			if (r.nvm + 2 > 16)
 				break;
-			r.vm_args[r.nvm++] = c == 'k' ? "--kernel" : "--append";
+			r.vm_args[r.nvm++] = c == 'k' ? "--kernel" :
+				c == 'a' ? "--append" : "--accel";
 			r.vm_args[r.nvm++] = optarg;
+			if (c == 'A')
+				accel = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -269,6 +276,8 @@ int ks_cmd_replay(int argc, char **argv)
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
+	if (r.vm && !ks_vm_accel_pick("replay", accel))
+		return KS_EXIT_USAGE;
 	r.journal = argv[optind];
 	if (!r.outdir) {
 		snprintf(dflt, sizeof(dflt), "kmemstorm-out/replay-%ld",

@@ -13,12 +13,13 @@
 
 #include "cli.h"
 #include "plan.h"
+#include "vm.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: kmemstorm sweep [-o DIR] [--ops OP,...] [--max-n N] [--duration D]\n"
-		"                       [--vm [--kernel BZIMAGE] [--append ARGS]] WORKLOAD...\n"
+		"                       [--vm [--kernel BZIMAGE] [--append ARGS] [--accel A]] WORKLOAD...\n"
 		"\n"
 		"For each operation of each WORKLOAD, fail its 1st, 2nd, ... fault-injectable\n"
 		"call (/proc/thread-self/fail-nth) until it completes without the fault\n"
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 		"  --duration D       at most this long per workload (default 10m)\n"
 		"  --vm               in a QEMU guest, as 'kmemstorm vm'; needed on a kernel\n"
 		"                     not marked disposable (kmemstorm.disposable=1)\n"
-		"  --kernel, --append passed to 'kmemstorm vm'\n"
+		"  --kernel, --append, --accel   passed to 'kmemstorm vm'\n"
 		"  -o, --output DIR   sweep.plan and the run's results\n"
 		"Exit: as 'kmemstorm run'.\n");
 }
@@ -43,12 +44,14 @@ int ks_cmd_sweep(int argc, char **argv)
 		{ "vm", no_argument, NULL, 'v' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "append", required_argument, NULL, 'a' },
+		{ "accel", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ops = NULL, *max_n = "10000", *duration = "10m";
 	const char *outdir = NULL;
 	char *vm_args[16], dflt[64], plan[4096], out[4096];
+	const char *accel = NULL;
 	int vm = 0, nvm = 0, c, i;
 	FILE *f;
 
@@ -61,10 +64,14 @@ int ks_cmd_sweep(int argc, char **argv)
 		case 'v': vm = 1; break;
 		case 'k':
 		case 'a':
+		case 'A':
 			if (nvm + 2 > 16)
 				break;
-			vm_args[nvm++] = c == 'k' ? "--kernel" : "--append";
+			vm_args[nvm++] = c == 'k' ? "--kernel" :
+				c == 'a' ? "--append" : "--accel";
 			vm_args[nvm++] = optarg;
+			if (c == 'A')
+				accel = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -78,6 +85,8 @@ int ks_cmd_sweep(int argc, char **argv)
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
+	if (vm && !ks_vm_accel_pick("sweep", accel))
+		return KS_EXIT_USAGE;
 	for (i = optind; i < argc; i++)
 		if (!ks_workload_find(argv[i])) {
 			fprintf(stderr, "kmemstorm: no workload '%s' (see 'kmemstorm list')\n",

@@ -200,15 +200,9 @@ static int parse_args(int argc, char **argv, struct vm_cli *c)
 		}
 		c->plans[c->nplans++] = argv[optind];
 	}
+	c->base.accel = ks_vm_accel_pick("vm", c->base.accel);
 	if (!c->base.accel)
-		c->base.accel = getenv("KMEMSTORM_ACCEL");
-	if (!c->base.accel || !*c->base.accel)
-		c->base.accel = "auto";
-	if (ks_vm_accel_valid(c->base.accel)) {
-		fprintf(stderr, "kmemstorm vm: --accel '%s' (or KMEMSTORM_ACCEL): expected auto, kvm or tcg\n",
-			c->base.accel);
 		return -1;
-	}
 	if (!c->nplans)
 		c->plans[c->nplans++] = KS_DEFAULT_PLAN;
 	if (!c->nappends)

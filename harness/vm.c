@@ -356,11 +356,11 @@ static json_t *vm_info(struct ks_vm *vm, char **argv)
 	return o;
 }
 
-/* One boot of the guest under accel; why it died early into early. */
-static int vm_attempt(const struct ks_vm_opts *o, const char *accel,
-		      const char *fallback, struct ks_vm_result *res,
+int ks_vm_boot(const struct ks_vm_opts *o, const char *accel,
+		      const char *fallback, int retry, struct ks_vm_result *res,
 		      char *early, size_t earlylen)
 {
+	struct ks_vm_opts quiet = *o;
 	struct ks_vm vm = { .o = o, .accel = accel, .listen_fd = -1, .jfd = -1,
 			    .first_line_s = strcmp(accel, "kvm") ? 0 :
 					    KS_VM_FIRST_LINE_S,
@@ -442,6 +442,11 @@ static int vm_attempt(const struct ks_vm_opts *o, const char *accel,
 			 "exited" : "ran silent for " KS_STR(KS_VM_FIRST_LINE_S) "s",
 			 nl ? ": " : "", (int)(nl > 300 ? 300 : nl), vm.qemu_err);
 	}
+	/* A boot that is tried again prints no summary of its own. */
+	if (early[0] && retry) {
+		quiet.quiet = 1;
+		vm.o = &quiet;
+	}
 	info = vm_info(&vm, argv);
 	ks_vm_journal_finish(&vm, res, info);
 	json_decref(info);
@@ -472,122 +477,14 @@ int ks_vm_accel_valid(const char *name)
 	       strcmp(name, "tcg") ? -1 : 0;
 }
 
-/*
- * What auto learnt about KVM, per host boot, QEMU binary and kernel:
- * $KS_CACHE/accel/<key> holds "tcg" once KVM failed, so later guests go
- * straight to TCG instead of waiting for KVM to fail again.
- */
-static void accel_cache_path(const struct ks_vm_opts *o, char *out,
-			     size_t len)
+const char *ks_vm_accel_pick(const char *cmd, const char *arg)
 {
-	char id[PATH_MAX * 2 + 128] = "", boot[64] = "", q[PATH_MAX];
-	const char *cache = getenv("KS_CACHE"), *base = getenv("XDG_CACHE_HOME");
-	unsigned long long h = 1469598103934665603ULL;
-	struct stat sq = { 0 }, sk = { 0 };
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
-	size_t i;
+	const char *env = getenv("KMEMSTORM_ACCEL");
+	const char *v = arg ? arg : env && *env ? env : "auto";
 
-	if (f) {
-		if (!fgets(boot, sizeof(boot), f))
-			boot[0] = '\0';
-		fclose(f);
-	}
-	snprintf(q, sizeof(q), "%s", o->qemu);
-	stat(o->qemu, &sq);
-	stat(o->kernel, &sk);
-	snprintf(id, sizeof(id), "%s %lld %lld %s %lld %lld %s", q,
-		 (long long)sq.st_size, (long long)sq.st_mtime, o->kernel,
-		 (long long)sk.st_size, (long long)sk.st_mtime, boot);
-	for (i = 0; id[i]; i++)
-		h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
-	if (cache && *cache)
-		snprintf(out, len, "%s/accel/%016llx", cache, h);
-	else if (base && *base)
-		snprintf(out, len, "%s/kmemstorm/accel/%016llx", base, h);
-	else
-		snprintf(out, len, "%s/.cache/kmemstorm/accel/%016llx",
-			 getenv("HOME") ? getenv("HOME") : "/tmp", h);
-}
-
-static int accel_cached_tcg(const char *path, char *why, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	int tcg = 0;
-
-	if (!f)
-		return 0;
-	if (fgets(why, (int)len, f) && !strncmp(why, "tcg ", 4)) {
-		why[strcspn(why, "\n")] = '\0';
-		memmove(why, why + 4, strlen(why + 4) + 1);
-		tcg = 1;
-	}
-	fclose(f);
-	return tcg;
-}
-
-static void accel_remember_tcg(const char *path, const char *why)
-{
-	char dir[PATH_MAX + 64], tmp[PATH_MAX + 80];
-	FILE *f;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	*strrchr(dir, '/') = '\0';
-	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	mkdir(dir, 0755);
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	f = fopen(tmp, "we");
-	if (!f)
-		return;
-	fprintf(f, "tcg %s\n", why);
-	if (fclose(f) == 0)
-		rename(tmp, path);
-	else
-		unlink(tmp);
-}
-
-/*
- * auto: KVM when /dev/kvm can be used, and a guest that QEMU could not
- * run under KVM (it initialises on some hosts and then aborts the guest:
- * "failed to set MSR", SIGABRT) is booted again under TCG, once.
- */
-int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
-{
-	const char *want = o->accel && *o->accel ? o->accel : "auto";
-	char early[512], why[PATH_MAX + 700], cpath[PATH_MAX + 64];
-	int code;
-
-	if (strcmp(want, "auto")) {
-		code = vm_attempt(o, want, "", res, early, sizeof(early));
-		if (early[0] && !strcmp(want, "kvm"))
-			fprintf(stderr, "kmemstorm vm: --accel kvm: %s; try --accel tcg or auto\n",
-				early);
-		return code;
-	}
-	if (access("/dev/kvm", R_OK | W_OK)) {
-		snprintf(why, sizeof(why), "/dev/kvm: %s", strerror(errno));
-		if (!o->quiet)
-			fprintf(stderr, "kmemstorm vm: accel auto: TCG (%s)\n",
-				why);
-		return vm_attempt(o, "tcg", why, res, early, sizeof(early));
-	}
-	accel_cache_path(o, cpath, sizeof(cpath));
-	if (accel_cached_tcg(cpath, early, sizeof(early))) {
-		snprintf(why, sizeof(why), "kvm (learnt earlier on this boot, %s): %s",
-			 cpath, early);
-		if (!o->quiet)
-			fprintf(stderr, "kmemstorm vm: accel auto: TCG, %s\n",
-				why);
-		return vm_attempt(o, "tcg", why, res, early, sizeof(early));
-	}
-	code = vm_attempt(o, "kvm", "", res, early, sizeof(early));
-	if (!early[0] || ks_interrupted)
-		return code;
-	accel_remember_tcg(cpath, early);
-	snprintf(why, sizeof(why), "kvm: %s", early);
-	fprintf(stderr, "kmemstorm vm: accel auto: %s; booting again under TCG\n",
-		early);
-	return vm_attempt(o, "tcg", why, res, early, sizeof(early));
+	if (!ks_vm_accel_valid(v))
+		return v;
+	fprintf(stderr, "kmemstorm %s: %s '%s': expected auto, kvm or tcg\n",
+		cmd, arg ? "--accel" : "KMEMSTORM_ACCEL", v);
+	return NULL;
 }

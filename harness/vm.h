@@ -48,6 +48,12 @@ struct ks_vm_result {
 int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res);
 /* 0 when name is auto, kvm or tcg. */
 int ks_vm_accel_valid(const char *name);
+/*
+ * The accelerator a command asks for: arg (its --accel, may be NULL),
+ * else $KMEMSTORM_ACCEL, else auto.  NULL, with the error on stderr
+ * naming cmd and the knob, when it is none of those.
+ */
+const char *ks_vm_accel_pick(const char *cmd, const char *arg);
 const char *ks_vm_outcome_name(enum ks_vm_outcome o);
 
 #endif

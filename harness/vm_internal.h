@@ -66,6 +66,16 @@ struct ks_vm {
 	char fallback[512];		/* why KVM was given up, or "" */
 };
 
+/*
+ * One boot of the guest under accel (kvm or tcg); fallback is recorded as
+ * vm_end.accel_fallback.  When QEMU was gone or silent before the guest's
+ * first console line, why goes into early; with retry set, such a boot
+ * prints no summary (it is about to be booted again).
+ */
+int ks_vm_boot(const struct ks_vm_opts *o, const char *accel,
+	       const char *fallback, int retry, struct ks_vm_result *res,
+	       char *early, size_t earlylen);
+
 void ks_vm_console_feed(struct ks_vm *vm, const char *buf, size_t len);
 void ks_vm_console_flush(struct ks_vm *vm);
 json_t *ks_vm_console_tail(const struct ks_vm *vm);

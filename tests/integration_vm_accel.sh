@@ -43,6 +43,8 @@ assert e["accel"] == "tcg", e["accel"]
 assert "MSR" in e["accel_fallback"], e
 assert e["qemu"][1:3] == ["-accel", "tcg"], e["qemu"][:3]
 assert e["outcome"] == "finished" and e["exit_code"] == 0'
+[ "$(grep -c ' passed, ' "$tmp/auto.out")" = 1 ] ||
+	fail "auto printed a summary for the KVM boot it gave up: $(cat "$tmp/auto.out")"
 echo "ok: auto on an aborting KVM ran under TCG"
 
 vm kvm --qemu "$tmp/qemu-abort-kvm" --accel kvm
@@ -64,6 +66,21 @@ KMEMSTORM_ACCEL=bogus "$KS_BIN" vm --kernel "$kernel" -o "$tmp/bogus" smoke \
 	2>"$tmp/bogus.err" && fail "KMEMSTORM_ACCEL=bogus ran"
 grep -q "expected auto, kvm or tcg" "$tmp/bogus.err" || fail "no message for a bad accel"
 [ ! -e "$tmp/bogus" ] || fail "a bad --accel created its output directory"
+# Every command that boots guests refuses it before creating anything.
+for cmd in "gate --accel bogus --config default --config x -o $tmp/bogus smoke" \
+	   "sweep --vm --accel bogus -o $tmp/bogus dentry" \
+	   "replay $tmp/none.jsonl --scenario s --op o --nth 1 --vm --accel bogus -o $tmp/bogus"; do
+	# shellcheck disable=SC2086
+	"$KS_BIN" $cmd 2>"$tmp/bogus.err" && fail "$cmd ran"
+	grep -q -- "--accel 'bogus': expected auto, kvm or tcg" "$tmp/bogus.err" ||
+		fail "$cmd: no message for a bad --accel: $(head -n 2 "$tmp/bogus.err")"
+	[ ! -e "$tmp/bogus" ] || fail "$cmd created its output directory"
+done
+KMEMSTORM_ACCEL=bogus sh "$KS_SRCDIR/scripts/nightly" -o "$tmp/bogus" 2>"$tmp/bogus.err" &&
+	fail "nightly ran with KMEMSTORM_ACCEL=bogus"
+grep -q "expected auto, kvm or tcg" "$tmp/bogus.err" || fail "nightly: no message for a bad accel"
+[ ! -e "$tmp/bogus" ] || fail "nightly created its output directory"
+echo "ok: a bad accelerator is refused by vm, gate, sweep, replay and nightly"
 
 if command -v unshare >/dev/null && [ -e /dev/kvm ] &&
    unshare -m true 2>/dev/null; then

@@ -99,3 +99,84 @@ junit_xsd() {
 	fi
 	echo "$xsd"
 }
+
+# CPU hogs for the busy-machine tests: one stress-ng --cpu 1 per CPU (two
+# at least), started here and stopped by their own PIDs, never by name.
+# start_cpu_hogs DIR fails the test unless the CPUs are then >= 75% busy;
+# the caller's EXIT trap runs stop_cpu_hogs.
+ks_hogs=
+start_cpu_hogs() {
+	command -v stress-ng >/dev/null ||
+		skip "needs stress-ng for the CPU hogs (Debian package stress-ng)"
+	n=$(nproc)
+	[ "$n" -ge 2 ] || n=2
+	i=0
+	while [ $i -lt "$n" ]; do
+		# -t: a hog outlives nothing, even if this shell is SIGKILLed.
+		stress-ng -q --cpu 1 -t 900s --temp-path "$1" >/dev/null 2>&1 &
+		ks_hogs="$ks_hogs $!"
+		i=$((i + 1))
+	done
+	# Each hog's stressor runs (without CONFIG_PROC_CHILDREN: give
+	# them a second); then the CPUs have next to no idle time.
+	[ -e "/proc/$$/task/$$/children" ] || sleep 1
+	for p in $ks_hogs; do
+		tries=0
+		while [ -e "/proc/$p/task/$p/children" ] &&
+		      [ -z "$(cat "/proc/$p/task/$p/children")" ]; do
+			tries=$((tries + 1))
+			[ $tries -le 50 ] || fail "stress-ng hog $p started no stressor"
+			sleep 0.1
+		done
+	done
+	set -- $(cpu_idle_total)
+	sleep 1
+	set -- "$@" $(cpu_idle_total)
+	busy=$(( 100 - 100 * ($3 - $1) / ($4 - $2) ))
+	echo "$n CPU hogs ($ks_hogs ): CPUs ${busy}% busy"
+	[ "$busy" -ge 75 ] || fail "the hogs keep the CPUs only ${busy}% busy"
+}
+cpu_idle_total() {
+	awk '/^cpu /{ print $5 + $6; t = 0; for (i = 2; i <= NF; i++) t += $i; print t }' /proc/stat
+}
+cpu_hogs_alive() {
+	for p in $ks_hogs; do
+		kill -0 "$p" 2>/dev/null || return 1
+	done
+}
+# SIGTERM makes stress-ng stop and reap its stressor; one it left behind
+# is ended by its own PID.
+stop_cpu_hogs() {
+	kids=
+	for p in $ks_hogs; do
+		kids="$kids $(cat "/proc/$p/task/$p/children" 2>/dev/null)"
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in $ks_hogs; do
+		wait "$p" 2>/dev/null
+	done
+	for k in $kids; do
+		kill -KILL "$k" 2>/dev/null
+	done
+	ks_hogs=
+}
+
+# The smoke plan's journal as a busy machine must leave it: both
+# scenarios pass, dentry-32m reached its limit and was held there for
+# its 5 s duration (duration.until_limit), however long filling took.
+check_smoke_held() {
+	check_journal "$1" '
+ends = {r["scenario"]: r for r in by("scenario_end")}
+assert set(ends) == {"dentry-32m", "inode-tmpfs-64m"}, ends.keys()
+for e in ends.values():
+    assert e["verdict"] == "pass", e
+d = ends["dentry-32m"]
+reached, held = d["limit_reached_ms"], d["held_ms"]
+assert d["memcg"]["limit_hits"] > 0, d["memcg"]
+assert reached is not None and 0 <= reached < 60000, d
+assert held is not None and held >= 5000 - 50, d
+print("dentry-32m: limit reached after %d ms, held %d ms, %.0f ops/s"
+      % (reached, held, d["ops_per_sec"]))
+
+'
+}

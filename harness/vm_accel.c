@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which accelerator a guest boots under, and what auto learns: QEMU gets
+ * one accelerator per boot (vm.c), and this file decides which, and
+ * whether a KVM boot that failed before the guest said a word is tried
+ * again under TCG.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "vm_internal.h"
+
+/*
+ * What auto learnt about KVM, per host boot, QEMU binary and kernel:
+ * $KS_CACHE/accel/<key> holds "tcg" once KVM failed, so later guests go
+ * straight to TCG instead of waiting for KVM to fail again.
+ */
+static void accel_cache_path(const struct ks_vm_opts *o, char *out,
+			     size_t len)
+{
+	char id[PATH_MAX * 2 + 128] = "", boot[64] = "", q[PATH_MAX];
+	const char *cache = getenv("KS_CACHE"), *base = getenv("XDG_CACHE_HOME");
+	unsigned long long h = 1469598103934665603ULL;
+	struct stat sq = { 0 }, sk = { 0 };
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	size_t i;
+
+	if (f) {
+		if (!fgets(boot, sizeof(boot), f))
+			boot[0] = '\0';
+		fclose(f);
+	}
+	snprintf(q, sizeof(q), "%s", o->qemu);
+	stat(o->qemu, &sq);
+	stat(o->kernel, &sk);
+	snprintf(id, sizeof(id), "%s %lld %lld %s %lld %lld %s", q,
+		 (long long)sq.st_size, (long long)sq.st_mtime, o->kernel,
+		 (long long)sk.st_size, (long long)sk.st_mtime, boot);
+	for (i = 0; id[i]; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
+	if (cache && *cache)
+		snprintf(out, len, "%s/accel/%016llx", cache, h);
+	else if (base && *base)
+		snprintf(out, len, "%s/kmemstorm/accel/%016llx", base, h);
+	else
+		snprintf(out, len, "%s/.cache/kmemstorm/accel/%016llx",
+			 getenv("HOME") ? getenv("HOME") : "/tmp", h);
+}
+
+static int accel_cached_tcg(const char *path, char *why, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int tcg = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(why, (int)len, f) && !strncmp(why, "tcg ", 4)) {
+		why[strcspn(why, "\n")] = '\0';
+		memmove(why, why + 4, strlen(why + 4) + 1);
+		tcg = 1;
+	}
+	fclose(f);
+	return tcg;
+}
+
+static void accel_remember_tcg(const char *path, const char *why)
+{
+	char dir[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0755);
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	fprintf(f, "tcg %s\n", why);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
+/*
+ * auto: KVM when /dev/kvm can be used, and a guest that QEMU could not
+ * run under KVM (it initialises on some hosts and then aborts the guest:
+ * "failed to set MSR", SIGABRT) is booted again under TCG, once.
+ */
+int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
+{
+	const char *want = o->accel && *o->accel ? o->accel : "auto";
+	char early[512], why[PATH_MAX + 700], cpath[PATH_MAX + 64];
+	int code;
+
+	if (strcmp(want, "auto")) {
+		code = ks_vm_boot(o, want, "", 0, res, early, sizeof(early));
+		if (early[0] && !strcmp(want, "kvm"))
+			fprintf(stderr, "kmemstorm vm: --accel kvm: %s; try --accel tcg or auto\n",
+				early);
+		return code;
+	}
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		snprintf(why, sizeof(why), "/dev/kvm: %s", strerror(errno));
+		if (!o->quiet)
+			fprintf(stderr, "kmemstorm vm: accel auto: TCG (%s)\n",
+				why);
+		return ks_vm_boot(o, "tcg", why, 0, res, early, sizeof(early));
+	}
+	accel_cache_path(o, cpath, sizeof(cpath));
+	if (accel_cached_tcg(cpath, early, sizeof(early))) {
+		snprintf(why, sizeof(why), "kvm (learnt earlier on this boot, %s): %s",
+			 cpath, early);
+		if (!o->quiet)
+			fprintf(stderr, "kmemstorm vm: accel auto: TCG, %s\n",
+				why);
+		return ks_vm_boot(o, "tcg", why, 0, res, early, sizeof(early));
+	}
+	code = ks_vm_boot(o, "kvm", "", 1, res, early, sizeof(early));
+	if (!early[0] || ks_interrupted)
+		return code;
+	accel_remember_tcg(cpath, early);
+	snprintf(why, sizeof(why), "kvm: %s", early);
+	fprintf(stderr, "kmemstorm vm: accel auto: %s; booting again under TCG\n",
+		early);
+	return ks_vm_boot(o, "tcg", why, 0, res, early, sizeof(early));
+}
