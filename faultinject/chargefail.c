@@ -412,6 +412,9 @@ static void cf_disarm(struct ks_inj_ctx *ctx)
 
 	if (!a)
 		return;
+	/* What the workers met since the last tick is squeezed too. */
+	if (ctx->sum)
+		memcpy(a->last, ctx->sum->enomem, sizeof(a->last));
 	close_interval(a, 0);
 	if (a->peak_fd >= 0)
 		close(a->peak_fd);

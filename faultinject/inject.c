@@ -76,10 +76,12 @@ void ks_inject_tick(struct ks_inject *in, const struct ks_memcg_stats *st,
 		in->ctx[i].sum = sum;
 		if (in->ctx[i].inj->tick)
 			in->ctx[i].inj->tick(&in->ctx[i], st);
+		in->ctx[i].sum = NULL;	/* the caller's, gone after this */
 	}
 }
 
-json_t *ks_inject_disarm(struct ks_inject *in, char *err, size_t errlen)
+json_t *ks_inject_disarm(struct ks_inject *in, const struct ks_counters *sum,
+			 char *err, size_t errlen)
 {
 	json_t *all;
 	int i;
@@ -88,9 +90,12 @@ json_t *ks_inject_disarm(struct ks_inject *in, char *err, size_t errlen)
 	if (!in->armed)
 		return NULL;
 	in->armed = false;
-	for (i = in->n - 1; i >= 0; i--)
+	for (i = in->n - 1; i >= 0; i--) {
+		in->ctx[i].sum = sum;
 		if (in->ctx[i].inj->disarm)
 			in->ctx[i].inj->disarm(&in->ctx[i]);
+		in->ctx[i].sum = NULL;
+	}
 	/* Whatever failed above, every knob goes back (err says if not). */
 	if (ks_knobs_saved())
 		ks_knobs_restore(err, errlen);

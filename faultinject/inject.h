@@ -40,9 +40,12 @@ void ks_inject_tick(struct ks_inject *in, const struct ks_memcg_stats *st,
 		    const struct ks_counters *sum, int64_t elapsed_ms);
 /*
  * Disarm, restore every knob, and return {"name": report, ...} (NULL when
- * nothing was armed).  A knob that cannot be restored is an error in err.
+ * nothing was armed).  sum: the workers' totals now (or NULL), so that a
+ * report counts up to the disarm, not only to the last tick.  A knob that
+ * cannot be restored is an error in err.
  */
-json_t *ks_inject_disarm(struct ks_inject *in, char *err, size_t errlen);
+json_t *ks_inject_disarm(struct ks_inject *in, const struct ks_counters *sum,
+			 char *err, size_t errlen);
 /* {"failslab": {"probability": "10", ...}}: the scenario's injectors. */
 json_t *ks_inject_plan_json(const struct ks_scenario *sc);
 /* One kernel log record's text, while the scenario runs. */

@@ -36,7 +36,7 @@ struct ks_inj_ctx {
 	const struct ks_cg_limits *limits;	/* as the plan set them */
 	const char *const *ops;		/* the workload's operation names */
 	int64_t elapsed_ms;		/* of the storm, at tick() */
-	const struct ks_counters *sum;	/* the workers' totals, at tick() */
+	const struct ks_counters *sum;	/* workers' totals: tick(), disarm() */
 	void *priv;			/* arm() to disarm()/report() */
 	char err[256];			/* why arm() refused or failed */
 };

@@ -42,8 +42,11 @@ struct scn {
 int64_t ks_scn_ms_since(int64_t t0);
 /* A journal record {"type", "scenario", "t_ms"} to fill. */
 json_t *ks_scn_record(const char *type, const struct scn *s);
-/* Drain the kernel log, journaling every finished report. */
-void ks_scn_watch_kmsg(struct scn *s, int flush);
+/*
+ * Drain the kernel log, journaling every finished report; with until_ns
+ * (ks_now_ns() time) stop there even if more is waiting.
+ */
+void ks_scn_watch_kmsg(struct scn *s, int flush, int64_t until_ns);
 
 /* The scenario_start and scenario_end records (scenario_journal.c). */
 void ks_scn_journal_start(struct scn *s);

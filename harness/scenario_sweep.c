@@ -166,7 +166,7 @@ static void take_step(struct scn *s, const struct ks_sweep_rec *r)
 	int bug = 0;
 	size_t i;
 
-	ks_scn_watch_kmsg(s, 2);
+	ks_scn_watch_kmsg(s, 2, 0);
 	if (k->cls.fi_new) {
 		snprintf(site, sizeof(site), "%s", k->cls.fi.guilty[0] ?
 			 k->cls.fi.guilty : "?");
@@ -273,7 +273,7 @@ void ks_sweep_monitor(struct scn *s)
 		struct ks_sweep_rec r;
 		ssize_t n;
 
-		ks_scn_watch_kmsg(s, 0);
+		ks_scn_watch_kmsg(s, 0, ks_now_ns() + 200 * 1000000LL);
 		pfd[1].fd = s->run->kmsg.fd;	/* -1 once a read failed */
 		if (poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 200) <= 0 ||
 		    !(pfd[0].revents & (POLLIN | POLLHUP)))
@@ -289,7 +289,7 @@ void ks_sweep_monitor(struct scn *s)
 		if (write(m->ack[1], "k", 1) != 1)
 			break;
 	}
-	ks_scn_watch_kmsg(s, 2);
+	ks_scn_watch_kmsg(s, 2, 0);
 	/* No step to pin them on any more: as they come, from now on. */
 	s->sweep_stepping = 0;
 	json_array_foreach(m->pending, i, p)

@@ -156,8 +156,10 @@ Test(chargefail, v1_oom_control_squeezes_and_reports)
 	sample(&in, 1700, 21 * M + 800 * K, &sum);
 	sample(&in, 2500, 21 * M + 600 * K, &sum);	/* held at usage */
 	cr_expect_eq(file_num("memory.limit_in_bytes"), 21 * M + 512 * K);
+	/* Met after the last tick, before the disarm: still squeezed. */
+	sum.enomem[2] = 9;
 
-	rep = ks_inject_disarm(&in, err, sizeof(err));
+	rep = ks_inject_disarm(&in, &sum, err, sizeof(err));
 	cr_assert_str_eq(err, "");
 	/* The plan's limit is back, so that waiting workers can finish. */
 	cr_expect_eq(file_num("memory.limit_in_bytes"), 64 * M);
@@ -190,11 +192,11 @@ Test(chargefail, v1_oom_control_squeezes_and_reports)
 	cr_expect_eq(json_integer_value(path_get(cf, "enomem",
 						 "before_squeeze")), 3);
 	cr_expect_eq(json_integer_value(path_get(cf, "enomem", "squeezed")),
-		     12);
+		     16);
 	cr_expect_eq(json_integer_value(path_get(path_get(cf, "enomem",
 		"by_op"), "create", NULL)), 7);
 	cr_expect_eq(json_integer_value(path_get(path_get(cf, "enomem",
-		"by_op"), "link", NULL)), 5);
+		"by_op"), "link", NULL)), 9);
 	json_decref(rep);
 	ks_plan_free(&plan);
 }
@@ -213,7 +215,7 @@ Test(chargefail, v1_a_refused_step_is_counted_not_fatal)
 	unlink(pathf(path, "%s/memory.limit_in_bytes", dir));
 	mkdir(path, 0700);
 	sample(&in, 0, 10 * M, NULL);
-	rep = ks_inject_disarm(&in, err, sizeof(err));
+	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
 	cr_expect_str_eq(err, "");
 	cr_expect_eq(json_integer_value(path_get(path_get(rep, "chargefail",
 		NULL), "errors", NULL)), 1);
@@ -236,7 +238,7 @@ Test(chargefail, v2_oom_control_is_unsupported)
 	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), 1);
 	cr_expect(strstr(why, "chargefail: memory.oom_control: not supported on cgroup v2"),
 		  "%s", why);
-	rep = ks_inject_disarm(&in, err, sizeof(err));
+	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
 	cr_expect_str_eq(err, "");
 	/* Nothing was squeezed: no method, no steps to report. */
 	cr_expect_eq(json_object_size(json_object_get(rep, "chargefail")), 0);
@@ -274,7 +276,7 @@ Test(chargefail, v2_without_cap_sys_resource_is_unsupported)
 	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), 1);
 	cr_expect(strstr(why, "oom_score_adj: Permission denied (needs CAP_SYS_RESOURCE); memory.oom_control, the other way, is cgroup v1 only"),
 		  "%s", why);
-	json_decref(ks_inject_disarm(&in, err, sizeof(err)));
+	json_decref(ks_inject_disarm(&in, NULL, err, sizeof(err)));
 	ks_plan_free(&plan);
 }
 
@@ -303,7 +305,7 @@ Test(chargefail, v2_oom_score_adj_peaks_per_step)
 	}
 	cr_expect_str_eq(get(pathf(why, "%s/memory.max", dir)), "14680064");
 	file_put("memory.peak", "15728640\n");	/* 1M over 14M */
-	rep = ks_inject_disarm(&in, err, sizeof(err));
+	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
 	cf = json_object_get(rep, "chargefail");
 	cr_expect_str_eq(json_string_value(path_get(cf, "method", NULL)),
 			 "oom_score_adj");

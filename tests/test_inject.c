@@ -151,7 +151,7 @@ Test(inject, arms_scoped_and_restores_everything)
 	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 95 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483645");
 	ks_inject_kmsg(&in, "CPU: 0 UID: 0 PID: 12 Comm: kworker/0:1 Not tainted 6.12.0 #1");
-	rep = ks_inject_disarm(&in, err, sizeof(err));
+	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
 	cr_assert_str_eq(err, "");
 	cr_expect(originals_back(), "a knob was not restored");
 	cr_expect(!state_file_exists(), "recovery file left after restore");
@@ -175,7 +175,7 @@ Test(inject, refuses_a_kernel_not_marked_disposable)
 	ks_inject_init(&in, scenario("inject = failslab\n"), NULL);
 	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), 1);
 	cr_expect(strstr(why, "refusing to arm failslab"), "%s", why);
-	cr_expect_null(ks_inject_disarm(&in, err, sizeof(err)));
+	cr_expect_null(ks_inject_disarm(&in, NULL, err, sizeof(err)));
 	cr_expect(originals_back());
 	ks_plan_free(&plan);
 }
@@ -189,7 +189,7 @@ Test(inject, missing_attribute_is_unsupported)
 	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), 1);
 	cr_expect(strstr(why, "fail_page_alloc: no ") &&
 		  strstr(why, "CONFIG_FAIL_PAGE_ALLOC"), "%s", why);
-	json_decref(ks_inject_disarm(&in, err, sizeof(err)));
+	json_decref(ks_inject_disarm(&in, NULL, err, sizeof(err)));
 	cr_expect_str_eq(err, "");
 	ks_plan_free(&plan);
 }
@@ -204,7 +204,7 @@ Test(inject, a_bad_require_touches_nothing)
 	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), -1);
 	cr_expect(strstr(why, "'no_such_fn' is neither a loaded module nor a function"),
 		  "%s", why);
-	json_decref(ks_inject_disarm(&in, err, sizeof(err)));
+	json_decref(ks_inject_disarm(&in, NULL, err, sizeof(err)));
 	cr_expect(originals_back());
 	ks_plan_free(&plan);
 }

@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 #include "kmsg.h"
+#include "scenario_internal.h"
 
 Test(kmsg, parse_record)
 {
@@ -21,4 +24,53 @@ Test(kmsg, parse_record)
 	cr_expect_str_eq(r.text,
 		"WARNING: CPU: 1 PID: 42 at mm/slub.c:10 f+0x1/0x2");
 	cr_expect_eq(ks_kmsg_parse("garbage", 7, &r), -EINVAL);
+}
+
+/* How many records are still waiting on fd. */
+static int pending(int fd)
+{
+	char buf[256];
+	int n = 0;
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		n++;
+	return n;
+}
+
+/*
+ * A log flood must not starve the sampler: with a time to stop at that
+ * has passed, the drain takes one batch and leaves the rest; without one
+ * it takes everything.  A SOCK_SEQPACKET pair reads back one record per
+ * read(), as /dev/kmsg does.
+ */
+Test(kmsg, watch_stops_at_its_deadline)
+{
+	struct ks_run run = { 0 };
+	struct scn s = { .run = &run };
+	char rec[64];
+	int sv[2], i;
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0,
+				sv), 0);
+	ks_classifier_init(&run.kmsg.cls);
+	run.kmsg.fd = sv[0];
+	for (i = 0; i < 200; i++) {
+		int n = snprintf(rec, sizeof(rec), "6,%d,%d,-;flood %d\n",
+				 i, i, i);
+
+		cr_assert_eq(write(sv[1], rec, n), n);
+	}
+	ks_scn_watch_kmsg(&s, 0, 1);	/* long past */
+	cr_expect_eq(pending(sv[0]), 200 - 32);
+
+	for (i = 0; i < 200; i++) {
+		int n = snprintf(rec, sizeof(rec), "6,%d,%d,-;more %d\n",
+				 i, i, i);
+
+		cr_assert_eq(write(sv[1], rec, n), n);
+	}
+	ks_scn_watch_kmsg(&s, 0, 0);
+	cr_expect_eq(pending(sv[0]), 0);
+	close(sv[0]);
+	close(sv[1]);
 }
