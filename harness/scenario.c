@@ -49,12 +49,12 @@ json_t *ks_scn_record(const char *type, const struct scn *s)
 	return o;
 }
 
-static void journal_report(struct scn *s, const struct ks_report *r)
+static void journal_report(struct scn *s, const struct ks_kreport *r)
 {
 	json_t *o = ks_scn_record("kernel_report", s);
 
 	if (o) {
-		json_t *rj = ks_report_json(r);
+		json_t *rj = ks_kreport_json(r);
 
 		if (rj)
 			json_object_update(o, rj);
@@ -70,7 +70,7 @@ static void journal_report(struct scn *s, const struct ks_report *r)
 		ks_journal_write(&s->run->journal, o);
 	}
 	/* Memcg OOM kills and allocation failures are facts, not bugs. */
-	if (ks_report_severity(r) != KS_SEV_BUG) {
+	if (ks_kreport_severity(r) != KS_SEV_BUG) {
 		s->out.info_reports++;
 		return;
 	}
@@ -89,7 +89,7 @@ void ks_scn_watch_kmsg(struct scn *s, int flush, int64_t until_ns)
 {
 	struct ks_kmsg *k = &s->run->kmsg;
 	struct ks_kmsg_record rec;
-	struct ks_report *done = &s->report;
+	struct ks_kreport *done = &s->report;
 	unsigned int n = 0;
 	int r;
 

@@ -28,7 +28,7 @@ struct scn {
 	struct ks_outcome out;
 	struct ks_verdict_result vr;
 	struct ks_memcg_stats last;
-	struct ks_report report;	/* scratch for watch_kmsg() */
+	struct ks_kreport report;	/* scratch for watch_kmsg() */
 	long taint_before, taint_after;
 	int64_t cpu_ms;			/* the harness's own CPU while storming */
 	struct ks_errno_truth truth;
@@ -60,7 +60,7 @@ void ks_sweep_monitor(struct scn *s);
 /* Put the knobs back; a knob left armed sets err. */
 void ks_sweep_disarm(struct scn *s, char *err, size_t errlen);
 /* A kernel report arrived: attribute it to the current step. */
-void ks_sweep_report(struct scn *s, json_t *rec, const struct ks_report *r);
+void ks_sweep_report(struct scn *s, json_t *rec, const struct ks_kreport *r);
 /* The scenario_end "sweep" summary; NULL when not a sweep. */
 json_t *ks_sweep_summary(struct scn *s);
 void ks_sweep_free(struct scn *s);

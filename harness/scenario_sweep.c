@@ -97,7 +97,7 @@ int ks_sweep_start(struct scn *s)
 	return 0;
 }
 
-void ks_sweep_report(struct scn *s, json_t *rec, const struct ks_report *r)
+void ks_sweep_report(struct scn *s, json_t *rec, const struct ks_kreport *r)
 {
 	(void)r;
 	json_array_append(s->sweep->pending, rec);

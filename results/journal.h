@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
+
 #define KS_JOURNAL_SCHEMA 1
 #define KS_JOURNAL_MAX_TEES 2
 
@@ -47,8 +49,5 @@ int ks_journal_write(struct ks_journal *j, json_t *rec);
 int ks_journal_write_raw(struct ks_journal *j, const char *buf, size_t len);
 int ks_journal_sync(struct ks_journal *j);
 void ks_journal_close(struct ks_journal *j);
-
-/* Monotonic nanoseconds, shared by journal and harness. */
-int64_t ks_now_ns(void);
 
 #endif

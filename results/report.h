@@ -24,7 +24,7 @@ int ks_report_text(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_junit(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_tap(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_kcidb(FILE *out, struct ks_run_view *runs, size_t nruns);
-/* Not ks_report_json: classify.h has that name for a kernel_report record. */
+/* ks_kreport_json (classify/) is a kernel_report record; this is a format. */
 int ks_report_json_doc(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_html(FILE *out, struct ks_run_view *runs, size_t nruns);
 

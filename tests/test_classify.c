@@ -12,13 +12,13 @@
 #include "classify.h"
 
 static struct ks_classifier c;
-static struct ks_report r, scratch;
+static struct ks_kreport r, scratch;
 
 /* Feed lines separated by '\n'; the first report that is not context. */
-static int first_report(const char *log, struct ks_report *out)
+static int first_report(const char *log, struct ks_kreport *out)
 {
 	char *copy = strdup(log), *save = NULL, *l;
-	struct ks_report *got = &scratch;
+	struct ks_kreport *got = &scratch;
 	int found = 0;
 
 	ks_classifier_init(&c);
@@ -71,7 +71,7 @@ Test(fixtures, every_fixture_classifies_as_its_header_says)
 {
 	const char *base = getenv("KS_FIXTURES") ?: "tests/fixtures";
 	char dir[512], path[1024], title[256], kind[64], corrupted[8], ctx[8];
-	struct ks_report got;
+	struct ks_kreport got;
 	struct dirent *de;
 	int n = 0, bad = 0;
 	DIR *d;
@@ -100,12 +100,12 @@ Test(fixtures, every_fixture_classifies_as_its_header_says)
 			free(log);
 			continue;
 		}
-		if (strcmp(got.title, title) || strcmp(ks_report_kind(&got), kind) ||
+		if (strcmp(got.title, title) || strcmp(ks_kreport_kind(&got), kind) ||
 		    got.corrupted != !strcmp(corrupted, "yes") ||
 		    (ctx[0] && got.has_context != !strcmp(ctx, "yes"))) {
 			cr_expect_fail("%s:\n  want %s | %s | corrupted %s | context %s\n  got  %s | %s | corrupted %s%s%s | context %s",
 				       de->d_name, title, kind, corrupted, ctx,
-				       got.title, ks_report_kind(&got),
+				       got.title, ks_kreport_kind(&got),
 				       got.corrupted ? "yes (" : "no",
 				       got.corrupted ? got.corrupt_why : "",
 				       got.corrupted ? ")" : "",
@@ -146,7 +146,7 @@ Test(rules, warning_title_from_the_warning_line)
 		"---[ end trace 0000000000000000 ]---\n", &r));
 	cr_expect_str_eq(r.title, "WARNING in lkdtm_WARNING");
 	cr_expect_str_eq(r.guilty, "lkdtm_WARNING");
-	cr_expect_str_eq(ks_report_kind(&r), "warning");
+	cr_expect_str_eq(ks_kreport_kind(&r), "warning");
 	cr_expect_eq(r.corrupted, 0);
 	cr_expect(strstr(r.text, "cut here"), "cut-here line kept");
 }
@@ -227,8 +227,8 @@ Test(rules, memcg_oom_names_cgroup_and_victim)
 		"[     90]     0    90     1000      100    40960        0             0 kmemstorm\n"
 		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kmemstorm.scope/kmemstorm-71/oom-16m,task_memcg=/kmemstorm.scope/kmemstorm-71/oom-16m,task=kmemstorm,pid=90,uid=0\n"
 		"Memory cgroup out of memory: Killed process 90 (kmemstorm) total-vm:4000kB, anon-rss:100kB\n", &r));
-	cr_expect_str_eq(ks_report_kind(&r), "memcg_oom");
-	cr_expect_eq(ks_report_severity(&r), KS_SEV_INFO);
+	cr_expect_str_eq(ks_kreport_kind(&r), "memcg_oom");
+	cr_expect_eq(ks_kreport_severity(&r), KS_SEV_INFO);
 	cr_expect_str_eq(r.title, "memcg OOM kill in /kmemstorm.scope/kmemstorm-N/oom-16m");
 	cr_expect_str_eq(r.cgroup, "/kmemstorm.scope/kmemstorm-N/oom-16m");
 	cr_expect_str_eq(r.victim, "kmemstorm");
@@ -268,8 +268,8 @@ Test(rules, memcg_oom_without_victim_is_info)
 		 "anon 1089536\n"
 		 "slab 37535744\n", no_killable_tail);
 	cr_assert(first_report(log, &r));
-	cr_expect_str_eq(ks_report_kind(&r), "memcg_oom_no_killable");
-	cr_expect_eq(ks_report_severity(&r), KS_SEV_INFO);
+	cr_expect_str_eq(ks_kreport_kind(&r), "memcg_oom_no_killable");
+	cr_expect_eq(ks_kreport_severity(&r), KS_SEV_INFO);
 	cr_expect_str_eq(r.title, "memcg OOM: no killable processes in /kmemstorm.scope/kmemstorm-N/inode");
 	cr_expect_str_eq(r.cgroup, "/kmemstorm.scope/kmemstorm-N/inode");
 	cr_expect_eq(r.corrupted, 0);
@@ -281,22 +281,22 @@ Test(rules, memcg_oom_without_victim_is_info)
 		 "active_anon:2135 inactive_anon:8586 isolated_anon:0\n",
 		 no_killable_tail);
 	cr_assert(first_report(log, &r));
-	cr_expect_str_eq(ks_report_kind(&r), "oom_no_killable");
-	cr_expect_eq(ks_report_severity(&r), KS_SEV_BUG);
+	cr_expect_str_eq(ks_kreport_kind(&r), "oom_no_killable");
+	cr_expect_eq(ks_kreport_severity(&r), KS_SEV_BUG);
 	cr_expect_str_eq(r.title, "out of memory: no killable processes");
 
 	/* Its lines lost by a kmsg overrun (seen in TCG guests): a memcg's. */
 	cr_assert(first_report("iou-wrk-84 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=-1000\n"
 			       "Out of memory and no killable processes...\n"
 			       "ksw-inode: something after it\n", &r));
-	cr_expect_str_eq(ks_report_kind(&r), "memcg_oom_no_killable");
-	cr_expect_eq(ks_report_severity(&r), KS_SEV_INFO);
+	cr_expect_str_eq(ks_kreport_kind(&r), "memcg_oom_no_killable");
+	cr_expect_eq(ks_kreport_severity(&r), KS_SEV_INFO);
 
 	/* Its header ratelimited away: a memcg's; a global one panics next. */
 	cr_assert(first_report("Out of memory and no killable processes...\n"
 			       "ksw-inode: something after it\n", &r));
-	cr_expect_str_eq(ks_report_kind(&r), "memcg_oom_no_killable");
-	cr_expect_eq(ks_report_severity(&r), KS_SEV_INFO);
+	cr_expect_str_eq(ks_kreport_kind(&r), "memcg_oom_no_killable");
+	cr_expect_eq(ks_kreport_severity(&r), KS_SEV_INFO);
 	cr_expect_str_eq(r.title, "memcg OOM: no killable processes in ?");
 }
 

@@ -19,8 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "errnoset.h"
+
 #define KS_MAX_OPS	8	/* named operations per workload */
-#define KS_ERRNO_MAX	134	/* errnos 1..133 counted one by one */
 #define KS_MAX_OPTS	16
 
 enum ks_opt_type { KS_OPT_INT, KS_OPT_SIZE, KS_OPT_BOOL, KS_OPT_STRING };

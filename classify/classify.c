@@ -15,12 +15,12 @@
 /* Lines between a fault-injection block and the report it explains. */
 #define KS_CONTEXT_REACH 100
 
-const char *ks_report_kind(const struct ks_report *r)
+const char *ks_kreport_kind(const struct ks_kreport *r)
 {
 	return r->kind ? r->kind->name : "?";
 }
 
-enum ks_severity ks_report_severity(const struct ks_report *r)
+enum ks_severity ks_kreport_severity(const struct ks_kreport *r)
 {
 	return r->kind ? r->kind->sev : KS_SEV_BUG;
 }
@@ -122,7 +122,7 @@ static int is_trace_line(const char *l)
 	return frame_name(l, fn, sizeof(fn), &unrel);
 }
 
-static void append(struct ks_report *r, const char *line)
+static void append(struct ks_kreport *r, const char *line)
 {
 	size_t n = strlen(line);
 
@@ -203,7 +203,7 @@ static void normalise_cgroup(char *s)
 static void start_report(struct ks_classifier *c, const struct ks_kind *k,
 			 const char *line, uint64_t seq, int64_t ts)
 {
-	struct ks_report *r = &c->cur;
+	struct ks_kreport *r = &c->cur;
 	const char *p;
 
 	memset(r, 0, sizeof(*r));
@@ -277,7 +277,7 @@ static void normalise_message(char *s)
 
 static void build_title(struct ks_classifier *c)
 {
-	struct ks_report *r = &c->cur;
+	struct ks_kreport *r = &c->cur;
 	const char *f = r->kind->title_fmt;
 	char *o = r->title, *end = r->title + sizeof(r->title) - 1;
 	char val[256];
@@ -340,7 +340,7 @@ static void pick_guilty(struct ks_classifier *c)
 		}
 }
 
-static void corrupt(struct ks_report *r, const char *why)
+static void corrupt(struct ks_kreport *r, const char *why)
 {
 	if (r->corrupted)
 		return;
@@ -349,10 +349,10 @@ static void corrupt(struct ks_report *r, const char *why)
 }
 
 /* Close the open report into *out; 1 if it was one to hand out. */
-static int finish(struct ks_classifier *c, struct ks_report *out,
+static int finish(struct ks_classifier *c, struct ks_kreport *out,
 		  int cut_off)
 {
-	struct ks_report *r = &c->cur;
+	struct ks_kreport *r = &c->cur;
 
 	if (!c->active)
 		return 0;
@@ -401,7 +401,7 @@ static int continues(struct ks_classifier *c, const struct ks_kind *k)
 /* Facts an open report gathers from its later lines. */
 static void gather(struct ks_classifier *c, const char *line)
 {
-	struct ks_report *r = &c->cur;
+	struct ks_kreport *r = &c->cur;
 	char fn[128];
 	int unrel;
 
@@ -470,7 +470,7 @@ static void gather(struct ks_classifier *c, const char *line)
 }
 
 int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
-		     int64_t ts_us, struct ks_report *out)
+		     int64_t ts_us, struct ks_kreport *out)
 {
 	const char *line = ks_strip_console_prefix(raw);
 	const struct ks_kind *k;
@@ -515,7 +515,7 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 	return done;
 }
 
-int ks_classify_flush(struct ks_classifier *c, struct ks_report *out)
+int ks_classify_flush(struct ks_classifier *c, struct ks_kreport *out)
 {
 	if (!c->active)
 		return 0;

@@ -23,10 +23,10 @@ static void keep_tail(struct ks_vm *vm, const char *line)
 	snprintf(vm->tail[vm->tail_n++], sizeof(vm->tail[0]), "%s", line);
 }
 
-static void report_done(struct ks_vm *vm, const struct ks_report *r,
+static void report_done(struct ks_vm *vm, const struct ks_kreport *r,
 			const char *scenario)
 {
-	json_t *o = ks_report_json(r);
+	json_t *o = ks_kreport_json(r);
 
 	if (!o)
 		return;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "workload.h"
+#define KS_ERRNO_MAX	134	/* errnos 1..133 counted one by one */
 
 struct ks_errno_set {
 	uint64_t bits[(KS_ERRNO_MAX + 63) / 64];

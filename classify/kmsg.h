@@ -44,15 +44,15 @@ int ks_kmsg_parse(const char *buf, size_t len, struct ks_kmsg_record *rec);
  * was copied to *done (the caller journals it), 0 otherwise.
  */
 int ks_kmsg_feed(struct ks_kmsg *k, const struct ks_kmsg_record *rec,
-		 struct ks_report *done);
+		 struct ks_kreport *done);
 /*
  * A point where nothing more belongs to what was printed before (a sweep
  * step ended): finish an open report or fault-injection block as if
  * another message had come.  1 if *done was filled.
  */
-int ks_kmsg_boundary(struct ks_kmsg *k, struct ks_report *done);
+int ks_kmsg_boundary(struct ks_kmsg *k, struct ks_kreport *done);
 /* Finish a report in progress (scenario end); 1 if *done was filled. */
-int ks_kmsg_flush(struct ks_kmsg *k, struct ks_report *done);
+int ks_kmsg_flush(struct ks_kmsg *k, struct ks_kreport *done);
 
 /* Write "kmemstorm: <text>" to /dev/kmsg; ignored when not permitted. */
 void ks_kmsg_marker(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

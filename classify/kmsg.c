@@ -108,13 +108,13 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 }
 
 int ks_kmsg_feed(struct ks_kmsg *k, const struct ks_kmsg_record *rec,
-		 struct ks_report *done)
+		 struct ks_kreport *done)
 {
 	return ks_classify_line(&k->cls, rec->text, rec->seq, rec->ts_us,
 				done);
 }
 
-int ks_kmsg_flush(struct ks_kmsg *k, struct ks_report *done)
+int ks_kmsg_flush(struct ks_kmsg *k, struct ks_kreport *done)
 {
 	return ks_classify_flush(&k->cls, done);
 }
@@ -142,7 +142,7 @@ void ks_kmsg_marker(const char *fmt, ...)
 	close(fd);
 }
 
-int ks_kmsg_boundary(struct ks_kmsg *k, struct ks_report *done)
+int ks_kmsg_boundary(struct ks_kmsg *k, struct ks_kreport *done)
 {
 	return ks_classify_line(&k->cls, "kmemstorm: boundary", 0, 0, done);
 }

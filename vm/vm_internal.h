@@ -31,7 +31,7 @@ struct ks_vm {
 	char con_scenario[KS_NAME_MAX];	/* from the guest's kmsg markers */
 	char rep_scenario[KS_NAME_MAX];	/* running when the open report began */
 	struct ks_classifier cls;	/* the same one as in the guest */
-	struct ks_report done;		/* scratch for finished reports */
+	struct ks_kreport done;		/* scratch for finished reports */
 	json_t *con_reports;		/* reports seen on the console */
 	int guest_started;
 	int guest_exit;

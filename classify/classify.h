@@ -18,7 +18,7 @@ enum ks_severity { KS_SEV_BUG, KS_SEV_INFO, KS_SEV_CONTEXT };
 
 struct ks_kind;
 
-struct ks_report {
+struct ks_kreport {
 	const struct ks_kind *kind;
 	char title[256];
 	char guilty[128];		/* guilty frame, "" when none */
@@ -43,7 +43,7 @@ struct ks_report {
 
 /* Per-report-in-progress state; opaque to callers. */
 struct ks_classifier {
-	struct ks_report cur;
+	struct ks_kreport cur;
 	int active;
 	int in_trace;			/* a call trace has started */
 	int after_call_trace;		/* past a "Call Trace:" line */
@@ -65,7 +65,7 @@ struct ks_classifier {
 	char panic_msg[160];
 	char prev[256];			/* the line before, e.g. "cut here" */
 	/* fault-injection context waiting for the next report */
-	struct ks_report fi;
+	struct ks_kreport fi;
 	int fi_pending;			/* lines it may still explain */
 	int fi_new;			/* fi was just completed (for --all) */
 };
@@ -77,17 +77,17 @@ void ks_classifier_init(struct ks_classifier *c);
  * line, the line may also have started the next one.
  */
 int ks_classify_line(struct ks_classifier *c, const char *line,
-		     uint64_t seq, int64_t ts_us, struct ks_report *out);
+		     uint64_t seq, int64_t ts_us, struct ks_kreport *out);
 /* End of input: finish what is open (marked corrupted if cut off). */
-int ks_classify_flush(struct ks_classifier *c, struct ks_report *out);
+int ks_classify_flush(struct ks_classifier *c, struct ks_kreport *out);
 
-const char *ks_report_kind(const struct ks_report *r);	/* "warning" */
-enum ks_severity ks_report_severity(const struct ks_report *r);
+const char *ks_kreport_kind(const struct ks_kreport *r);	/* "warning" */
+enum ks_severity ks_kreport_severity(const struct ks_kreport *r);
 const char *ks_severity_name(enum ks_severity s);	/* "bug", ... */
 
-/* The journal's kernel_report fields of r (harness/cmd_classify.c). */
+/* The journal's kernel_report fields of r (cli/cmd_classify.c). */
 struct json_t;
-struct json_t *ks_report_json(const struct ks_report *r);
+struct json_t *ks_kreport_json(const struct ks_kreport *r);
 
 /* "[  12.345678] [ T123] text" -> "text" */
 const char *ks_strip_console_prefix(const char *line);

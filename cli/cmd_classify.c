@@ -23,40 +23,12 @@ static void usage(FILE *f)
 		"Exit: 0 no bug-severity report, 1 some, 2 a file could not be read.\n");
 }
 
-json_t *ks_report_json(const struct ks_report *r)
+static void print(const struct ks_kreport *r, int as_json, int *bugs)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}",
-			      "kind", ks_report_kind(r), "severity",
-			      ks_severity_name(ks_report_severity(r)),
-			      "title", r->title, "guilty", r->guilty,
-			      "corrupted", r->corrupted, "text", r->text);
-
-	if (!o)
-		return NULL;
-	if (r->corrupted)
-		json_object_set_new(o, "corrupt_reason",
-				    json_string(r->corrupt_why));
-	if (r->cgroup[0])
-		json_object_set_new(o, "cgroup", json_string(r->cgroup));
-	if (r->victim[0])
-		json_object_set_new(o, "victim", json_string(r->victim));
-	if (r->order >= 0)
-		json_object_set_new(o, "order", json_integer(r->order));
-	if (r->gfp[0])
-		json_object_set_new(o, "gfp", json_string(r->gfp));
-	if (r->has_context)
-		json_object_set_new(o, "context", json_pack("{s:s, s:s}",
-				    "site", r->context_site, "text",
-				    r->context));
-	return o;
-}
-
-static void print(const struct ks_report *r, int as_json, int *bugs)
-{
-	if (ks_report_severity(r) == KS_SEV_BUG)
+	if (ks_kreport_severity(r) == KS_SEV_BUG)
 		(*bugs)++;
 	if (as_json) {
-		json_t *o = ks_report_json(r);
+		json_t *o = ks_kreport_json(r);
 		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 		if (s)
@@ -65,8 +37,8 @@ static void print(const struct ks_report *r, int as_json, int *bugs)
 		json_decref(o);
 		return;
 	}
-	printf("%-7s %-16s %s", ks_severity_name(ks_report_severity(r)),
-	       ks_report_kind(r), r->title);
+	printf("%-7s %-16s %s", ks_severity_name(ks_kreport_severity(r)),
+	       ks_kreport_kind(r), r->title);
 	if (r->has_context)
 		printf("  [after injected failure in %s]", r->context_site);
 	if (r->corrupted)
@@ -77,7 +49,7 @@ static void print(const struct ks_report *r, int as_json, int *bugs)
 static int classify_file(FILE *f, int as_json, int all, int *bugs)
 {
 	struct ks_classifier *c = calloc(1, sizeof(*c));
-	struct ks_report *r = calloc(1, sizeof(*r));
+	struct ks_kreport *r = calloc(1, sizeof(*r));
 	char *line = NULL;
 	size_t cap = 0;
 	int header = 1;
