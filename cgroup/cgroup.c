@@ -79,7 +79,7 @@ static int enable_memory(const char *dir, char *err, size_t errlen)
 	if (ks_cg_join(path, sizeof(path), dir, "cgroup.subtree_control"))
 		return ks_cg_fail(err, errlen, -ENAMETOOLONG,
 				  "%s: path too long", dir);
-	n = ks_cg_read_file(path, buf, sizeof(buf));
+	n = ks_file_read(path, buf, sizeof(buf));
 	if (n < 0)
 		return ks_cg_fail(err, errlen, (int)n, "%s: %s", path,
 				  strerror((int)-n));

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <sys/types.h>	/* pid_t, ssize_t */
 
+#include "fsutil.h"	/* ks_file_read() for control files */
+
 enum ks_cg_version { KS_CG_NONE = 0, KS_CG_V1 = 1, KS_CG_V2 = 2 };
 
 /* Where the memory controller lives and where this process sits in it. */
@@ -203,10 +205,5 @@ bool ks_cg_kmem_limit_ignored(const char *release);
 bool ks_cg_list_has(const char *list, const char *word, const char *seps);
 /* The own cgroup's directory (mount + self): 0 or -ENAMETOOLONG. */
 int ks_cg_self_dir(const struct ks_cg_root *root, char *out, size_t len);
-/*
- * Read a whole (small) file into buf and NUL-terminate it: the length, or
- * -errno (-EFBIG when it does not fit).
- */
-ssize_t ks_cg_read_file(const char *path, char *buf, size_t len);
 
 #endif

@@ -49,33 +49,19 @@ int ks_cg_join(char *out, size_t len, const char *dir, const char *name)
 int ks_cg_write_file(const char *path, const char *val, char *err,
 		     size_t errlen)
 {
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd, ret;
+	const char *what;
+	int ret = ks_file_write(path, val, "kmemstorm/cgroup/write", &what);
 
-	/* O_TRUNC: harmless on cgroupfs, needed on the fake test trees. */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
+	if (!ret)
+		return 0;
+	if (!strcmp(what, "open"))
 		return ks_cg_fail(err, errlen, ret, "%s: open: %s", path,
 				  strerror(-ret));
-	}
-	n = ks_fiu_sys("kmemstorm/cgroup/write", EIO, write(fd, val, len));
-	if (n < 0) {
-		ret = -errno;
-		close(fd);
-		return ks_cg_fail(err, errlen, ret, "%s: write \"%s\": %s",
-				  path, val, strerror(-ret));
-	}
-	if (close(fd) < 0 && errno != EINTR) {
-		ret = -errno;
-		return ks_cg_fail(err, errlen, ret, "%s: write \"%s\": %s",
-				  path, val, strerror(-ret));
-	}
-	if ((size_t)n != len)
-		return ks_cg_fail(err, errlen, -EIO,
+	if (!strcmp(what, "short write"))
+		return ks_cg_fail(err, errlen, ret,
 				  "%s: short write of \"%s\"", path, val);
-	return 0;
+	return ks_cg_fail(err, errlen, ret, "%s: write \"%s\": %s", path, val,
+			  strerror(-ret));
 }
 
 int ks_cg_write_in(const char *dir, const char *file, const char *val,

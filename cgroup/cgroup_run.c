@@ -17,7 +17,7 @@ static int delegates_memory(const char *dir)
 
 	if (ks_cg_join(path, sizeof(path), dir, "cgroup.subtree_control"))
 		return 0;
-	return ks_cg_read_file(path, buf, sizeof(buf)) >= 0 &&
+	return ks_file_read(path, buf, sizeof(buf)) >= 0 &&
 	       ks_cg_list_has(buf, "memory", " \t\n");
 }
 

@@ -37,51 +37,6 @@
 /* A big memory.stat (NUMA, hugetlb, every option) is about 4 KiB. */
 #define KS_CG_STATBUF (64 * 1024)
 
-ssize_t ks_cg_read_file(const char *path, char *buf, size_t len)
-{
-	size_t off = 0;
-	ssize_t n;
-	int fd, ret;
-
-	if (!len)
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (off == len - 1) {
-			char c;
-
-			/* Full: only fine if the file ends exactly here. */
-			n = read(fd, &c, 1);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n != 0) {
-				ret = n < 0 ? -errno : -EFBIG;
-				goto fail;
-			}
-			break;
-		}
-		n = read(fd, buf + off, len - 1 - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		off += (size_t)n;
-	}
-	close(fd);
-	buf[off] = '\0';
-	return (ssize_t)off;
-fail:
-	close(fd);
-	buf[0] = '\0';
-	return ret;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -207,7 +162,7 @@ static bool v2_has_memory(const char *dir)
 	n = snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return false;
-	if (ks_cg_read_file(path, buf, sizeof(buf)) < 0)
+	if (ks_file_read(path, buf, sizeof(buf)) < 0)
 		return false;
 	return ks_cg_list_has(buf, "memory", " \t\n");
 }
@@ -288,7 +243,7 @@ static int find_self(struct ks_cg_root *root, const char *self_cgroup,
 	char buf[16384], *line, *save = NULL;
 	ssize_t n;
 
-	n = ks_cg_read_file(self_cgroup, buf, sizeof(buf));
+	n = ks_file_read(self_cgroup, buf, sizeof(buf));
 	if (n < 0)
 		return ks_cg_fail(err, errlen, (int)n, "%s: %s", self_cgroup,
 			          strerror((int)-n));
@@ -403,7 +358,7 @@ static bool rd_file(struct stat_reader *r, const char *file)
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return false;
 	fiu_return_on("kmemstorm/cgroup/stats", false);
-	return ks_cg_read_file(path, r->buf, r->len) >= 0;
+	return ks_file_read(path, r->buf, r->len) >= 0;
 }
 
 /* A one-value file; a missing or unparsable file leaves *out alone. */

@@ -310,7 +310,7 @@ static int unkillable(struct ks_inj_ctx *ctx, struct cf *a)
 		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj",
 			 (int)a->pids[i]);
 		/* Gone since: nothing to kill either. */
-		if (ks_cg_read_file(path, buf, sizeof(buf)) < 0)
+		if (ks_file_read(path, buf, sizeof(buf)) < 0)
 			continue;
 		if (atoi(buf) != -1000)
 			return 0;

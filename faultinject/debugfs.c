@@ -254,7 +254,7 @@ static void debugfs_disarm(struct ks_inj_ctx *ctx)
 	/* Read before the knobs are restored: what is left counts. */
 	snprintf(path, sizeof(path), "%s/times", a->dir);
 	a->times_left = -1;
-	if (ks_knob_read(path, v, sizeof(v)) == 0)
+	if (ks_read_small(path, v, sizeof(v)) == 0)
 		a->times_left = strtoll(v, NULL, 10);
 	/* The knobs themselves go back with every other, in inject.c. */
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "knobs.h"
 
+#include "fsutil.h"
 #include "sysinfo.h"
 
 #include <errno.h>
@@ -38,11 +39,6 @@ static void state_path(char *buf, size_t len)
 	snprintf(buf, len, "%s/" STATE_FILE, ks_knobs_state_dir());
 }
 
-int ks_knob_read(const char *path, char *buf, size_t len)
-{
-	return ks_read_small(path, buf, len);
-}
-
 const char *ks_debugfs_root(void)
 {
 	const char *r = getenv("KMEMSTORM_DEBUGFS");
@@ -50,27 +46,9 @@ const char *ks_debugfs_root(void)
 	return r && *r ? r : "/sys/kernel/debug";
 }
 
-static int write_knob(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	size_t len = strlen(value);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, value, len);
-	if (n < 0 || (size_t)n != len) {
-		int e = n < 0 ? errno : EIO;
-
-		close(fd);
-		return -e;
-	}
-	return close(fd) ? -errno : 0;
-}
-
 static int boot_id(char *buf, size_t len)
 {
-	return ks_knob_read("/proc/sys/kernel/random/boot_id", buf, len);
+	return ks_read_small("/proc/sys/kernel/random/boot_id", buf, len);
 }
 
 /* Rewrite the recovery file with every saved knob, durably. */
@@ -139,7 +117,7 @@ int ks_knob_set(const char *path, const char *value, char *err,
 			snprintf(err, errlen, "%s: path too long", path);
 			return -1;
 		}
-		r = ks_knob_read(path, saved[i].value, sizeof(saved[i].value));
+		r = ks_read_small(path, saved[i].value, sizeof(saved[i].value));
 		if (r) {
 			snprintf(err, errlen, "%s: %s", path, strerror(-r));
 			return -1;
@@ -152,7 +130,7 @@ int ks_knob_set(const char *path, const char *value, char *err,
 			return -1;
 		}
 	}
-	r = write_knob(path, value);
+	r = ks_file_write(path, value, NULL, NULL);
 	if (r) {
 		snprintf(err, errlen, "writing '%s' to %s: %s", value, path,
 			 strerror(-r));
@@ -174,10 +152,10 @@ int ks_knobs_restore(char *err, size_t errlen)
 	while (nsaved > 0) {
 		struct saved *s = &saved[nsaved - 1];
 		char now[sizeof(s->value)];
-		int r = write_knob(s->path, s->value);
+		int r = ks_file_write(s->path, s->value, NULL, NULL);
 
 		/* Trust but verify: the knob must read back as saved. */
-		if (!r && !ks_knob_read(s->path, now, sizeof(now)) &&
+		if (!r && !ks_read_small(s->path, now, sizeof(now)) &&
 		    strcmp(now, s->value))
 			r = -EIO;
 
@@ -244,7 +222,7 @@ static int do_recover(json_t **what, char *err, size_t errlen)
 		k = json_array_get(a, i);
 		if (json_unpack(k, "{s:s, s:s}", "path", &kp, "value", &kv))
 			continue;
-		r = write_knob(kp, kv);
+		r = ks_file_write(kp, kv, NULL, NULL);
 		if (r) {
 			if (!failed++)
 				snprintf(err, errlen, "restoring '%s' to %s: %s",

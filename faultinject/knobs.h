@@ -17,8 +17,6 @@
  */
 int ks_knob_set(const char *path, const char *value, char *err,
 		size_t errlen);
-/* The knob's value without the trailing newline: 0 or -errno. */
-int ks_knob_read(const char *path, char *buf, size_t len);
 /*
  * Restore every saved knob, last saved first; the recovery file goes once
  * all are back.  Returns how many were restored, or -1 with err (the

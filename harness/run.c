@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "failpoint.h"
+#include "fsutil.h"
 #include "scenario.h"
 #include "knobs.h"
 #include "summary.h"
@@ -44,43 +45,16 @@ void ks_catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* mkdir -p */
-static int mkdirs(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (ks_fiu_sys("kmemstorm/outdir/mkdir", EROFS, mkdir(buf, mode)) &&
-	    errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static int make_outdir(struct ks_run *run, const struct ks_run_opts *o)
 {
-	char stamp[32];
-	time_t t = time(NULL);
-	struct tm tm;
 	int r;
 
-	if (o->outdir) {
+	if (o->outdir)
 		snprintf(run->outdir, sizeof(run->outdir), "%s", o->outdir);
-	} else {
-		gmtime_r(&t, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		snprintf(run->outdir, sizeof(run->outdir),
-			 "kmemstorm-out/%s-%s", run->plan->name, stamp);
-	}
-	r = mkdirs(run->outdir, 0755);
+	else
+		ks_default_outdir(run->outdir, sizeof(run->outdir),
+				  run->plan->name);
+	r = ks_mkdirs(run->outdir, 0755);
 	if (r)
 		fprintf(stderr, "kmemstorm: %s: %s\n", run->outdir,
 			strerror(-r));

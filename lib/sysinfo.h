@@ -26,7 +26,5 @@ const char *ks_sysinfo_utc(char *buf, size_t len);
  * or when KMEMSTORM_DISPOSABLE_KERNEL=1 says so; never by default.
  */
 int ks_kernel_is_disposable(void);
-/* Read a small file into buf, trailing newline removed; -errno on error. */
-int ks_read_small(const char *path, char *buf, size_t len);
 
 #endif

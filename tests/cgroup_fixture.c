@@ -51,7 +51,7 @@ void put(const char *path, const char *content)
 const char *get(const char *path)
 {
 	static char buf[65536];
-	ssize_t n = ks_cg_read_file(path, buf, sizeof(buf));
+	ssize_t n = ks_file_read(path, buf, sizeof(buf));
 
 	cr_assert_geq(n, 0, "read %s: %s", path, strerror((int)-n));
 	return buf;
@@ -84,7 +84,7 @@ static void copy_tree(const char *src, const char *dst)
 			copy_tree(s, d);
 		} else if (S_ISREG(sb.st_mode)) {
 			static char buf[65536];
-			ssize_t n = ks_cg_read_file(s, buf, sizeof(buf));
+			ssize_t n = ks_file_read(s, buf, sizeof(buf));
 
 			cr_assert_geq(n, 0, "read %s", s);
 			put(d, buf);

@@ -50,7 +50,7 @@ static const char *get(const char *attr, const char *knob)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s/%s", dfs, attr, knob);
-	cr_assert_eq(ks_knob_read(path, buf, sizeof(buf)), 0, "%s", path);
+	cr_assert_eq(ks_read_small(path, buf, sizeof(buf)), 0, "%s", path);
 	return buf;
 }
 
@@ -241,7 +241,7 @@ Test(inject, knobs_held_by_a_live_run_are_left_alone)
 	char path[400], boot[64], err[512];
 	json_t *what;
 
-	cr_assert_eq(ks_knob_read("/proc/sys/kernel/random/boot_id", boot,
+	cr_assert_eq(ks_read_small("/proc/sys/kernel/random/boot_id", boot,
 				  sizeof(boot)), 0);
 	mkdir(state, 0700);
 	snprintf(path, sizeof(path), "%s/armed-knobs.json", state);
