@@ -270,6 +270,11 @@ static void disarm(struct scn *s)
 				       s->inj_err);
 		return;
 	}
+	/*
+	 * What the kernel printed up to now, all of it (the monitor's drain
+	 * stops at each sample): the injectors' reports count it.
+	 */
+	ks_scn_watch_kmsg(s, 0, 0);
 	ks_crew_sum(&s->crew, &sum);
 	s->inj_report = ks_inject_disarm(&s->inj, &sum, s->inj_err,
 					 sizeof(s->inj_err));
