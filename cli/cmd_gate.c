@@ -24,18 +24,18 @@
 #include "plan.h"
 #include "run.h"
 #include "scenario.h"
+#include "session.h"
 #include "units.h"
 #include "vm.h"
 
 #define MAX_CONFIGS 8
-#define MAX_PASS 12
 
 struct gate_cli {
 	struct ks_gate_config cfg[MAX_CONFIGS];
 	int ncfg, jobs;
 	const char *kernel, *plan, *outdir, *from;
-	char *pass[MAX_PASS];	/* options handed to 'kmemstorm vm' */
-	int npass;
+	struct ks_vm_opts vm;	/* --memory, --cpus, ... for every guest */
+	int vm_set;		/* one of those given */
 	struct ks_compare_opts o;
 };
 
@@ -101,15 +101,10 @@ static int parse_args(int argc, char **argv, struct gate_cli *c)
 		{ "from", required_argument, NULL, 'F' },
 		{ "noise", required_argument, NULL, 'n' },
 		{ "overshoot-tolerance", required_argument, NULL, 'T' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "hang-timeout", required_argument, NULL, 'H' },
-		{ "accel", required_argument, NULL, 'A' },
+		KS_VM_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *accel = NULL;
 	char err[128];
 	int64_t v;
 	int ch;
@@ -154,22 +149,13 @@ static int parse_args(int argc, char **argv, struct gate_cli *c)
 			}
 			c->o.overshoot_tol = v;
 			break;
-		case 'm': case 'c': case 't': case 'H': case 'A':
-			/* 'kmemstorm vm' checks these; it runs before any guest. */
-			if (c->npass + 2 > MAX_PASS)
-				return -1;
-			c->pass[c->npass++] = ch == 'm' ? "--memory" :
-				ch == 'c' ? "--cpus" : ch == 't' ? "--timeout" :
-				ch == 'A' ? "--accel" : "--hang-timeout";
-			c->pass[c->npass++] = optarg;
-			if (ch == 'A')
-				accel = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
 		default:
-			return -1;
+			if (ks_cli_vm_opt("gate", ch, optarg, &c->vm))
+				return -1;
+			c->vm_set = 1;
 		}
 	}
 	if (optind < argc)
@@ -182,100 +168,15 @@ static int parse_args(int argc, char **argv, struct gate_cli *c)
 		fprintf(stderr, "kmemstorm gate: --from runs nothing: no --config or PLAN with it\n");
 		return -1;
 	}
+	if (c->from && c->vm_set) {
+		fprintf(stderr, "kmemstorm gate: --from runs nothing: no guest options with it\n");
+		return -1;
+	}
 	if (!c->from && c->ncfg < 1) {
 		fprintf(stderr, "kmemstorm gate: no --config given\n");
 		return -1;
 	}
-	/* Refused here, before any guest or output directory. */
-	if (!c->from && !ks_vm_accel_pick("gate", accel))
-		return -1;
 	return 0;
-}
-
-/* Each config's guest in a child: 'kmemstorm vm', its output in cN.log. */
-static pid_t start_config(struct gate_cli *c, int i, const char *out)
-{
-	struct ks_gate_config *g = &c->cfg[i];
-	char *argv[24 + MAX_PASS], log[PATH_MAX + 16];
-	int n = 0, k, fd;
-	pid_t pid;
-
-	argv[n++] = "kmemstorm";
-	argv[n++] = "vm";
-	argv[n++] = "--kernel";
-	argv[n++] = (char *)(g->kernel ? g->kernel : c->kernel);
-	if (g->append[0]) {
-		argv[n++] = "--append";
-		argv[n++] = (char *)g->append;
-	}
-	argv[n++] = "-o";
-	argv[n++] = g->dir;
-	for (k = 0; k < c->npass; k++)
-		argv[n++] = c->pass[k];
-	argv[n++] = (char *)c->plan;
-	argv[n] = NULL;
-	snprintf(log, sizeof(log), "%s/c%d.log", out, i + 1);
-	pid = fork();
-	if (pid)
-		return pid;
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execv("/proc/self/exe", argv);
-	fprintf(stderr, "kmemstorm gate: exec: %s\n", strerror(errno));
-	_exit(2);
-}
-
-static int run_configs(struct gate_cli *c, const char *out)
-{
-	pid_t pids[MAX_CONFIGS] = { 0 };
-	int next = 0, running = 0, worst = 0, i, st;
-
-	while (next < c->ncfg || running) {
-		pid_t pid;
-
-		if (next < c->ncfg && running < c->jobs && !ks_interrupted) {
-			pids[next] = start_config(c, next, out);
-			if (pids[next] < 0) {
-				fprintf(stderr, "kmemstorm gate: fork: %s\n",
-					strerror(errno));
-				worst = 2;
-				next = c->ncfg;
-				continue;
-			}
-			fprintf(stderr, "kmemstorm gate: %s: running in %s (log %s/c%d.log)\n",
-				c->cfg[next].label, c->cfg[next].dir, out,
-				next + 1);
-			running++;
-			next++;
-			continue;
-		}
-		if (ks_interrupted)
-			next = c->ncfg;
-		pid = wait(&st);
-		if (pid < 0) {
-			if (errno != EINTR)
-				break;
-			/* Our guests stop cleanly on SIGTERM; pass it on. */
-			for (i = 0; i < c->ncfg; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGTERM);
-			continue;
-		}
-		running--;
-		for (i = 0; i < c->ncfg; i++)
-			if (pids[i] == pid) {
-				pids[i] = 0;
-				fprintf(stderr, "kmemstorm gate: %s: guest run ended, exit %d\n",
-					c->cfg[i].label,
-					WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-			}
-		if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
-			worst = 2;
-	}
-	return ks_interrupted ? 130 : worst;
 }
 
 static int write_json(const char *path, json_t *doc)
@@ -348,75 +249,57 @@ static int load_from(struct gate_cli *c, const char *dir, json_t **keep)
 	return 0;
 }
 
-static int check_inputs(struct gate_cli *c)
+/*
+ * A guest per config, as one session: DIR/cN with its messages in
+ * DIR/cN.log.  0 ready (the configs know their directories), -1 refused
+ * before anything ran (said on stderr).
+ */
+static int prepare_configs(struct gate_cli *c, struct ks_session *s)
 {
-	static char kbuf[PATH_MAX];
-	struct ks_plan_errors errs;
-	struct ks_plan plan;
-	char cmd[PATH_MAX + 32];
-	int i, need_default = 0;
-
-	if (ks_plan_load(c->plan, &plan, &errs)) {
-		ks_plan_errors_print(&errs, stderr);
-		return -1;
-	}
-	ks_plan_free(&plan);
-	for (i = 0; i < c->ncfg; i++)
-		need_default |= !c->cfg[i].kernel;
-	if (c->kernel && access(c->kernel, R_OK)) {
-		fprintf(stderr, "kmemstorm gate: --kernel %s: %s\n", c->kernel,
-			strerror(errno));
-		return -1;
-	}
-	if (!c->kernel && need_default) {
-		/* Once here, not in each guest run at the same time. */
-		fprintf(stderr, "kmemstorm gate: default kernel: %s/build-kernel (cached; a first build takes minutes)\n",
-			ks_scripts_dir());
-		snprintf(cmd, sizeof(cmd), "%s/build-kernel", ks_scripts_dir());
-		if (ks_run_script(cmd, kbuf, sizeof(kbuf))) {
-			fprintf(stderr, "kmemstorm gate: building the default kernel failed\n");
-			return -1;
-		}
-		c->kernel = kbuf;
-	}
-	return 0;
-}
-
-static int make_outdir(struct gate_cli *c, char *out, size_t len)
-{
-	char stamp[32];
-	time_t t = time(NULL);
-	struct tm tm;
 	int i;
 
-	if (c->outdir) {
-		snprintf(out, len, "%s", c->outdir);
-	} else {
-		gmtime_r(&t, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		mkdir("kmemstorm-out", 0755);
-		snprintf(out, len, "kmemstorm-out/gate-%s", stamp);
+	ks_session_init(s, "gate");
+	s->base = c->vm;
+	s->jobs = c->jobs;
+	s->outdir = c->outdir;
+	for (i = 0; i < c->ncfg; i++) {
+		struct ks_gate_config *g = &c->cfg[i];
+		struct ks_guest *gu = ks_session_add(s, g->kernel ? g->kernel :
+						     c->kernel, g->append,
+						     c->plan);
+
+		if (!gu)
+			return -1;
+		gu->label = g->label;
 	}
-	if (mkdir(out, 0755) && errno != EEXIST) {
-		fprintf(stderr, "kmemstorm gate: %s: %s\n", out, strerror(errno));
+	if (ks_session_prepare(s))
 		return -1;
+	for (i = 0; i < c->ncfg; i++) {
+		struct ks_guest *gu = &s->guest[i];
+
+		snprintf(gu->dir, sizeof(gu->dir), "%s/c%d", s->dir, i + 1);
+		snprintf(gu->log, sizeof(gu->log), "%s/c%d.log", s->dir, i + 1);
+		snprintf(c->cfg[i].dir, sizeof(c->cfg[i].dir), "%s", gu->dir);
+		/* The kernel a config ran: the default one once it is built. */
+		if (!c->cfg[i].kernel && !c->kernel)
+			c->kernel = s->kernel;
 	}
-	for (i = 0; i < c->ncfg; i++)
-		snprintf(c->cfg[i].dir, sizeof(c->cfg[i].dir), "%s/c%d", out,
-			 i + 1);
 	return 0;
 }
 
 int ks_cmd_gate(int argc, char **argv)
 {
+	static struct ks_session s;
 	struct gate_cli c = { .jobs = 1, .o = { KS_COMPARE_NOISE,
 						KS_COMPARE_OVERSHOOT_TOL } };
 	json_t *from_doc = NULL, *decision = NULL, *doc;
 	char out[PATH_MAX], path[PATH_MAX + 16], err[512], *text = NULL;
-	int ran = 0, failed, rc = KS_EXIT_USAGE;
+	int ran = 0, failed, rc = KS_EXIT_USAGE, i;
 	size_t textlen = 0;
 	FILE *mem;
 
+	ks_session_init(&s, "gate");
+	c.vm = s.base;
 	if (parse_args(argc, argv, &c)) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
@@ -428,8 +311,9 @@ int ks_cmd_gate(int argc, char **argv)
 	} else {
 		if (!c.plan)
 			c.plan = KS_DEFAULT_PLAN;
-		if (check_inputs(&c) || make_outdir(&c, out, sizeof(out)))
+		if (prepare_configs(&c, &s))
 			return KS_EXIT_USAGE;
+		snprintf(out, sizeof(out), "%s", s.dir);
 		doc = json_pack("{s:i, s:s, s:o}", "schema", 1, "plan", c.plan,
 				"configs", configs_json(&c));
 		snprintf(path, sizeof(path), "%s/gate.json", out);
@@ -438,13 +322,16 @@ int ks_cmd_gate(int argc, char **argv)
 			return 2;
 		}
 		json_decref(doc);
-		ks_catch_signals();
-		ran = run_configs(&c, out);
-		if (ran == 130) {
+		ran = ks_session_run(&s);
+		if (ks_interrupted) {
 			fprintf(stderr, "kmemstorm gate: interrupted; 'kmemstorm gate --from %s' decides from what was run\n",
 				out);
-			return 130;
+			return ran;
 		}
+		/* A guest that could not finish (QEMU, timeout) is an error. */
+		for (i = 0, ran = 0; i < s.n; i++)
+			if (s.guest[i].exit_code > 1)
+				ran = 2;
 	}
 	mem = open_memstream(&text, &textlen);
 	if (!mem)

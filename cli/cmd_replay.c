@@ -14,14 +14,14 @@
 
 #include "cli.h"
 #include "journal_read.h"
+#include "fsutil.h"
 #include "run.h"
+#include "session.h"
 #include "vm.h"
 
 struct replay {
 	const char *journal, *scenario, *op, *nth, *outdir;
-	int vm;
-	int nvm;
-	char *vm_args[16];
+	struct ks_cli_guest guest;
 };
 
 static void usage(FILE *f)
@@ -34,7 +34,8 @@ static void usage(FILE *f)
 		"the plan the journal carries, and compare it with the recording.\n"
 		"  --vm               in a QEMU guest, as 'kmemstorm vm' (a sweep needs\n"
 		"                     a disposable kernel with fault injection)\n"
-		"  --kernel, --append, --accel   passed to 'kmemstorm vm'\n"
+		"  --kernel, --append, --accel, --memory, --cpus, --timeout,\n"
+		"  --hang-timeout, --qemu   for the guest, as for 'kmemstorm vm'\n"
 		"  -o, --output DIR   replay.plan, the new journal, replay.json\n"
 		"Exit: 0 the same, 1 different, 2 usage or harness error.\n");
 }
@@ -122,28 +123,22 @@ static json_t *essence(json_t *step)
 	return o;
 }
 
-int ks_run_plan_file(const char *plan, const char *out, int vm,
-		     char **vm_args, int nvm)
+int ks_run_plan_file(const char *plan, const char *out,
+		     const struct ks_cli_guest *g)
 {
-	if (vm) {
-		char *argv[24];
-		int argc = 0, i;
+	static struct ks_session s;
+	struct ks_run_opts o = { .plan = plan, .outdir = out, .progress = -1 };
 
-		argv[argc++] = "vm";
-		argv[argc++] = "-o";
-		argv[argc++] = (char *)out;
-		for (i = 0; i < nvm && argc < 22; i++)
-			argv[argc++] = vm_args[i];
-		argv[argc++] = (char *)plan;
-		argv[argc] = NULL;
-		optind = 0;	/* getopt again, from the start */
-		return ks_cmd_vm(argc, argv);
-	} else {
-		struct ks_run_opts o = { .plan = plan, .outdir = out,
-					 .progress = -1 };
-
+	if (!g->vm)
 		return ks_run(&o);
-	}
+	ks_session_init(&s, "vm");
+	if (g->o)
+		s.base = *g->o;
+	s.outdir = out;
+	if (!ks_session_add(&s, g->kernel, g->append, plan) ||
+	    ks_session_prepare(&s))
+		return KS_EXIT_USAGE;
+	return ks_session_run(&s);
 }
 
 static int run_it(struct replay *r, const char *plan, char *journal,
@@ -151,9 +146,10 @@ static int run_it(struct replay *r, const char *plan, char *journal,
 {
 	char out[4096];
 
-	snprintf(out, sizeof(out), "%s/%s", r->outdir, r->vm ? "vm" : "run");
+	snprintf(out, sizeof(out), "%s/%s", r->outdir,
+		 r->guest.vm ? "vm" : "run");
 	snprintf(journal, len, "%s/journal.jsonl", out);
-	return ks_run_plan_file(plan, out, r->vm, r->vm_args, r->nvm);
+	return ks_run_plan_file(plan, out, &r->guest);
 }
 
 static int replay(struct replay *r)
@@ -177,11 +173,14 @@ static int replay(struct replay *r)
 			r->scenario, r->op, r->nth);
 		goto out;
 	}
-	if (mkdir(r->outdir, 0755) && errno != EEXIST) {
+	code = ks_mkdirs(r->outdir, 0755);
+	if (code) {
 		fprintf(stderr, "kmemstorm: %s: %s\n", r->outdir,
-			strerror(errno));
+			strerror(-code));
+		code = 2;
 		goto out;
 	}
+	code = 2;
 	text = replay_text(ptext, r);
 	snprintf(plan, sizeof(plan), "%s/replay.plan", r->outdir);
 	f = fopen(plan, "we");
@@ -232,17 +231,17 @@ int ks_cmd_replay(int argc, char **argv)
 		{ "op", required_argument, NULL, 'p' },
 		{ "nth", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "vm", no_argument, NULL, 'v' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "accel", required_argument, NULL, 'A' },
+		KS_GUEST_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct ks_session s;
 	struct replay r = { 0 };
-	const char *accel = NULL;
 	char dflt[64];
 	int c;
+
+	ks_session_init(&s, "replay");
+	r.guest.o = &s.base;
 
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -250,39 +249,26 @@ int ks_cmd_replay(int argc, char **argv)
 		case 'p': r.op = optarg; break;
 		case 'n': r.nth = optarg; break;
 		case 'o': r.outdir = optarg; break;
-		case 'v': r.vm = 1; break;
-		case 'k':
-		case 'a':
-		case 'A':
-			if (r.nvm + 2 > 16)
-				break;
-			r.vm_args[r.nvm++] = c == 'k' ? "--kernel" :
-				c == 'a' ? "--append" : "--accel";
-			r.vm_args[r.nvm++] = optarg;
-			if (c == 'A')
-				accel = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return KS_EXIT_USAGE;
+			if (ks_cli_guest_opt(&r.guest, "replay", c, optarg)) {
+				usage(stderr);
+				return KS_EXIT_USAGE;
+			}
 		}
 	}
 	if (optind != argc - 1 || !r.scenario || !r.op || !r.nth ||
-	    strspn(r.nth, "0123456789") != strlen(r.nth) || !*r.nth ||
-	    (r.nvm && !r.vm)) {
+	    strspn(r.nth, "0123456789") != strlen(r.nth) || !*r.nth) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
-	if (r.vm && !ks_vm_accel_pick("replay", accel))
+	if (ks_cli_guest_check(&r.guest, "replay"))
 		return KS_EXIT_USAGE;
 	r.journal = argv[optind];
 	if (!r.outdir) {
-		snprintf(dflt, sizeof(dflt), "kmemstorm-out/replay-%ld",
-			 (long)time(NULL));
-		mkdir("kmemstorm-out", 0755);
+		ks_default_outdir(dflt, sizeof(dflt), "replay");
 		r.outdir = dflt;
 	}
 	return replay(&r);

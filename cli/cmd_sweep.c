@@ -13,6 +13,8 @@
 
 #include "cli.h"
 #include "plan.h"
+#include "fsutil.h"
+#include "session.h"
 #include "vm.h"
 
 static void usage(FILE *f)
@@ -29,7 +31,8 @@ static void usage(FILE *f)
 		"  --duration D       at most this long per workload (default 10m)\n"
 		"  --vm               in a QEMU guest, as 'kmemstorm vm'; needed on a kernel\n"
 		"                     not marked disposable (kmemstorm.disposable=1)\n"
-		"  --kernel, --append, --accel   passed to 'kmemstorm vm'\n"
+		"  --kernel, --append, --accel, --memory, --cpus, --timeout,\n"
+		"  --hang-timeout, --qemu   for the guest, as for 'kmemstorm vm'\n"
 		"  -o, --output DIR   sweep.plan and the run's results\n"
 		"Exit: as 'kmemstorm run'.\n");
 }
@@ -41,19 +44,19 @@ int ks_cmd_sweep(int argc, char **argv)
 		{ "max-n", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "vm", no_argument, NULL, 'v' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "accel", required_argument, NULL, 'A' },
+		KS_GUEST_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ops = NULL, *max_n = "10000", *duration = "10m";
 	const char *outdir = NULL;
-	char *vm_args[16], dflt[64], plan[4096], out[4096];
-	const char *accel = NULL;
-	int vm = 0, nvm = 0, c, i;
+	static struct ks_session s;
+	struct ks_cli_guest g = { .o = &s.base };
+	char dflt[64], plan[4096], out[4096];
+	int c, i, r;
 	FILE *f;
+
+	ks_session_init(&s, "sweep");
 
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -61,31 +64,21 @@ int ks_cmd_sweep(int argc, char **argv)
 		case 'n': max_n = optarg; break;
 		case 'd': duration = optarg; break;
 		case 'o': outdir = optarg; break;
-		case 'v': vm = 1; break;
-		case 'k':
-		case 'a':
-		case 'A':
-			if (nvm + 2 > 16)
-				break;
-			vm_args[nvm++] = c == 'k' ? "--kernel" :
-				c == 'a' ? "--append" : "--accel";
-			vm_args[nvm++] = optarg;
-			if (c == 'A')
-				accel = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return KS_EXIT_USAGE;
+			if (ks_cli_guest_opt(&g, "sweep", c, optarg)) {
+				usage(stderr);
+				return KS_EXIT_USAGE;
+			}
 		}
 	}
-	if (optind == argc || (nvm && !vm)) {
+	if (optind == argc) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
-	if (vm && !ks_vm_accel_pick("sweep", accel))
+	if (ks_cli_guest_check(&g, "sweep"))
 		return KS_EXIT_USAGE;
 	for (i = optind; i < argc; i++)
 		if (!ks_workload_find(argv[i])) {
@@ -94,13 +87,12 @@ int ks_cmd_sweep(int argc, char **argv)
 			return KS_EXIT_USAGE;
 		}
 	if (!outdir) {
-		snprintf(dflt, sizeof(dflt), "kmemstorm-out/sweep-%ld",
-			 (long)time(NULL));
-		mkdir("kmemstorm-out", 0755);
+		ks_default_outdir(dflt, sizeof(dflt), "sweep");
 		outdir = dflt;
 	}
-	if (mkdir(outdir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "kmemstorm: %s: %s\n", outdir, strerror(errno));
+	r = ks_mkdirs(outdir, 0755);
+	if (r) {
+		fprintf(stderr, "kmemstorm: %s: %s\n", outdir, strerror(-r));
 		return KS_EXIT_USAGE;
 	}
 	snprintf(plan, sizeof(plan), "%s/sweep.plan", outdir);
@@ -126,6 +118,6 @@ int ks_cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "kmemstorm: %s: %s\n", plan, strerror(errno));
 		return KS_EXIT_USAGE;
 	}
-	snprintf(out, sizeof(out), "%s/%s", outdir, vm ? "vm" : "run");
-	return ks_run_plan_file(plan, out, vm, vm_args, nvm);
+	snprintf(out, sizeof(out), "%s/%s", outdir, g.vm ? "vm" : "run");
+	return ks_run_plan_file(plan, out, &g);
 }

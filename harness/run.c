@@ -30,20 +30,6 @@
 
 #define RUN_CG_PREFIX "kmemstorm-"
 
-static void on_signal(int sig)
-{
-	ks_interrupted = sig;
-}
-
-void ks_catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static int make_outdir(struct ks_run *run, const struct ks_run_opts *o)
 {

@@ -9,8 +9,7 @@ struct ks_run_opts {
 	const char *journal_tee; /* also write every record here (VM channel) */
 };
 
-/* SIGINT, SIGTERM, SIGHUP set ks_interrupted instead of killing us. */
-void ks_catch_signals(void);
+#include "signals.h"	/* ks_catch_signals(), ks_interrupted */
 
 /* Run a whole plan; returns the exit code (see kmemstorm(1)). */
 int ks_run(const struct ks_run_opts *opts);

@@ -24,8 +24,6 @@
 #include "verdict.h"
 #include "worker.h"
 
-volatile sig_atomic_t ks_interrupted;
-
 static int64_t self_cpu_ms(void)
 {
 	struct rusage ru;

@@ -12,6 +12,7 @@
 #include "kmsg.h"
 #include "memcg_json.h"
 #include "plan.h"
+#include "signals.h"
 
 struct ks_run {
 	const struct ks_plan *plan;
@@ -30,9 +31,6 @@ struct ks_run {
 	int npass, nfail, nskip, nerror;
 	json_t *results;		/* scenario_end records, for the summary */
 };
-
-/* Set by the signal handler: the signal that asks the run to stop. */
-extern volatile sig_atomic_t ks_interrupted;
 
 /* Run one scenario to its verdict, journaling as it goes.  Never fails. */
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc);

@@ -17,7 +17,8 @@
 #include "vm_internal.h"
 
 /*
- * What auto learnt about KVM, per host boot, QEMU binary and kernel:
+ * What auto learnt about KVM, per host boot, QEMU binary, kernel and
+ * /dev/kvm device:
  * $KS_CACHE/accel/<key> holds "tcg" once KVM failed, so later guests go
  * straight to TCG instead of waiting for KVM to fail again.
  */
@@ -27,7 +28,7 @@ static void accel_cache_path(const struct ks_vm_opts *o, char *out,
 	char id[PATH_MAX * 2 + 128] = "", boot[64] = "", q[PATH_MAX];
 	const char *cache = getenv("KS_CACHE"), *base = getenv("XDG_CACHE_HOME");
 	unsigned long long h = 1469598103934665603ULL;
-	struct stat sq = { 0 }, sk = { 0 };
+	struct stat sq = { 0 }, sk = { 0 }, sd = { 0 };
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
 	size_t i;
 
@@ -39,9 +40,15 @@ static void accel_cache_path(const struct ks_vm_opts *o, char *out,
 	snprintf(q, sizeof(q), "%s", o->qemu);
 	stat(o->qemu, &sq);
 	stat(o->kernel, &sk);
-	snprintf(id, sizeof(id), "%s %lld %lld %s %lld %lld %s", q,
+	/*
+	 * And what /dev/kvm is: a test (or a container) that puts something
+	 * else there must not teach the real one's answer.
+	 */
+	stat("/dev/kvm", &sd);
+	snprintf(id, sizeof(id), "%s %lld %lld %s %lld %lld %s %llx", q,
 		 (long long)sq.st_size, (long long)sq.st_mtime, o->kernel,
-		 (long long)sk.st_size, (long long)sk.st_mtime, boot);
+		 (long long)sk.st_size, (long long)sk.st_mtime, boot,
+		 (unsigned long long)sd.st_rdev);
 	for (i = 0; id[i]; i++)
 		h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
 	if (cache && *cache)

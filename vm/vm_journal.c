@@ -7,9 +7,11 @@
  * hang cut short, console-only kernel reports, and a vm_end record.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "run.h"
 #include "summary.h"
 #include "verdict.h"
 #include "vm_internal.h"
@@ -207,7 +209,7 @@ static int exit_code(enum ks_vm_outcome out, int guest_exit,
 	case KS_VM_HANG:
 		return code > 1 ? code : 1;
 	case KS_VM_INTERRUPTED:
-		return 130;
+		return 128 + (ks_interrupted ? ks_interrupted : SIGINT);
 	default:
 		return 2;
 	}
