@@ -37,6 +37,43 @@ static void print_allow(const char *op, const char *allow)
 		putchar(*p == ' ' ? ',' : *p);
 }
 
+/*
+ * --names: every plan key, workload option and injector option, one per
+ * line ("key NAME", "workload NAME OPTION", "injector NAME OPTION"), for
+ * the check that kmemstorm.plan(5) documents exactly these.
+ */
+static void print_names(void)
+{
+	const struct ks_plan_key *pk;
+	int i, k;
+
+	for (pk = ks_plan_keys; pk->key; pk++)
+		printf("key %s\n", pk->key);
+	for (i = 0; ks_workloads[i]; i++)
+		for (k = 0; ks_workloads[i]->opts &&
+			    ks_workloads[i]->opts[k].name; k++)
+			printf("workload %s %s\n", ks_workloads[i]->name,
+			       ks_workloads[i]->opts[k].name);
+	for (i = 0; ks_injectors[i]; i++)
+		for (k = 0; ks_injectors[i]->opts &&
+			    ks_injectors[i]->opts[k].name; k++)
+			printf("injector %s %s\n", ks_injectors[i]->name,
+			       ks_injectors[i]->opts[k].name);
+}
+
+static void print_keys(void)
+{
+	const struct ks_plan_key *pk;
+
+	printf("\nscenario keys ([defaults] and [scenario NAME]):\n");
+	for (pk = ks_plan_keys; pk->key; pk++)
+		printf("  %s%s = %s\n             %s\n", pk->key,
+		       pk->apply_rest ? "WORKLOAD.OP" : "", pk->value,
+		       pk->help);
+	printf("  WORKLOAD.OPTION, INJECTOR.OPTION = value\n"
+	       "             the options listed above\n");
+}
+
 int ks_cmd_list(int argc, char **argv)
 {
 	const struct ks_builtin_plan *b;
@@ -44,10 +81,14 @@ int ks_cmd_list(int argc, char **argv)
 
 	if (argc > 1) {
 		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-			printf("usage: kmemstorm list\n");
+			printf("usage: kmemstorm list [--names]\n");
 			return 0;
 		}
-		fprintf(stderr, "usage: kmemstorm list\n");
+		if (argc == 2 && !strcmp(argv[1], "--names")) {
+			print_names();
+			return 0;
+		}
+		fprintf(stderr, "usage: kmemstorm list [--names]\n");
 		return KS_EXIT_USAGE;
 	}
 	printf("workloads:\n");
@@ -73,6 +114,7 @@ int ks_cmd_list(int argc, char **argv)
 		       inj->kernel ? " [disposable kernels only]" : "");
 		print_opts(inj->name, inj->opts);
 	}
+	print_keys();
 	printf("\nbuilt-in plans:\n");
 	for (b = ks_builtin_plans; b->name; b++) {
 		struct ks_plan_errors errs;

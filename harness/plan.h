@@ -100,4 +100,23 @@ void ks_plan_errors_print(const struct ks_plan_errors *errs, FILE *f);
 
 const char *ks_expect_name(enum ks_expect e);	/* "any", "yes", "no" */
 
+/*
+ * A key of [defaults] and [scenario NAME] (harness/plan_keys.c): the one
+ * table the parser, 'kmemstorm list' and kmemstorm.plan(5) share.  Keys
+ * ending in '.' are prefixes: apply_rest() gets what follows.
+ */
+struct ks_plan_key {
+	const char *key;
+	int (*apply)(struct ks_scenario *sc, const struct ks_plan_key *k,
+		     const char *v, char *err, size_t errlen);
+	int (*apply_rest)(struct ks_scenario *sc, const char *rest,
+			  const char *v, char *err, size_t errlen);
+	size_t off;		/* of the field in struct ks_scenario */
+	int64_t min, max;	/* for numbers */
+	const char *value;	/* what the value looks like */
+	const char *help;
+};
+extern const struct ks_plan_key ks_plan_keys[];
+const struct ks_plan_key *ks_plan_key_find(const char *key);
+
 #endif

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "units.h"
 
@@ -128,23 +130,75 @@ int ks_plan_set_workload(struct ks_scenario *sc, const struct ks_workload *wl,
 	return 0;
 }
 
-static int set_size(const char *v, int64_t *out, char *err, size_t errlen)
+#define FIELD(sc, k, type) ((type *)((char *)(sc) + (k)->off))
+
+static int key_int(struct ks_scenario *sc, const struct ks_plan_key *k,
+		   const char *v, char *err, size_t errlen)
 {
-	return ks_parse_size(v, out, err, errlen);
+	int64_t n;
+
+	if (ks_parse_int(v, k->min, k->max, &n, err, errlen))
+		return -1;
+	if (k->max <= INT32_MAX)
+		*FIELD(sc, k, int32_t) = (int32_t)n;
+	else
+		*FIELD(sc, k, int64_t) = n;
+	return 0;
 }
 
-static int set_bool(const char *v, int *out, char *err, size_t errlen)
+static int key_size(struct ks_scenario *sc, const struct ks_plan_key *k,
+		    const char *v, char *err, size_t errlen)
 {
-	return ks_parse_bool(v, out, err, errlen);
+	return ks_parse_size(v, FIELD(sc, k, int64_t), err, errlen);
+}
+
+static int key_bool(struct ks_scenario *sc, const struct ks_plan_key *k,
+		    const char *v, char *err, size_t errlen)
+{
+	return ks_parse_bool(v, FIELD(sc, k, int), err, errlen);
+}
+
+static int key_expect(struct ks_scenario *sc, const struct ks_plan_key *k,
+		      const char *v, char *err, size_t errlen)
+{
+	return parse_expect(v, FIELD(sc, k, enum ks_expect), err, errlen);
+}
+
+static int key_duration(struct ks_scenario *sc, const struct ks_plan_key *k,
+			const char *v, char *err, size_t errlen)
+{
+	int64_t *ms = FIELD(sc, k, int64_t);
+
+	if (ks_parse_duration_ms(v, ms, err, errlen))
+		return -1;
+	if (*ms < 10) {
+		snprintf(err, errlen, "duration '%s' is shorter than 10ms", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int key_mode(struct ks_scenario *sc, const struct ks_plan_key *k,
+		    const char *v, char *err, size_t errlen)
+{
+	(void)k;
+	if (strcmp(v, "storm") && strcmp(v, "sweep")) {
+		snprintf(err, errlen, "'%s' is not a mode (storm or sweep)", v);
+		return -1;
+	}
+	sc->sweep = !strcmp(v, "sweep");
+	return 0;
 }
 
 /* "duration.until_limit = 60s", or 0, off or no. */
-static int apply_until_limit(struct ks_scenario *sc, const char *v, char *err,
-			     size_t errlen)
+static int key_until_limit(struct ks_scenario *sc,
+			   const struct ks_plan_key *k, const char *v,
+			   char *err, size_t errlen)
 {
 	int64_t ms;
 	int b;
 
+	(void)k;
 	if (!ks_parse_bool(v, &b, err, errlen) && !b) {
 		sc->until_limit_ms = 0;
 		return 0;
@@ -166,13 +220,14 @@ static int apply_until_limit(struct ks_scenario *sc, const char *v, char *err,
 }
 
 /* "sweep.ops = create rename": operations of the scenario's workload. */
-static int apply_sweep_ops(struct ks_scenario *sc, const char *v, char *err,
-			   size_t errlen)
+static int key_sweep_ops(struct ks_scenario *sc, const struct ks_plan_key *key,
+			 const char *v, char *err, size_t errlen)
 {
 	const char *p = v;
 	unsigned int mask = 0;
 	int k;
 
+	(void)key;
 	while (sc->wl && *p) {
 		size_t n = strcspn(p, " \t,");
 
@@ -198,12 +253,13 @@ static int apply_sweep_ops(struct ks_scenario *sc, const char *v, char *err,
 }
 
 /* "inject = failslab, chargefail" or "none": which injectors arm. */
-static int apply_inject(struct ks_scenario *sc, const char *v, char *err,
-			size_t errlen)
+static int key_inject(struct ks_scenario *sc, const struct ks_plan_key *k,
+		      const char *v, char *err, size_t errlen)
 {
 	const char *p = v;
 	unsigned int mask = 0;
 
+	(void)k;
 	while (*p) {
 		const struct ks_injector *inj;
 		size_t n = strcspn(p, " \t,");
@@ -264,8 +320,8 @@ static int apply_inj_opt(struct ks_scenario *sc, const char *key,
  * for every scenario (so a typo in [defaults] is caught), kept only by
  * scenarios of that workload.
  */
-static int apply_allow_errno(struct ks_scenario *sc, const char *wop,
-			     const char *v, char *err, size_t errlen)
+static int key_allow_errno(struct ks_scenario *sc, const char *wop,
+			   const char *v, char *err, size_t errlen)
 {
 	const struct ks_workload *wl;
 	const char *dot = strchr(wop, '.');
@@ -302,6 +358,118 @@ static int apply_allow_errno(struct ks_scenario *sc, const char *wop,
 	return 0;
 }
 
+#define AT(member) offsetof(struct ks_scenario, member)
+#define DUR "duration (e.g. 30s, 2m; ms, s, m, h)"
+#define EXPECT "yes, no or any"
+
+/*
+ * Every key of [defaults] and [scenario NAME] but the workload's and the
+ * injectors' own options: parsed by this table, listed from it by
+ * 'kmemstorm list', and checked against kmemstorm.plan(5) by make check.
+ */
+const struct ks_plan_key ks_plan_keys[] = {
+	{ "workload", NULL, NULL, 0, 0, 0, "NAME",
+	  "the storm to run (required; applied before every other key)" },
+	{ "workers", key_int, NULL, AT(workers), 1, 4096, "N",
+	  "worker processes (default 2)" },
+	{ "duration", key_duration, NULL, AT(duration_ms), 0, 0, DUR,
+	  "how long the storm runs (default 5s); with duration.until_limit, "
+	  "how long once the limit is reached" },
+	{ "duration.until_limit", key_until_limit, NULL, AT(until_limit_ms),
+	  0, 0, DUR ", or 0, off, no",
+	  "first run until the memory limit is hit, for at most this long "
+	  "(default 60s where expect.limit_hit = yes, else off)" },
+	{ "respawn", key_bool, NULL, AT(respawn), 0, 0, "BOOL",
+	  "start a new worker for one the OOM killer took (default yes)" },
+	{ "mode", key_mode, NULL, 0, 0, 0, "storm or sweep",
+	  "a storm of N workers, or a fail-nth sweep (default storm)" },
+	{ "inject", key_inject, NULL, 0, 0, 0, "NAME[, NAME...] or none",
+	  "fault injectors armed during the storm" },
+	{ "memory.max", key_size, NULL, AT(limits.max), 0, 0, "SIZE",
+	  "v2 memory.max, v1 memory.limit_in_bytes" },
+	{ "memory.high", key_size, NULL, AT(limits.high), 0, 0, "SIZE",
+	  "v2 memory.high" },
+	{ "memory.swap.max", key_size, NULL, AT(limits.swap_max), 0, 0, "SIZE",
+	  "v2 memory.swap.max, v1 memsw = max + this" },
+	{ "memory.kmem.limit_in_bytes", key_size, NULL, AT(limits.kmem_max),
+	  0, 0, "SIZE", "v1 only, before 5.16" },
+	{ "memory.kmem.tcp.limit_in_bytes", key_size, NULL,
+	  AT(limits.tcp_max), 0, 0, "SIZE", "v1 only" },
+	{ "memory.oom.group", key_bool, NULL, AT(limits.oom_group), 0, 0,
+	  "BOOL", "v2: the OOM killer takes the whole cgroup" },
+	{ "memory.oom_control", key_bool, NULL, AT(limits.oom_kill_disable),
+	  0, 0, "BOOL", "v1: the OOM killer off in the cgroup" },
+	{ "expect.limit_hit", key_expect, NULL, AT(expect.limit_hit), 0, 0,
+	  EXPECT, "the memory limit is hit" },
+	{ "expect.oom_kill", key_expect, NULL, AT(expect.oom_kill), 0, 0,
+	  EXPECT, "the memcg OOM killer kills" },
+	{ "expect.enomem", key_expect, NULL, AT(expect.enomem), 0, 0, EXPECT,
+	  "workers see ENOMEM" },
+	{ "expect.kernel_report", key_expect, NULL, AT(expect.kernel_report),
+	  0, 0, EXPECT, "a bug-severity kernel report (default no)" },
+	{ "expect.enomem_surfaced", key_expect, NULL,
+	  AT(expect.enomem_surfaced), 0, 0, EXPECT,
+	  "an errno no operation may return under pressure" },
+	{ "expect.min_ops", key_int, NULL, AT(expect.min_ops), 0, INT64_MAX,
+	  "N", "at least this many successful operations" },
+	{ "expect.max_overshoot", key_size, NULL, AT(expect.max_overshoot),
+	  0, 0, "SIZE", "peak usage at most this far over memory.max" },
+	{ "sweep.ops", key_sweep_ops, NULL, 0, 0, 0, "OP[, OP...]",
+	  "mode = sweep: only these operations (default all)" },
+	{ "sweep.first_n", key_int, NULL, AT(sweep_cfg.first_n), 1, INT32_MAX,
+	  "N", "mode = sweep: the first call to fail (default 1)" },
+	{ "sweep.max_n", key_int, NULL, AT(sweep_cfg.max_n), 1, INT32_MAX,
+	  "N", "mode = sweep: give up on an operation after N (default 10000)" },
+	{ "allow_errno.", NULL, key_allow_errno, 0, 0, 0, "ERRNO[ ERRNO...]",
+	  "allow_errno.WORKLOAD.OP: the errnos OP may fail with under pressure "
+	  "besides ENOMEM, replacing the storm's own" },
+	{ NULL },
+};
+
+const struct ks_plan_key *ks_plan_key_find(const char *key)
+{
+	const struct ks_plan_key *k;
+
+	for (k = ks_plan_keys; k->key; k++) {
+		size_t n = strlen(k->key);
+
+		if (k->apply_rest ? !strncmp(key, k->key, n) :
+				    !strcmp(key, k->key))
+			return k;
+	}
+	return NULL;
+}
+
+/* "<workload>.<option>": 1 when key names no workload. */
+static int apply_wl_opt(struct ks_scenario *sc, const char *key,
+			const char *v, char *err, size_t errlen)
+{
+	const char *dot = strchr(key, '.');
+	const struct ks_workload *wl;
+	struct ks_opt_value tmp;
+	char wname[KS_NAME_MAX];
+	int i;
+
+	if (!dot || dot == key || (size_t)(dot - key) >= sizeof(wname))
+		return 1;
+	snprintf(wname, sizeof(wname), "%.*s", (int)(dot - key), key);
+	wl = ks_workload_find(wname);
+	if (!wl)
+		return 1;
+	i = ks_workload_opt_index(wl, dot + 1);
+	if (i < 0) {
+		snprintf(err, errlen,
+			 "workload '%s' has no option '%s' (see 'kmemstorm list')",
+			 wname, dot + 1);
+		return -1;
+	}
+	if (parse_opt(&wl->opts[i], v, &tmp, err, errlen))
+		return -1;
+	if (sc->wl == wl)
+		sc->opt[i] = tmp;
+	return 0;
+}
+
 /*
  * Apply one scenario key (from [defaults] or [scenario]).  The workload
  * key has been applied before anything else.  Returns 0 or -1 with err.
@@ -309,116 +477,19 @@ static int apply_allow_errno(struct ks_scenario *sc, const char *wop,
 int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		      char *err, size_t errlen)
 {
-	struct ks_expectations *x = &sc->expect;
-	struct ks_cg_limits *l = &sc->limits;
-	const struct ks_workload *wl;
-	const char *dot;
-	int64_t n;
-	int i;
+	const struct ks_plan_key *k = ks_plan_key_find(key);
+	int r;
 
-	if (!strcmp(key, "workload"))
-		return 0;
-	if (!strcmp(key, "workers")) {
-		if (ks_parse_int(v, 1, 4096, &n, err, errlen))
-			return -1;
-		sc->workers = (int)n;
-		return 0;
-	}
-	if (!strcmp(key, "duration")) {
-		if (ks_parse_duration_ms(v, &sc->duration_ms, err, errlen))
-			return -1;
-		if (sc->duration_ms < 10) {
-			snprintf(err, errlen, "duration '%s' is shorter than 10ms", v);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "duration.until_limit"))
-		return apply_until_limit(sc, v, err, errlen);
-	if (!strcmp(key, "respawn"))
-		return set_bool(v, &sc->respawn, err, errlen);
-	if (!strcmp(key, "memory.max"))
-		return set_size(v, &l->max, err, errlen);
-	if (!strcmp(key, "memory.high"))
-		return set_size(v, &l->high, err, errlen);
-	if (!strcmp(key, "memory.swap.max"))
-		return set_size(v, &l->swap_max, err, errlen);
-	if (!strcmp(key, "memory.kmem.limit_in_bytes"))
-		return set_size(v, &l->kmem_max, err, errlen);
-	if (!strcmp(key, "memory.kmem.tcp.limit_in_bytes"))
-		return set_size(v, &l->tcp_max, err, errlen);
-	if (!strcmp(key, "memory.oom.group"))
-		return set_bool(v, &l->oom_group, err, errlen);
-	if (!strcmp(key, "memory.oom_control"))
-		return set_bool(v, &l->oom_kill_disable, err, errlen);
-	if (!strcmp(key, "expect.limit_hit"))
-		return parse_expect(v, &x->limit_hit, err, errlen);
-	if (!strcmp(key, "expect.oom_kill"))
-		return parse_expect(v, &x->oom_kill, err, errlen);
-	if (!strcmp(key, "expect.enomem"))
-		return parse_expect(v, &x->enomem, err, errlen);
-	if (!strcmp(key, "expect.kernel_report"))
-		return parse_expect(v, &x->kernel_report, err, errlen);
-	if (!strcmp(key, "expect.enomem_surfaced"))
-		return parse_expect(v, &x->enomem_surfaced, err, errlen);
-	if (!strcmp(key, "inject"))
-		return apply_inject(sc, v, err, errlen);
-	if (!strcmp(key, "mode")) {
-		if (strcmp(v, "storm") && strcmp(v, "sweep")) {
-			snprintf(err, errlen,
-				 "'%s' is not a mode (storm or sweep)", v);
-			return -1;
-		}
-		sc->sweep = !strcmp(v, "sweep");
-		return 0;
-	}
-	if (!strcmp(key, "sweep.ops"))
-		return apply_sweep_ops(sc, v, err, errlen);
-	if (!strcmp(key, "sweep.first_n")) {
-		if (ks_parse_int(v, 1, INT32_MAX, &n, err, errlen))
-			return -1;
-		sc->sweep_cfg.first_n = (int32_t)n;
-		return 0;
-	}
-	if (!strcmp(key, "sweep.max_n")) {
-		if (ks_parse_int(v, 1, INT32_MAX, &n, err, errlen))
-			return -1;
-		sc->sweep_cfg.max_n = (int32_t)n;
-		return 0;
-	}
-	if (!strncmp(key, "allow_errno.", 12))
-		return apply_allow_errno(sc, key + 12, v, err, errlen);
-	if (!strcmp(key, "expect.min_ops"))
-		return ks_parse_int(v, 0, INT64_MAX, &x->min_ops, err, errlen);
-	if (!strcmp(key, "expect.max_overshoot"))
-		return set_size(v, &x->max_overshoot, err, errlen);
-
-	/* "<workload>.<option>" */
-	dot = strchr(key, '.');
-	if (dot && dot != key) {
-		char wname[KS_NAME_MAX];
-		struct ks_opt_value tmp;
-
-		snprintf(wname, sizeof(wname), "%.*s", (int)(dot - key), key);
-		wl = ks_workload_find(wname);
-		if (wl) {
-			i = ks_workload_opt_index(wl, dot + 1);
-			if (i < 0) {
-				snprintf(err, errlen,
-					 "workload '%s' has no option '%s' (see 'kmemstorm list')",
-					 wname, dot + 1);
-				return -1;
-			}
-			if (parse_opt(&wl->opts[i], v, &tmp, err, errlen))
-				return -1;
-			if (sc->wl == wl)
-				sc->opt[i] = tmp;
-			return 0;
-		}
-	}
-	i = apply_inj_opt(sc, key, v, err, errlen);
-	if (i <= 0)
-		return i;
+	if (k && k->apply_rest)
+		return k->apply_rest(sc, key + strlen(k->key), v, err, errlen);
+	if (k)
+		return k->apply ? k->apply(sc, k, v, err, errlen) : 0;
+	r = apply_wl_opt(sc, key, v, err, errlen);
+	if (r <= 0)
+		return r;
+	r = apply_inj_opt(sc, key, v, err, errlen);
+	if (r <= 0)
+		return r;
 	snprintf(err, errlen, "unknown key '%s'", key);
 	return -1;
 }
