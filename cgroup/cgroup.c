@@ -11,6 +11,7 @@
  * were read from a real cgroup filesystem.
  */
 #ifdef HAVE_CONFIG_H
+#include "clock.h"
 #include "config.h"
 #endif
 #ifndef _GNU_SOURCE
@@ -48,21 +49,6 @@
 #define KS_CG_MAX_DEPTH 16
 #define KS_CG_RMDIR_MS 2000
 #define KS_CG_DRAIN_MS 2000
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 /*
  * On v2 a child only gets memory.* files when its parent delegates the
@@ -407,7 +393,7 @@ static int count_tree(const char *dir, int depth, void *data)
 
 int ks_cg_drain(struct ks_cgroup *cg, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = ks_now_ns() / 1000000 + timeout_ms;
 	int total, ret;
 
 	if (!cg->path[0])
@@ -419,9 +405,9 @@ int ks_cg_drain(struct ks_cgroup *cg, int timeout_ms)
 			return ret;
 		if (!total)
 			return 0;
-		if (now_ms() >= deadline)
+		if (ks_now_ns() / 1000000 >= deadline)
 			return -ETIMEDOUT;
-		sleep_ms(10);
+		ks_sleep_ms(10);
 	}
 }
 
@@ -467,14 +453,14 @@ int ks_cg_destroy(struct ks_cgroup *cg, char *err, size_t errlen)
 	 * EBUSY while the last tasks exit, or from a child a failed walk
 	 * missed: walk again, and kill again, until the deadline.
 	 */
-	rc.deadline = now_ms() + KS_CG_RMDIR_MS;
+	rc.deadline = ks_now_ns() / 1000000 + KS_CG_RMDIR_MS;
 	for (;;) {
 		rc.err = 0;
 		ret = rm_tree(cg->path, 0, &rc);
-		if (!ret || now_ms() >= rc.deadline)
+		if (!ret || ks_now_ns() / 1000000 >= rc.deadline)
 			break;
 		ks_cg_kill(cg);
-		sleep_ms(20);
+		ks_sleep_ms(20);
 	}
 	if (cg->dirfd >= 0)
 		close(cg->dirfd);

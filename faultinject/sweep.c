@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "clock.h"
 #include "sweep.h"
 
 #include <errno.h>
@@ -12,14 +13,6 @@
 
 #include "knobs.h"
 #include "sysinfo.h"
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
 
 static int send_rec(int out, int ack, const struct ks_sweep_rec *r)
 {
@@ -94,7 +87,7 @@ static int sweep_op(struct ks_wl_ctx *ctx, const struct ks_sweep_cfg *cfg,
 			goto out;
 		}
 		before = *ctx->ctr;
-		t0 = now_us();
+		t0 = ks_now_ns() / 1000;
 		/* Nothing but the operation between arming and disarming. */
 		if (write_nth(nth, n))
 			break;
@@ -102,7 +95,7 @@ static int sweep_op(struct ks_wl_ctx *ctx, const struct ks_sweep_cfg *cfg,
 		if (pread(nth, left, sizeof(left) - 1, 0) <= 0)
 			left[0] = '?';
 		write_nth(nth, 0);
-		r.us = now_us() - t0;
+		r.us = ks_now_ns() / 1000 - t0;
 		r.fired = left[0] == '0';
 		outcome(&before, ctx->ctr, op, &r);
 		r.kind = KS_SWEEP_STEP;

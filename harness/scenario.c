@@ -34,16 +34,11 @@ static int64_t self_cpu_ms(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 }
 
-int64_t ks_scn_ms_since(int64_t t0)
-{
-	return (ks_now_ns() - t0) / 1000000;
-}
-
 json_t *ks_scn_record(const char *type, const struct scn *s)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I}", "type", type, "scenario",
 			      s->sc->name, "t_ms",
-			      (json_int_t)ks_scn_ms_since(s->run->t0_ns));
+			      (json_int_t)ks_ms_since(s->run->t0_ns));
 	return o;
 }
 
@@ -114,7 +109,7 @@ static int64_t held_ms(const struct scn *s)
 {
 	if (!s->sc->until_limit_ms)
 		return -1;
-	return s->holding ? ks_scn_ms_since(s->reached_ns) : -1;
+	return s->holding ? ks_ms_since(s->reached_ns) : -1;
 }
 
 static void sample(struct scn *s)
@@ -137,8 +132,8 @@ static void sample(struct scn *s)
 		enomem += sum.enomem[k];
 	}
 	ks_errno_truth_sample(&s->truth, &sum, &s->last,
-			      ks_scn_ms_since(s->start_ns));
-	ks_inject_tick(&s->inj, &s->last, &sum, ks_scn_ms_since(s->start_ns));
+			      ks_ms_since(s->start_ns));
+	ks_inject_tick(&s->inj, &s->last, &sum, ks_ms_since(s->start_ns));
 	o = ks_scn_record("sample", s);
 	if (o) {
 		ks_json_put_if(o, "current", s->last.current);
@@ -155,7 +150,7 @@ static void sample(struct scn *s)
 	}
 	ks_journal_write(&s->run->journal, o);
 	if (s->run->progress)
-		ks_progress_update(s->run, s->sc, ks_scn_ms_since(s->start_ns),
+		ks_progress_update(s->run, s->sc, ks_ms_since(s->start_ns),
 				   held_ms(s), ops, enomem, &s->last);
 }
 
@@ -459,7 +454,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		s.cpu_ms = self_cpu_ms() - s.cpu_ms;
 		disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
-		s.storm_ms = ks_scn_ms_since(s.start_ns);
+		s.storm_ms = ks_ms_since(s.start_ns);
 		sample(&s);
 	} else if (s.crew.shm) {
 		/* Some workers may have started before a later one failed. */

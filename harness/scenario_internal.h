@@ -39,7 +39,6 @@ struct scn {
 	int sweep_stepping;		/* reports wait for their step */
 };
 
-int64_t ks_scn_ms_since(int64_t t0);
 /* A journal record {"type", "scenario", "t_ms"} to fill. */
 json_t *ks_scn_record(const char *type, const struct scn *s);
 /*

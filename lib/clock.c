@@ -15,3 +15,10 @@ int64_t ks_ms_since(int64_t t0_ns)
 {
 	return (ks_now_ns() - t0_ns) / 1000000;
 }
+
+void ks_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}

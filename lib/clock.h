@@ -9,5 +9,7 @@
 int64_t ks_now_ns(void);
 /* Monotonic milliseconds since t0_ns (a ks_now_ns() value). */
 int64_t ks_ms_since(int64_t t0_ns);
+/* Sleep ms milliseconds (a signal may cut it short). */
+void ks_sleep_ms(long ms);
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "sysinfo.h"
 #include "workload.h"
 
@@ -70,13 +71,10 @@ static void sleep_until(int64_t deadline_ns)
 
 static int lkdtm_run(struct ks_wl_ctx *ctx)
 {
-	struct timespec now;
 	int64_t at;
 	int fd, r;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	at = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec +
-	     ctx->opt[OPT_DELAY_MS].num * 1000000;
+	at = ks_now_ns() + ctx->opt[OPT_DELAY_MS].num * 1000000;
 	if (ctx->worker == 0) {
 		sleep_until(at);
 		fd = open(DIRECT, O_WRONLY | O_CLOEXEC);

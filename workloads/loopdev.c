@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <linux/loop.h>
 
+#include "clock.h"
 #include "failpoint.h"
 #include "loopdev.h"
 
@@ -161,7 +162,7 @@ int ks_mkfs(const char *who, const char *prog, const char *pkg,
 	    const char *dev, char *err, size_t elen)
 {
 	const struct timespec pause = { 0, 10000000 };
-	struct timespec t0, t;
+	int64_t t0;
 	char path[4096];
 	int status, nul;
 	pid_t pid;
@@ -185,10 +186,9 @@ int ks_mkfs(const char *who, const char *prog, const char *pkg,
 		_exit(127);
 	}
 	/* A mkfs that hangs must not hang the harness. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = ks_now_ns();
 	while (waitpid(pid, &status, WNOHANG) != pid) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (t.tv_sec - t0.tv_sec >= KS_MKFS_TIMEOUT_S) {
+		if (ks_ms_since(t0) >= KS_MKFS_TIMEOUT_S * 1000) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 				;

@@ -48,6 +48,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "clock.h"
 #include "stressng.h"
 #include "workload.h"
 
@@ -85,14 +86,6 @@ struct stressng_priv {
 	char argbuf[256];
 };
 
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The harness sets these; letting args override them breaks the storm. */
 static const char *const reserved[] = {
@@ -355,7 +348,7 @@ static pid_t spawn(struct ks_wl_ctx *ctx, const struct stressng_priv *p,
 	char *argv[16 + 2 * MAX_STRESSORS + MAX_ARGS];
 	char cnt[MAX_STRESSORS][12], opt[MAX_STRESSORS][NAME_MAX_LEN + 2];
 	char secs[24];
-	int64_t left = deadline - now_ns();
+	int64_t left = deadline - ks_now_ns();
 	int n = 0, i;
 	pid_t pid;
 
@@ -514,14 +507,14 @@ static bool group_unkillable(pid_t pgid)
 static int wait_stressng(struct ks_wl_ctx *ctx, pid_t pid, int64_t told,
 			 bool *killed, bool *unkillable)
 {
-	int64_t probe = now_ns() + 500000000;
+	int64_t probe = ks_now_ns() + 500000000;
 	bool ended = false;
 	int status;
 
 	for (;;) {
 		struct timespec pause = { 0, 20000000 };
 		pid_t r = waitpid(pid, &status, WNOHANG);
-		int64_t now = now_ns(), deadline = ks_deadline(ctx);
+		int64_t now = ks_now_ns(), deadline = ks_deadline(ctx);
 
 		if (r == pid)
 			break;

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "uring_ops.h"
 
 void ur_set_objects(struct ustorm *s)
@@ -335,17 +336,15 @@ uint64_t ur_weights(const struct ks_opt_value *o,
 
 void ur_settle(struct ustorm *s, long ms)
 {
-	struct timespec t0, t;
+	int64_t t0;
 
 	if (io_uring_sq_ready(&s->ring))
 		ur_submit(s);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = ks_now_ns();
 	/* What a failed submission left queued is not in flight. */
 	while (s->qd - s->nfree > io_uring_sq_ready(&s->ring)) {
 		ur_wait_reap(s, ms < 100 ? ms : 100);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000 >= ms)
+		if (ks_ms_since(t0) >= ms)
 			break;
 	}
 }

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "workload.h"
 
 /* Deep enough for any tree a storm builds, shallow enough for the stack. */
@@ -37,7 +38,6 @@ bool ks_should_stop(const struct ks_wl_ctx *ctx)
 	 */
 	static unsigned int calls;
 	static bool stopped;	/* once true, for good: callers rely on it */
-	struct timespec ts;
 	int64_t deadline;
 
 	if (stopped || (ctx->stop && *ctx->stop))
@@ -48,8 +48,7 @@ bool ks_should_stop(const struct ks_wl_ctx *ctx)
 	deadline = ks_deadline(ctx);
 	if (deadline <= 0)
 		return false;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	stopped = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= deadline;
+	stopped = ks_now_ns() >= deadline;
 	return stopped;
 }
 
