@@ -55,7 +55,7 @@ static int worker_main(void *p)
 		a->crew->before_run(a->crew->before_arg);
 	if (a->crew->run)
 		return a->crew->run(&ctx, a->crew->run_arg);
-	return ctx.wl->run(&ctx);
+	return ks_workload_run(&ctx);
 }
 
 int ks_crew_init(struct ks_crew *crew, int n, const struct ks_wl_ctx *ctx)

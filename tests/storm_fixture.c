@@ -87,7 +87,7 @@ int storm_run(struct storm *s, int ms, bool midway, storm_worker_fn *fn,
 			fn(s, i, arg);
 		s->ctx.worker = i;
 		s->ctx.ctr = &s->ctr[i];
-		_exit(s->wl->run(&s->ctx));
+		_exit(ks_workload_run(&s->ctx));
 	}
 	if (midway) {
 		usleep(ms * 1000);

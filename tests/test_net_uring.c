@@ -74,7 +74,7 @@ static void worker(struct storm *s, int i, void *arg)
 	s->ctx.worker = i;
 	s->ctx.ctr = &s->ctr[i];
 	n0 = count_fds();
-	r = s->wl->run(&s->ctx);
+	r = ks_workload_run(&s->ctx);
 	if (r)
 		_exit(r);
 	if (count_fds() != n0)

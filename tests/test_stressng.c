@@ -271,7 +271,7 @@ Test(stressng_run, two_seconds, .timeout = 30)
 	if (!pid) {
 		s.ctx.worker = 0;
 		s.ctx.ctr = ctr;
-		_exit(s.wl->run(&s.ctx));
+		_exit(ks_workload_run(&s.ctx));
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && !WEXITSTATUS(status));
@@ -318,7 +318,7 @@ Test(stressng_run, early_stop_kills_group, .timeout = 30)
 	cr_assert(pid >= 0);
 	if (!pid) {
 		s.ctx.ctr = ctr;
-		_exit(s.wl->run(&s.ctx));
+		_exit(ks_workload_run(&s.ctx));
 	}
 	usleep(1000000);
 	cr_assert(cmdline_has(workdir), "stress-ng not running");
@@ -370,7 +370,7 @@ Test(stressng_run, deadline_moved_earlier_ends_cleanly, .timeout = 30)
 	cr_assert(pid >= 0);
 	if (!pid) {
 		s.ctx.ctr = ctr;
-		_exit(s.wl->run(&s.ctx));
+		_exit(ks_workload_run(&s.ctx));
 	}
 	usleep(1500000);
 	cr_assert(cmdline_has(workdir), "stress-ng not running");

@@ -67,7 +67,7 @@ static const struct ks_opt_desc btrfs_opts[NR_OPTS + 1] = {
  * Relative weights of the operations run() picks, out of 100.  Subvolume
  * and snapshot creation commit a transaction each, so they stay rare.
  */
-static const int weight[NR_OPS] = {
+static const uint64_t weight[NR_OPS] = {
 	[OP_SUBVOL] = 3, [OP_SNAPSHOT] = 3, [OP_REFLINK] = 20,
 	[OP_WRITE] = 35, [OP_XATTR] = 17, [OP_RENAME] = 15, [OP_DELETE] = 7,
 };
@@ -429,16 +429,13 @@ static void btrfs_step(void *state, int op)
 static int btrfs_run(struct ks_wl_ctx *ctx)
 {
 	struct bstorm *s = btrfs_begin(ctx);
-	int r, op;
+	struct ks_mix mix;
 
 	if (!s)
 		return errno && !ks_should_stop(ctx);
-	while (!ks_should_stop(ctx)) {
-		r = ks_rand64(&s->rnd) % 100;
-		for (op = 0; op < NR_OPS - 1 && r >= weight[op]; op++)
-			r -= weight[op];
-		btrfs_step(s, op);
-	}
+	ks_mix_init(&mix, weight, NR_OPS, ctx);
+	while (!ks_should_stop(ctx))
+		btrfs_step(s, ks_mix_pick(&mix));
 	btrfs_end(s);
 	return 0;
 }

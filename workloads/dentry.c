@@ -355,27 +355,12 @@ static void dentry_step(void *state, int op)
 	}
 }
 
-static int dentry_run(struct ks_wl_ctx *ctx)
+static void dentry_weights(const struct ks_wl_ctx *ctx, uint64_t *w)
 {
-	const struct ks_opt_value *o = ctx->opt;
-	uint64_t w_lookup, w_create, w_rename, w_sum;
-	struct dstorm *s = dentry_begin(ctx);
-
-	if (!s)
-		return ks_should_stop(ctx) ? 0 : 1;
-	w_lookup = o[OPT_W_LOOKUP_NEG].num;
-	w_create = w_lookup + o[OPT_W_CREATE].num;
-	w_rename = w_create + o[OPT_W_RENAME].num;
-	w_sum = w_rename + o[OPT_W_UNLINK].num;
-	while (!ks_should_stop(ctx)) {
-		uint64_t x = ks_rand64(&s->rnd) % w_sum;
-
-		dentry_step(s, x < w_lookup ? OP_LOOKUP_NEG :
-			       x < w_create ? OP_CREATE :
-			       x < w_rename ? OP_RENAME : OP_UNLINK);
-	}
-	dentry_end(s);
-	return 0;
+	w[OP_LOOKUP_NEG] = ctx->opt[OPT_W_LOOKUP_NEG].num;
+	w[OP_CREATE] = ctx->opt[OPT_W_CREATE].num;
+	w[OP_RENAME] = ctx->opt[OPT_W_RENAME].num;
+	w[OP_UNLINK] = ctx->opt[OPT_W_UNLINK].num;
 }
 
 static void dentry_teardown(struct ks_wl_ctx *ctx)
@@ -402,7 +387,7 @@ const struct ks_workload ks_wl_dentry = {
 		   [OP_RENAME] = "ENOSPC EDQUOT ENOENT" },
 	.opts = dentry_opts,
 	.setup = dentry_setup,
-	.run = dentry_run,
+	.weights = dentry_weights,
 	.teardown = dentry_teardown,
 	.begin = dentry_begin,
 	.prepare = dentry_prepare,

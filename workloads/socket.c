@@ -74,12 +74,12 @@ static const struct ks_opt_desc socket_opts[NR_OPTS + 1] = {
 static int socket_setup(struct ks_wl_ctx *ctx)
 {
 	size_t cap[NR_POOLS];
-	uint64_t cum[NR_OPS];
+	uint64_t w[NR_OPS];
 	int status, e, r = 0;
 	pid_t pid;
 
 	sk_caps_of(ctx->opt, cap);
-	if (!sk_weights(ctx->opt, cap, cum)) {
+	if (!sk_weights(ctx->opt, cap, w)) {
 		snprintf(ctx->err, sizeof(ctx->err),
 			 "socket: every operation has weight 0 or a cap of 0");
 		return -1;
@@ -144,6 +144,7 @@ static void *socket_begin(struct ks_wl_ctx *ctx)
 	const struct ks_opt_value *o = ctx->opt;
 	struct sstorm *s = calloc(1, sizeof(*s));
 	size_t cap[NR_POOLS];
+	uint64_t w[NR_OPS];
 	struct stat st;
 
 	if (!s) {
@@ -160,7 +161,8 @@ static void *socket_begin(struct ks_wl_ctx *ctx)
 	s->rnd = ((0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid()) | 1;
 	sk_caps_of(o, cap);
 	sk_fit_caps(s, cap);
-	s->sum = sk_weights(o, cap, s->cum);
+	sk_weights(o, cap, w);
+	ks_mix_init(&s->mix, w, NR_OPS, ctx);
 	sk_opened(s, 0);
 	/* ks_map_populated() said why, unless told to stop. */
 	if (sk_map_state(s, cap))
@@ -273,17 +275,18 @@ static void socket_step(void *state, int op)
 static int socket_run(struct ks_wl_ctx *ctx)
 {
 	struct sstorm *s = socket_begin(ctx);
-	uint64_t x;
-	int op;
 
 	if (!s)
 		return ks_should_stop(ctx) ? 0 : 1;
-	while (!ks_should_stop(ctx)) {
-		x = ks_rand64(&s->rnd) % s->sum;
-		for (op = OP_TCP_CONNECT; x >= s->cum[op]; op++)
-			;
-		socket_step(s, op);
+	if (!s->mix.sum) {
+		fprintf(stderr, "kmemstorm: socket worker %d: RLIMIT_NOFILE leaves no operation to do\n",
+			ctx->worker);
+		socket_end(s);
+		return 1;
 	}
+	/* Its own loop: the weights follow the caps begin() fitted. */
+	while (!ks_should_stop(ctx))
+		socket_step(s, ks_mix_pick(&s->mix));
 	socket_end(s);
 	return 0;
 }

@@ -384,7 +384,7 @@ void sk_fit_caps(struct sstorm *s, size_t *cap)
  * those of a pool with a cap of 0 count as 0.  Returns the total.
  */
 uint64_t sk_weights(const struct ks_opt_value *o, const size_t *cap,
-			uint64_t *cum)
+			uint64_t *w)
 {
 	static const int pool_of[NR_OPS] = {
 		[OP_TCP_CONNECT] = TCP, [OP_TCP_SEND] = TCP,
@@ -394,10 +394,11 @@ uint64_t sk_weights(const struct ks_opt_value *o, const size_t *cap,
 	uint64_t sum = 0;
 	int i;
 
+	w[OP_NETNS] = 0;
 	for (i = OP_TCP_CONNECT; i < NR_OPS; i++) {
-		if (cap[pool_of[i]])
-			sum += o[OPT_W_TCP_CONNECT + i - OP_TCP_CONNECT].num;
-		cum[i] = sum;
+		w[i] = cap[pool_of[i]] ?
+		       o[OPT_W_TCP_CONNECT + i - OP_TCP_CONNECT].num : 0;
+		sum += w[i];
 	}
 	return sum;
 }

@@ -61,7 +61,7 @@ struct sstorm {
 	size_t msg, dgram;	/* bytes per send, per datagram */
 	uint64_t nsock;		/* open sockets: the counters' objects */
 	uint64_t serial;	/* of unix pairs: picks the type */
-	uint64_t cum[NR_OPS], sum;	/* run(): cumulative weights */
+	struct ks_mix mix;		/* run(): the weighted picks */
 	struct pool pool[NR_POOLS];
 	char *buf;		/* msg bytes to send */
 	void *map;
@@ -97,8 +97,9 @@ void sk_scm_rights(struct sstorm *s);
 /* Options to caps, RLIMIT_NOFILE, weights and the worker's mapping. */
 void sk_caps_of(const struct ks_opt_value *o, size_t *cap);
 void sk_fit_caps(struct sstorm *s, size_t *cap);
+/* w[op]: the weight of op, 0 for a pool capped at 0; the sum. */
 uint64_t sk_weights(const struct ks_opt_value *o, const size_t *cap,
-		    uint64_t *cum);
+		    uint64_t *w);
 int sk_map_state(struct sstorm *s, const size_t *cap);
 
 #endif

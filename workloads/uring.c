@@ -106,6 +106,7 @@ static void *uring_begin(struct ks_wl_ctx *ctx)
 	static unsigned int generation;	/* begin()s in this process */
 	const struct ks_opt_value *o = ctx->opt;
 	struct ustorm *s = calloc(1, sizeof(*s));
+	uint64_t w[NR_OPS];
 
 	if (!s) {
 		fprintf(stderr, "kmemstorm: uring worker %d: out of memory\n",
@@ -120,7 +121,8 @@ static void *uring_begin(struct ks_wl_ctx *ctx)
 	s->qd = o[OPT_QD].num;
 	s->max_names = o[OPT_MAX_FILES].num;
 	s->max_fds = o[OPT_MAX_FDS].num;
-	s->sum = ur_weights(o, s->p, s->cum);
+	ur_weights(o, s->p, w);
+	ks_mix_init(&s->mix, w, NR_OPS, ctx);
 	s->rnd = ((0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid()) | 1;
 	/*
 	 * A worker the harness respawns after an OOM kill reuses the dead
@@ -226,7 +228,7 @@ static int uring_run(struct ks_wl_ctx *ctx)
 	while (!ks_should_stop(ctx)) {
 		/* Up to qd picks: unsupported ones take no slot. */
 		for (n = 0; n < s->qd && s->nfree; n++)
-			ur_prep(s, ur_pick(s), 0);
+			ur_prep(s, ks_mix_pick(&s->mix), 0);
 		if (io_uring_sq_ready(&s->ring))
 			ur_submit(s);
 		ur_wait_reap(s, 100);
@@ -288,7 +290,7 @@ static int uring_setup(struct ks_wl_ctx *ctx)
 {
 	const struct ks_opt_value *o = ctx->opt;
 	struct uring_priv *p;
-	uint64_t cum[NR_OPS];
+	uint64_t w[NR_OPS];
 	int n;
 
 	p = calloc(1, sizeof(*p));
@@ -299,7 +301,7 @@ static int uring_setup(struct ks_wl_ctx *ctx)
 	ctx->priv = p;
 	if (probe(ctx, p))
 		return -1;
-	if (!ur_weights(o, p, cum)) {
+	if (!ur_weights(o, p, w)) {
 		snprintf(ctx->err, sizeof(ctx->err),
 			 "uring: no operation with a weight above 0 is "
 			 "supported by this kernel");

@@ -232,16 +232,6 @@ void ur_wait_reap(struct ustorm *s, long ms)
 	reap(s);
 }
 
-int ur_pick(struct ustorm *s)
-{
-	uint64_t x = ks_rand64(&s->rnd) % s->sum;
-	int op;
-
-	for (op = 0; x >= s->cum[op]; op++)
-		;
-	return op;
-}
-
 static bool transient(int e)
 {
 	return e == ENOMEM || e == EAGAIN || e == EINTR || e == ENFILE ||
@@ -318,14 +308,14 @@ int ur_map_state(struct ustorm *s)
 }
 
 uint64_t ur_weights(const struct ks_opt_value *o,
-			const struct uring_priv *p, uint64_t *cum)
+			const struct uring_priv *p, uint64_t *w)
 {
 	uint64_t sum = 0;
 	int i;
 
 	for (i = 0; i < NR_OPS; i++) {
-		sum += o[OPT_W_OPENAT + i].num;
-		cum[i] = sum;
+		w[i] = o[OPT_W_OPENAT + i].num;
+		sum += w[i];
 	}
 	/* Unsupported ones are picked all the same, to be counted. */
 	for (i = 0; i < NR_OPS; i++)

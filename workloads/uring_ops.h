@@ -59,7 +59,7 @@ struct ustorm {
 	struct io_uring ring;
 	int wfd;
 	uint64_t rnd, next;
-	uint64_t cum[NR_OPS], sum;
+	struct ks_mix mix;	/* the weighted picks */
 	uint64_t *names;	/* live names not in flight */
 	size_t nnames, names_busy, max_names;
 	int *fds;		/* open descriptors not in flight */
@@ -85,15 +85,13 @@ void ur_prep(struct ustorm *s, int op, int depth);
 int ur_submit(struct ustorm *s);
 /* Wait up to ms for a completion if anything is in flight; reap all. */
 void ur_wait_reap(struct ustorm *s, long ms);
-/* A weighted random operation. */
-int ur_pick(struct ustorm *s);
-
 /* The worker's ring, descriptors, mapping, weights and the end of it all. */
 int ur_ring_init(struct ustorm *s);
 void ur_fit_fds(struct ustorm *s);
 int ur_map_state(struct ustorm *s);
+/* w[op], the weight of op; the sum, 0 if no supported op has one. */
 uint64_t ur_weights(const struct ks_opt_value *o, const struct uring_priv *p,
-		    uint64_t *cum);
+		    uint64_t *w);
 /*
  * Submit what is queued and wait until nothing is in flight, ms at most,
  * or until a failed submission leaves requests queued.

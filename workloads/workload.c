@@ -79,6 +79,57 @@ void ks_count(struct ks_wl_ctx *ctx, int op, int ret, int e)
 	ctr_inc(&c->err[op][e > 0 && e < KS_ERRNO_MAX ? e : 0]);
 }
 
+int ks_mix_init(struct ks_mix *m, const uint64_t *w, int n,
+		const struct ks_wl_ctx *ctx)
+{
+	int k;
+
+	memset(m, 0, sizeof(*m));
+	for (k = 0; k < n && k < KS_MAX_OPS; k++) {
+		m->sum += w[k];
+		m->cum[k] = m->sum;
+	}
+	for (; k < KS_MAX_OPS; k++)
+		m->cum[k] = m->sum;
+	m->rnd = ((0x9E3779B97F4A7C15ULL * (uint64_t)(ctx->worker + 1)) ^
+		  (uint64_t)getpid()) | 1;
+	return m->sum ? 0 : -1;
+}
+
+int ks_mix_pick(struct ks_mix *m)
+{
+	uint64_t x = ks_rand64(&m->rnd) % m->sum;
+	int op = 0;
+
+	while (x >= m->cum[op])
+		op++;
+	return op;
+}
+
+int ks_workload_run(struct ks_wl_ctx *ctx)
+{
+	const struct ks_workload *wl = ctx->wl;
+	uint64_t w[KS_MAX_OPS] = { 0 };
+	struct ks_mix mix;
+	void *st;
+
+	if (wl->run)
+		return wl->run(ctx);
+	wl->weights(ctx, w);
+	if (ks_mix_init(&mix, w, KS_MAX_OPS, ctx)) {
+		fprintf(stderr, "kmemstorm: %s worker %d: every operation has weight 0\n",
+			wl->name, ctx->worker);
+		return 1;
+	}
+	st = wl->begin(ctx);
+	if (!st)
+		return ks_should_stop(ctx) ? 0 : 1;
+	while (!ks_should_stop(ctx))
+		wl->step(st, ks_mix_pick(&mix));
+	wl->end(st);
+	return 0;
+}
+
 const struct ks_workload *ks_workload_find(const char *name)
 {
 	const struct ks_workload *const *w;

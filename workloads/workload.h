@@ -117,6 +117,14 @@ struct ks_workload {
 	int (*prepare)(void *state, int op);
 	void (*step)(void *state, int op);
 	void (*end)(void *state);
+	/*
+	 * The storm's mix: w[k], the relative weight of ops[k], from the
+	 * scenario's options (0: never picked).  With it, run() may be NULL:
+	 * the harness runs the storm itself, begin(), then step() of an
+	 * operation picked by weight until told to stop, then end()
+	 * (ks_workload_run()).
+	 */
+	void (*weights)(const struct ks_wl_ctx *ctx, uint64_t *w);
 };
 
 /* The registration table (workloads/registry.c). */
@@ -133,6 +141,23 @@ int ks_private_netns(struct ks_wl_ctx *ctx, int op);
 
 /* Raise the soft RLIMIT_NOFILE to the hard one; the soft one after. */
 uint64_t ks_raise_nofile(void);
+
+/* In a worker: wl->run(), or the harness's loop over the weighted mix. */
+int ks_workload_run(struct ks_wl_ctx *ctx);
+
+/* Operations picked at random by weight: the one way a storm picks. */
+struct ks_mix {
+	uint64_t cum[KS_MAX_OPS];	/* running sums of the weights */
+	uint64_t sum;
+	uint64_t rnd;			/* ks_rand64() state */
+};
+/*
+ * Weights w[0..n-1], the RNG seeded per worker and process: 0, or -1 when
+ * every weight is 0.
+ */
+int ks_mix_init(struct ks_mix *m, const uint64_t *w, int n,
+		const struct ks_wl_ctx *ctx);
+int ks_mix_pick(struct ks_mix *m);
 
 /* Helpers for run(). */
 bool ks_should_stop(const struct ks_wl_ctx *ctx);
