@@ -91,6 +91,7 @@ static int add_config(struct gate_cli *c, const char *arg)
 	return 0;
 }
 
+/* Long but flat: one case per option, each checked where it is read. */
 static int parse_args(int argc, char **argv, struct gate_cli *c)
 {
 	static const struct option longopts[] = {
@@ -287,16 +288,96 @@ static int prepare_configs(struct gate_cli *c, struct ks_session *s)
 	return 0;
 }
 
+/*
+ * The configs' guests: gate.json names them first, so that 'gate --from'
+ * can decide from what ran.  0 all finished, 2 one could not (QEMU,
+ * timeout), -1 refused or gate.json not written (said), 128+N
+ * interrupted.
+ */
+static int run_configs(struct gate_cli *c, struct ks_session *s, char *out,
+		       size_t len)
+{
+	char path[PATH_MAX + 16];
+	json_t *doc;
+	int ran, i;
+
+	if (!c->plan)
+		c->plan = KS_DEFAULT_PLAN;
+	if (prepare_configs(c, s))
+		return -1;
+	snprintf(out, len, "%s", s->dir);
+	doc = json_pack("{s:i, s:s, s:o}", "schema", 1, "plan", c->plan,
+			"configs", configs_json(c));
+	snprintf(path, sizeof(path), "%s/gate.json", out);
+	ran = write_json(path, doc) ? -1 : 0;
+	json_decref(doc);
+	if (ran)
+		return ran;
+	ran = ks_session_run(s);
+	if (ks_interrupted) {
+		fprintf(stderr, "kmemstorm gate: interrupted; 'kmemstorm gate --from %s' decides from what was run\n",
+			out);
+		return ran;
+	}
+	/* Not run (-1: no initramfs, say) or not finished: an error. */
+	for (i = 0, ran = 0; i < s->n; i++)
+		if (s->guest[i].exit_code > 1 || s->guest[i].exit_code < 0)
+			ran = 2;
+	return ran;
+}
+
+/* Decide from the journals in out; gate.txt and gate.json there. */
+static int decide(struct gate_cli *c, const char *out, json_t *from_doc,
+		  int ran)
+{
+	char path[PATH_MAX + 16], err[512], *text = NULL;
+	json_t *decision = NULL;
+	size_t textlen = 0;
+	int failed, rc = 2;
+	FILE *mem;
+
+	mem = open_memstream(&text, &textlen);
+	if (!mem)
+		return 2;
+	failed = ks_gate_decide(mem, c->cfg, c->ncfg, &c->o, &decision, err,
+				sizeof(err));
+	fclose(mem);
+	if (failed < 0) {
+		fprintf(stderr, "kmemstorm gate: %s\n", err);
+		goto out;
+	}
+	fputs(text, stdout);
+	snprintf(path, sizeof(path), "%s/gate.txt", out);
+	mem = fopen(path, "we");
+	if (!mem || fputs(text, mem) < 0 || fclose(mem)) {
+		fprintf(stderr, "kmemstorm gate: cannot write %s\n", path);
+		goto out;
+	}
+	json_object_set_new(decision, "plan", json_string(
+		c->plan ? c->plan : ks_jstr(from_doc, "plan", "?")));
+	snprintf(path, sizeof(path), "%s/gate.json", out);
+	if (write_json(path, decision))
+		goto out;
+	fprintf(stderr, "kmemstorm gate: %s/gate.txt, %s/gate.json\n", out, out);
+	rc = ran == 2 ? 2 :
+	     failed || ks_jint(decision, "configs_with_bugs", 0) ? 1 : 0;
+	if (ran == 2)
+		fprintf(stderr, "kmemstorm gate: a guest run failed (QEMU, timeout): see %s/c*.log\n",
+			out);
+out:
+	free(text);
+	json_decref(decision);
+	return rc;
+}
+
 int ks_cmd_gate(int argc, char **argv)
 {
 	static struct ks_session s;
 	struct gate_cli c = { .jobs = 1, .o = { KS_COMPARE_NOISE,
 						KS_COMPARE_OVERSHOOT_TOL } };
-	json_t *from_doc = NULL, *decision = NULL, *doc;
-	char out[PATH_MAX], path[PATH_MAX + 16], err[512], *text = NULL;
-	int ran = 0, failed, rc = KS_EXIT_USAGE, i;
-	size_t textlen = 0;
-	FILE *mem;
+	json_t *from_doc = NULL;
+	char out[PATH_MAX];
+	int ran = 0, rc;
 
 	ks_session_init(&s, "gate");
 	c.vm = s.base;
@@ -309,65 +390,13 @@ int ks_cmd_gate(int argc, char **argv)
 			return KS_EXIT_USAGE;
 		snprintf(out, sizeof(out), "%s", c.from);
 	} else {
-		if (!c.plan)
-			c.plan = KS_DEFAULT_PLAN;
-		if (prepare_configs(&c, &s))
+		ran = run_configs(&c, &s, out, sizeof(out));
+		if (ran < 0)
 			return KS_EXIT_USAGE;
-		snprintf(out, sizeof(out), "%s", s.dir);
-		doc = json_pack("{s:i, s:s, s:o}", "schema", 1, "plan", c.plan,
-				"configs", configs_json(&c));
-		snprintf(path, sizeof(path), "%s/gate.json", out);
-		if (write_json(path, doc)) {
-			json_decref(doc);
-			return 2;
-		}
-		json_decref(doc);
-		ran = ks_session_run(&s);
-		if (ks_interrupted) {
-			fprintf(stderr, "kmemstorm gate: interrupted; 'kmemstorm gate --from %s' decides from what was run\n",
-				out);
-			return ran;
-		}
-		/* A guest that could not finish (QEMU, timeout) is an error. */
-		for (i = 0, ran = 0; i < s.n; i++)
-			if (s.guest[i].exit_code > 1)
-				ran = 2;
+		if (ran > 2)
+			return ran;	/* interrupted */
 	}
-	mem = open_memstream(&text, &textlen);
-	if (!mem)
-		return 2;
-	failed = ks_gate_decide(mem, c.cfg, c.ncfg, &c.o, &decision, err,
-				sizeof(err));
-	fclose(mem);
-	if (failed < 0) {
-		fprintf(stderr, "kmemstorm gate: %s\n", err);
-		rc = 2;
-		goto out;
-	}
-	fputs(text, stdout);
-	snprintf(path, sizeof(path), "%s/gate.txt", out);
-	mem = fopen(path, "we");
-	if (!mem || fputs(text, mem) < 0 || fclose(mem)) {
-		fprintf(stderr, "kmemstorm gate: cannot write %s\n", path);
-		rc = 2;
-		goto out;
-	}
-	json_object_set_new(decision, "plan", json_string(
-		c.plan ? c.plan : ks_jstr(from_doc, "plan", "?")));
-	snprintf(path, sizeof(path), "%s/gate.json", out);
-	if (write_json(path, decision)) {
-		rc = 2;
-		goto out;
-	}
-	fprintf(stderr, "kmemstorm gate: %s/gate.txt, %s/gate.json\n", out, out);
-	rc = ran == 2 ? 2 :
-	     failed || ks_jint(decision, "configs_with_bugs", 0) ? 1 : 0;
-	if (ran == 2)
-		fprintf(stderr, "kmemstorm gate: a guest run failed (QEMU, timeout): see %s/c*.log\n",
-			out);
-out:
-	free(text);
-	json_decref(decision);
+	rc = decide(&c, out, from_doc, ran);
 	json_decref(from_doc);
 	return rc;
 }

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"Exit: 0 written, 2 usage error or a journal that cannot be read.\n");
 }
 
+/* Long but flat: the options, then one pass over the journals. */
 int ks_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {

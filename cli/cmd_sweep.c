@@ -37,6 +37,41 @@ static void usage(FILE *f)
 		"Exit: as 'kmemstorm run'.\n");
 }
 
+struct sweep_cfg {
+	const char *ops, *max_n, *duration;
+};
+
+/* A "mode = sweep" scenario per workload.  0, or -1 (said on stderr). */
+static int write_plan(const char *path, char **wl, int n,
+		      const struct sweep_cfg *c)
+{
+	FILE *f = fopen(path, "we");
+	int i;
+
+	if (!f) {
+		fprintf(stderr, "kmemstorm: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* Values go in as given: the plan parser names what is wrong. */
+	fprintf(f, "; written by kmemstorm sweep\n[plan]\nname = sweep\n"
+		"description = fail-nth sweep of");
+	for (i = 0; i < n; i++)
+		fprintf(f, " %s", wl[i]);
+	fprintf(f, "\n\n[defaults]\nmode = sweep\nduration = %s\nsweep.max_n = %s\n",
+		c->duration, c->max_n);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "\n[scenario %s-sweep]\nworkload = %s\n", wl[i],
+			wl[i]);
+		if (c->ops)
+			fprintf(f, "sweep.ops = %s\n", c->ops);
+	}
+	if (fclose(f)) {
+		fprintf(stderr, "kmemstorm: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int ks_cmd_sweep(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -48,21 +83,20 @@ int ks_cmd_sweep(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ops = NULL, *max_n = "10000", *duration = "10m";
+	struct sweep_cfg cfg = { NULL, "10000", "10m" };
 	const char *outdir = NULL;
 	static struct ks_session s;
 	struct ks_cli_guest g = { .o = &s.base };
 	char dflt[64], plan[4096], out[4096];
 	int c, i, r;
-	FILE *f;
 
 	ks_session_init(&s, "sweep");
 
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': ops = optarg; break;
-		case 'n': max_n = optarg; break;
-		case 'd': duration = optarg; break;
+		case 'p': cfg.ops = optarg; break;
+		case 'n': cfg.max_n = optarg; break;
+		case 'd': cfg.duration = optarg; break;
 		case 'o': outdir = optarg; break;
 		case 'h':
 			usage(stdout);
@@ -96,28 +130,8 @@ int ks_cmd_sweep(int argc, char **argv)
 		return KS_EXIT_USAGE;
 	}
 	snprintf(plan, sizeof(plan), "%s/sweep.plan", outdir);
-	f = fopen(plan, "we");
-	if (!f) {
-		fprintf(stderr, "kmemstorm: %s: %s\n", plan, strerror(errno));
+	if (write_plan(plan, argv + optind, argc - optind, &cfg))
 		return KS_EXIT_USAGE;
-	}
-	/* Values go in as given: the plan parser names what is wrong. */
-	fprintf(f, "; written by kmemstorm sweep\n[plan]\nname = sweep\n"
-		"description = fail-nth sweep of");
-	for (i = optind; i < argc; i++)
-		fprintf(f, " %s", argv[i]);
-	fprintf(f, "\n\n[defaults]\nmode = sweep\nduration = %s\nsweep.max_n = %s\n",
-		duration, max_n);
-	for (i = optind; i < argc; i++) {
-		fprintf(f, "\n[scenario %s-sweep]\nworkload = %s\n", argv[i],
-			argv[i]);
-		if (ops)
-			fprintf(f, "sweep.ops = %s\n", ops);
-	}
-	if (fclose(f)) {
-		fprintf(stderr, "kmemstorm: %s: %s\n", plan, strerror(errno));
-		return KS_EXIT_USAGE;
-	}
 	snprintf(out, sizeof(out), "%s/%s", outdir, g.vm ? "vm" : "run");
 	return ks_run_plan_file(plan, out, &g);
 }

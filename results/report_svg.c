@@ -190,6 +190,7 @@ void ks_svg_legend(FILE *out, int *lx, const char *swatch, const char *name)
 }
 
 /* Ops per second between successive samples, and the scenario's mean. */
+/* Long but flat: axes, the line, then one legend entry per mark. */
 int ks_svg_ops_plot(FILE *out, const struct ks_scn_view *s)
 {
 	long long t0 = ks_html_t0(s), storm0 = ks_svg_storm_start(s);

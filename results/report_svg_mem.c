@@ -246,6 +246,62 @@ static long long limit_of(json_t *limits, const char *key)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : U;
 }
 
+/* What the memory plot drew, for its legend. */
+struct mem_marks {
+	long long max, high;
+	int above, high_above;		/* limit lines above the plot */
+	int events;			/* bit 0 limit hits, bit 1 OOM kills */
+	int bugs, infos;		/* report marks placed */
+};
+
+static void mem_legend(FILE *out, const struct ks_scn_view *s,
+		       const struct mem_marks *m)
+{
+	char name[96], sz[32];
+	int lx = ML;
+
+	ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+		      "stroke=\"" KS_HTML_CURRENT "\" stroke-width=\"3\"/>",
+		      "memory.current");
+	if (ks_svg_chargefail_steps(s)) {
+		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+			      "stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\"/>",
+			      m->above ? "memory.max, chargefail's steps (some above the plot)" :
+			      "memory.max, chargefail's steps");
+	} else if (m->max != U && m->max != INT64_MAX) {
+		snprintf(name, sizeof(name), "memory.max %s%s",
+			 ks_html_size(sz, sizeof(sz), m->max),
+			 m->above ? " (above the plot)" : "");
+		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+			      "stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\" "
+			      "stroke-dasharray=\"8 4\"/>",
+			      name);
+	}
+	if (m->high != U && m->high != INT64_MAX) {
+		snprintf(name, sizeof(name), "memory.high %s%s",
+			 ks_html_size(sz, sizeof(sz), m->high),
+			 m->high_above ? " (above the plot)" : "");
+		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
+			      "stroke=\"" KS_HTML_HIGH "\" stroke-width=\"2\" stroke-dasharray=\"3 3\"/>",
+			      name);
+	}
+	if (m->events & 1)
+		ks_svg_legend(out, &lx, "<path fill=\"" KS_HTML_HIT "\" d=\"M8 3l-4.5 -7h9z\"/>",
+			      "limit hits");
+	if (m->events & 2)
+		ks_svg_legend(out, &lx, "<path stroke=\"" KS_HTML_OOM "\" "
+			      "stroke-width=\"2\" d=\"M5 -3l6 6m0 -6l-6 6\"/>",
+			      "OOM kills");
+	if (m->bugs)
+		ks_svg_legend(out, &lx, "<path fill=\"" KS_HTML_BUG "\" "
+			      "d=\"M8 -6l6 6l-6 6l-6 -6z\"/>",
+			      "kernel bug");
+	if (m->infos)
+		ks_svg_legend(out, &lx, "<circle fill=\"" KS_HTML_INFO "\" cx=\"8\" "
+			      "cy=\"0\" r=\"4\"/>",
+			      "kernel info report");
+}
+
 int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 {
 	json_t *lim = json_object_get(s->start ? s->start : s->end, "limits");
@@ -255,8 +311,7 @@ int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 	struct frame f = { .h = MEM_H, .x1 = ks_svg_x_end(s, t0) };
 	size_t n = json_array_size(s->samples), np = 0, i;
 	double top = 0, scale;
-	int lx = ML, above = 0, high_above = 0, bugs = 0, infos = 0, events;
-	char name[96], sz[32];
+	int above = 0, high_above = 0, bugs = 0, infos = 0, events;
 	struct pt *p;
 	json_t *r;
 
@@ -324,46 +379,8 @@ int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 			infos++;
 	}
 
-	ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
-		      "stroke=\"" KS_HTML_CURRENT "\" stroke-width=\"3\"/>",
-		      "memory.current");
-	if (ks_svg_chargefail_steps(s)) {
-		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
-			      "stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\"/>",
-			      above ? "memory.max, chargefail's steps (some above the plot)" :
-			      "memory.max, chargefail's steps");
-	} else if (max != U && max != INT64_MAX) {
-		snprintf(name, sizeof(name), "memory.max %s%s",
-			 ks_html_size(sz, sizeof(sz), max),
-			 above ? " (above the plot)" : "");
-		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
-			      "stroke=\"" KS_HTML_LIMIT "\" stroke-width=\"2\" "
-			      "stroke-dasharray=\"8 4\"/>",
-			      name);
-	}
-	if (high != U && high != INT64_MAX) {
-		snprintf(name, sizeof(name), "memory.high %s%s",
-			 ks_html_size(sz, sizeof(sz), high),
-			 high_above ? " (above the plot)" : "");
-		ks_svg_legend(out, &lx, "<line x1=\"0\" x2=\"16\" "
-			      "stroke=\"" KS_HTML_HIGH "\" stroke-width=\"2\" stroke-dasharray=\"3 3\"/>",
-			      name);
-	}
-	if (events & 1)
-		ks_svg_legend(out, &lx, "<path fill=\"" KS_HTML_HIT "\" d=\"M8 3l-4.5 -7h9z\"/>",
-			      "limit hits");
-	if (events & 2)
-		ks_svg_legend(out, &lx, "<path stroke=\"" KS_HTML_OOM "\" "
-			      "stroke-width=\"2\" d=\"M5 -3l6 6m0 -6l-6 6\"/>",
-			      "OOM kills");
-	if (bugs)
-		ks_svg_legend(out, &lx, "<path fill=\"" KS_HTML_BUG "\" "
-			      "d=\"M8 -6l6 6l-6 6l-6 -6z\"/>",
-			      "kernel bug");
-	if (infos)
-		ks_svg_legend(out, &lx, "<circle fill=\"" KS_HTML_INFO "\" cx=\"8\" "
-			      "cy=\"0\" r=\"4\"/>",
-			      "kernel info report");
+	mem_legend(out, s, &(struct mem_marks){ max, high, above, high_above,
+						events, bugs, infos });
 	fputs("</svg>\n", out);
 	free(p);
 	return 0;

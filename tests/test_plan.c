@@ -33,6 +33,7 @@ static void expect_error(const char *text, const char *want)
 	cr_expect_null(plan.scenarios, "failed parse left scenarios");
 }
 
+/* Long: one assertion per key of the example plan. */
 Test(plan, full_example)
 {
 	static const char text[] =
