@@ -313,8 +313,10 @@ static void scn_meta(FILE *out, const struct ks_run_view *v,
 	}
 }
 
-/* What the cgroup and the injectors said at the end (scenario_end). */
-/* Long but flat: one table row per fact, in the order the page shows. */
+/*
+ * What the cgroup and the injectors said at the end (scenario_end).  Long
+ * but flat: one table row per fact, in the order the page shows.
+ */
 static void scn_facts(FILE *out, const struct ks_scn_view *s)
 {
 	json_t *e = s->end, *cf = json_object_get(json_object_get(e, "inject"),
