@@ -55,13 +55,10 @@ static void journal_report(struct scn *s, const struct ks_kreport *r)
 		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
 		json_object_set_new(o, "ts_us", json_integer(r->ts_us));
 	}
-	if (s->sweep && s->sweep_stepping && o) {
-		/* Held until the step it belongs to is known. */
-		ks_sweep_report(s, o, r);
+	if (o && s->mode->hold_report && s->mode->hold_report(s, o, r))
 		json_decref(o);
-	} else {
+	else
 		ks_journal_write(&s->run->journal, o);
-	}
 	/* Memcg OOM kills and allocation failures are facts, not bugs. */
 	if (ks_kreport_severity(r) != KS_SEV_BUG) {
 		s->out.info_reports++;
@@ -224,7 +221,7 @@ static int prepare(struct scn *s)
 			       s->ctx.err[0] ? s->ctx.err : "failed");
 		return -1;
 	}
-	r = ks_crew_init(&s->crew, sc->sweep ? 1 : sc->workers, &s->ctx);
+	r = ks_crew_init(&s->crew, s->mode->workers(sc), &s->ctx);
 	if (r) {
 		ks_verdict_set(&s->vr, KS_ERROR, "workers: %s", strerror(-r));
 		return -1;
@@ -233,9 +230,15 @@ static int prepare(struct scn *s)
 	s->crew.before_run = inject_worker;
 	s->crew.before_arg = &s->inj;
 	start_clock(s);
-	if (sc->sweep)
-		return ks_sweep_start(s);
-	r = ks_crew_start(&s->crew, &s->cg);
+	return s->mode->start(s);
+}
+
+/* The storm: every worker at once, then the scenario's injectors armed. */
+static int storm_start(struct scn *s)
+{
+	char err[256];
+	int r = ks_crew_start(&s->crew, &s->cg);
+
 	if (r) {
 		ks_verdict_set(&s->vr, KS_ERROR, "starting workers in %s: %s",
 			       s->cg.path, strerror(-r));
@@ -252,17 +255,10 @@ static int prepare(struct scn *s)
 }
 
 /* Disarm and restore every knob; a knob left armed is a harness error. */
-static void disarm(struct scn *s)
+static void storm_disarm(struct scn *s)
 {
 	struct ks_counters sum;
 
-	if (s->sweep) {
-		ks_sweep_disarm(s, s->inj_err, sizeof(s->inj_err));
-		if (s->inj_err[0])
-			ks_verdict_set(&s->vr, KS_ERROR, "sweep: %s",
-				       s->inj_err);
-		return;
-	}
 	/*
 	 * What the kernel printed up to now, all of it (the monitor's drain
 	 * stops at each sample): the injectors' reports count it.
@@ -382,7 +378,7 @@ static void judge_errnos(struct scn *s)
 	json_array_foreach(recs, i, o)
 		ks_journal_write(&s->run->journal, json_incref(o));
 	json_decref(recs);
-	if (s->sweep)
+	if (!s->mode->judges_surfaced)
 		return;		/* counted step by step, where they fired */
 	s->out.enomem_surfaced = f.surfaced;
 	snprintf(s->out.first_surfaced, sizeof(s->out.first_surfaced), "%s",
@@ -427,9 +423,28 @@ static void workdir_left(struct scn *s)
 			       s->ctx.err[0] ? s->ctx.err : strerror(e));
 }
 
+static int storm_workers(const struct ks_scenario *sc)
+{
+	return sc->workers;
+}
+
+const struct ks_mode ks_mode_storm = {
+	.name = "storm",
+	.workers = storm_workers,
+	.start = storm_start,
+	.monitor = monitor,
+	.disarm = storm_disarm,
+	.judges_surfaced = 1,
+};
+
+/* By "mode = storm|sweep": the plan's sc->sweep. */
+static const struct ks_mode *const modes[] = { &ks_mode_storm,
+					       &ks_mode_sweep };
+
 void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 {
-	struct scn s = { .run = run, .sc = sc, .max_current = -1,
+	struct scn s = { .run = run, .sc = sc, .mode = modes[!!sc->sweep],
+			 .max_current = -1,
 			 .reached_ns = -1,
 			 .taint_before = ks_sysinfo_tainted(),
 			 .taint_after = -1 };
@@ -447,18 +462,15 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		if (run->plan->kmsg_markers)
 			ks_kmsg_marker("scenario %s start", sc->name);
 		s.cpu_ms = self_cpu_ms();
-		if (sc->sweep)
-			ks_sweep_monitor(&s);
-		else
-			monitor(&s);
+		s.mode->monitor(&s);
 		s.cpu_ms = self_cpu_ms() - s.cpu_ms;
-		disarm(&s);
+		s.mode->disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
 		s.storm_ms = ks_ms_since(s.start_ns);
 		sample(&s);
 	} else if (s.crew.shm) {
 		/* Some workers may have started before a later one failed. */
-		disarm(&s);
+		s.mode->disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, 0);
 	}
 
@@ -501,6 +513,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 			 (ks_now_ns() - t0) / 1000000, s.reached_ns < 0 ? -1 :
 			 (s.reached_ns - s.start_ns) / 1000000);
 	ks_crew_free(&s.crew);
-	ks_sweep_free(&s);
+	if (s.mode->free)
+		s.mode->free(&s);
 	json_decref(s.inj_report);
 }

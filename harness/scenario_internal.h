@@ -35,6 +35,7 @@ struct scn {
 	struct ks_inject inj;
 	json_t *inj_report;		/* what the injectors did */
 	char inj_err[512];		/* a knob not restored */
+	const struct ks_mode *mode;	/* storm or sweep */
 	struct ks_sweep_mon *sweep;	/* mode = sweep */
 	int sweep_stepping;		/* reports wait for their step */
 };
@@ -51,17 +52,28 @@ void ks_scn_watch_kmsg(struct scn *s, int flush, int64_t until_ns);
 void ks_scn_journal_start(struct scn *s);
 void ks_scn_journal_end(struct scn *s, int64_t duration_ms);
 
-/* mode = sweep (scenario_sweep.c) */
-/* Start the one sweep worker and arm; 0, or -1 with s->vr set. */
-int ks_sweep_start(struct scn *s);
-/* Step by step until the sweep ends, the deadline, or a signal. */
-void ks_sweep_monitor(struct scn *s);
-/* Put the knobs back; a knob left armed sets err. */
-void ks_sweep_disarm(struct scn *s, char *err, size_t errlen);
-/* A kernel report arrived: attribute it to the current step. */
-void ks_sweep_report(struct scn *s, json_t *rec, const struct ks_kreport *r);
-/* The scenario_end "sweep" summary; NULL when not a sweep. */
-json_t *ks_sweep_summary(struct scn *s);
-void ks_sweep_free(struct scn *s);
+/*
+ * How a scenario runs once its cgroup, workload setup and crew exist:
+ * "mode = storm" (scenario.c) or "mode = sweep" (scenario_sweep.c).
+ */
+struct ks_mode {
+	const char *name;
+	int (*workers)(const struct ks_scenario *sc);	/* crew size */
+	/* Workers started and injection armed: 0, or -1 with s->vr set. */
+	int (*start)(struct scn *s);
+	/* Until the end, all workers gone, or a signal. */
+	void (*monitor)(struct scn *s);
+	/* Every knob back; one left armed is a harness error in s->vr. */
+	void (*disarm)(struct scn *s);
+	/* A kernel report's record: 1 when the mode keeps it, else 0. */
+	int (*hold_report)(struct scn *s, json_t *rec,
+			   const struct ks_kreport *r);
+	/* Its part of scenario_end, under its name (NULL: nothing). */
+	json_t *(*summary)(struct scn *s);
+	/* ENOMEM surfaced as another errno is the errno truth's to judge. */
+	int judges_surfaced;
+	void (*free)(struct scn *s);
+};
+extern const struct ks_mode ks_mode_storm, ks_mode_sweep;
 
 #endif

@@ -179,8 +179,8 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
 	if (s->inj_report)
 		json_object_set(o, "inject", s->inj_report);
-	if (s->sweep)
-		json_object_set_new(o, "sweep", ks_sweep_summary(s));
+	if (s->mode->summary)
+		json_object_set_new(o, s->mode->name, s->mode->summary(s));
 	json_array_append(run->results, o);
 	ks_journal_write(&run->journal, o);
 	ks_journal_sync(&run->journal);

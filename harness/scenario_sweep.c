@@ -58,7 +58,7 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-int ks_sweep_start(struct scn *s)
+static int sweep_start(struct scn *s)
 {
 	struct ks_sweep_mon *m = calloc(1, sizeof(*m));
 	char why[512];
@@ -97,10 +97,15 @@ int ks_sweep_start(struct scn *s)
 	return 0;
 }
 
-void ks_sweep_report(struct scn *s, json_t *rec, const struct ks_kreport *r)
+static int sweep_hold_report(struct scn *s, json_t *rec,
+			     const struct ks_kreport *r)
 {
 	(void)r;
+	if (!s->sweep_stepping)
+		return 0;
+	/* Held until the step it belongs to is known. */
 	json_array_append(s->sweep->pending, rec);
+	return 1;
 }
 
 static void add_site(struct op_sum *o, const char *site,
@@ -257,7 +262,7 @@ static void op_end(struct scn *s, const struct ks_sweep_rec *r)
 	ks_journal_write(&s->run->journal, rec);
 }
 
-void ks_sweep_monitor(struct scn *s)
+static void sweep_monitor(struct scn *s)
 {
 	struct ks_sweep_mon *m = s->sweep;
 	int64_t deadline = s->start_ns + s->sc->duration_ms * 1000000;
@@ -301,14 +306,16 @@ void ks_sweep_monitor(struct scn *s)
 		s->out.interrupted = 1;
 }
 
-void ks_sweep_disarm(struct scn *s, char *err, size_t errlen)
+static void sweep_disarm(struct scn *s)
 {
-	err[0] = '\0';
+	s->inj_err[0] = '\0';
 	if (s->sweep && ks_knobs_saved())
-		ks_knobs_restore(err, errlen);
+		ks_knobs_restore(s->inj_err, sizeof(s->inj_err));
+	if (s->inj_err[0])
+		ks_verdict_set(&s->vr, KS_ERROR, "sweep: %s", s->inj_err);
 }
 
-json_t *ks_sweep_summary(struct scn *s)
+static json_t *sweep_summary(struct scn *s)
 {
 	struct ks_sweep_mon *m = s->sweep;
 	json_t *ops, *o;
@@ -347,7 +354,7 @@ json_t *ks_sweep_summary(struct scn *s)
 			 (json_int_t)m->findings);
 }
 
-void ks_sweep_free(struct scn *s)
+static void sweep_free(struct scn *s)
 {
 	struct ks_sweep_mon *m = s->sweep;
 
@@ -361,3 +368,20 @@ void ks_sweep_free(struct scn *s)
 	free(m);
 	s->sweep = NULL;
 }
+
+static int sweep_workers(const struct ks_scenario *sc)
+{
+	(void)sc;
+	return 1;
+}
+
+const struct ks_mode ks_mode_sweep = {
+	.name = "sweep",
+	.workers = sweep_workers,
+	.start = sweep_start,
+	.monitor = sweep_monitor,
+	.disarm = sweep_disarm,
+	.hold_report = sweep_hold_report,
+	.summary = sweep_summary,
+	.free = sweep_free,
+};
