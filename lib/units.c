@@ -35,9 +35,43 @@ static int is_blank(const char *s)
 	return *s == '\0';
 }
 
+struct unit {
+	const char *suffix;
+	double mult;
+};
+
+/*
+ * "<number><suffix>" with blanks around: the number times the suffix's
+ * multiplier (case does not matter).  0, or -1 when it is not that.
+ */
+static int scaled(const char *s, const struct unit *units, size_t nunits,
+		  double *out)
+{
+	char suffix[8];
+	const char *p = parse_number(s, out);
+	size_t i, n;
+
+	if (!p)
+		return -1;
+	for (n = 0; *p && !isspace((unsigned char)*p); p++) {
+		if (n + 1 >= sizeof(suffix))
+			return -1;
+		suffix[n++] = tolower((unsigned char)*p);
+	}
+	suffix[n] = '\0';
+	if (!is_blank(p))
+		return -1;
+	for (i = 0; i < nunits; i++)
+		if (!strcmp(suffix, units[i].suffix)) {
+			*out *= units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
 int ks_parse_size(const char *s, int64_t *out, char *err, size_t errlen)
 {
-	static const struct { const char *suffix; double mult; } units[] = {
+	static const struct unit units[] = {
 		{ "", 1 }, { "b", 1 },
 		{ "k", 1024.0 }, { "kb", 1024.0 }, { "kib", 1024.0 },
 		{ "m", 1048576.0 }, { "mb", 1048576.0 }, { "mib", 1048576.0 },
@@ -46,10 +80,7 @@ int ks_parse_size(const char *s, int64_t *out, char *err, size_t errlen)
 		{ "t", 1099511627776.0 }, { "tb", 1099511627776.0 },
 		{ "tib", 1099511627776.0 },
 	};
-	char suffix[8];
-	const char *p;
 	double v;
-	size_t i, n;
 
 	if (!s)
 		goto bad;
@@ -59,33 +90,19 @@ int ks_parse_size(const char *s, int64_t *out, char *err, size_t errlen)
 		*out = KS_SIZE_MAX;
 		return 0;
 	}
-	p = parse_number(s, &v);
-	if (!p)
+	if (scaled(s, units, sizeof(units) / sizeof(units[0]), &v))
 		goto bad;
-	for (n = 0; *p && !isspace((unsigned char)*p); p++) {
-		if (n + 1 >= sizeof(suffix))
-			goto bad;
-		suffix[n++] = tolower((unsigned char)*p);
+	if (v >= 9.2e18) {
+		snprintf(err, errlen, "size '%s' is too large", s);
+		return -1;
 	}
-	suffix[n] = '\0';
-	if (!is_blank(p))
-		goto bad;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(suffix, units[i].suffix))
-			continue;
-		v *= units[i].mult;
-		if (v >= 9.2e18) {
-			snprintf(err, errlen, "size '%s' is too large", s);
-			return -1;
-		}
-		if (v != floor(v)) {
-			snprintf(err, errlen,
-				 "size '%s' is not a whole number of bytes", s);
-			return -1;
-		}
-		*out = (int64_t)v;
-		return 0;
+	if (v != floor(v)) {
+		snprintf(err, errlen, "size '%s' is not a whole number of bytes",
+			 s);
+		return -1;
 	}
+	*out = (int64_t)v;
+	return 0;
 bad:
 	snprintf(err, errlen,
 		 "invalid size '%s' (expected e.g. 4096, 64K, 32M, 1G or max)",
@@ -96,38 +113,21 @@ bad:
 int ks_parse_duration_ms(const char *s, int64_t *out_ms, char *err,
 			 size_t errlen)
 {
-	static const struct { const char *suffix; double mult; } units[] = {
+	static const struct unit units[] = {
 		{ "", 1000 }, { "s", 1000 }, { "sec", 1000 },
 		{ "ms", 1 }, { "m", 60000 }, { "min", 60000 },
 		{ "h", 3600000 },
 	};
-	char suffix[8];
-	const char *p;
 	double v;
-	size_t i, n;
 
-	p = s ? parse_number(s, &v) : NULL;
-	if (!p)
+	if (!s || scaled(s, units, sizeof(units) / sizeof(units[0]), &v))
 		goto bad;
-	for (n = 0; *p && !isspace((unsigned char)*p); p++) {
-		if (n + 1 >= sizeof(suffix))
-			goto bad;
-		suffix[n++] = tolower((unsigned char)*p);
+	if (v > 365.0 * 86400 * 1000) {
+		snprintf(err, errlen, "duration '%s' is too long", s);
+		return -1;
 	}
-	suffix[n] = '\0';
-	if (!is_blank(p))
-		goto bad;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(suffix, units[i].suffix))
-			continue;
-		v *= units[i].mult;
-		if (v > 365.0 * 86400 * 1000) {
-			snprintf(err, errlen, "duration '%s' is too long", s);
-			return -1;
-		}
-		*out_ms = (int64_t)llround(v);
-		return 0;
-	}
+	*out_ms = (int64_t)llround(v);
+	return 0;
 bad:
 	snprintf(err, errlen,
 		 "invalid duration '%s' (expected e.g. 250ms, 5s, 2m or 1h)",
