@@ -1,7 +1,7 @@
 #!/bin/sh
 # Each storm side by side with what it should be measured against, in one
-# run: (a) the kmemstorm storm (`kmemstorm run`, 2 workers), (b) a bare C
-# loop of the same operation mix with no harness around it (bench/bare/:
+# run: (a) the kmemstorm storm (`kmemstorm run`, 2 workers), (b) the bare
+# loop, the storm's own code with no harness around it (bench/bare/bare.c:
 # the kernel's own speed here), (c) the closest stress-ng stressor, 2
 # instances.  Each contender runs SECONDS in a memory cgroup of its own
 # below ours (cgroup v1, no limit), alone (the test suite's storm lock),
@@ -20,6 +20,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${KS_BIN:-$top/kmemstorm}
+bare=${KS_BARE:-$(dirname "$bin")/bench/bare/bare-storm}
 secs=${1:-4}
 rounds=${2:-5}
 [ $# -gt 2 ] && shift 2 || set --
@@ -72,15 +73,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The bare loops, warnings shown: they must build clean.
-mkdir "$work/bin" "$work/ks"
-for s in $storms; do
-	lib=
-	[ "$s" = uring ] && lib=-luring
-	${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Wshadow \
-		-o "$work/bin/bare-$s" "$top/bench/bare/$s.c" $lib ||
-		die "building bench/bare/$s.c failed"
-done
+# The bare loop is built with kmemstorm (make): the storms' own code.
+mkdir "$work/ks"
+[ -x "$bare" ] || die "no $bare: build first (scripts/build)"
 
 # Runs in the contender's cgroup, in a private mount (and maybe network)
 # namespace: make the arena, run the command in it, take the arena down.
@@ -174,8 +169,9 @@ PY
 )
 		;;
 	bare)
-		in_cg "$cg" unshare -m sh "$work/arena.sh" "$(arena "$storm")" \
-			"$dir" "$work/bin/bare-$storm" "$workers" "$secs" \
+		# Its own mounts, as the storm makes them (tmpfs, btrfs).
+		in_cg "$cg" unshare -m sh "$work/arena.sh" disk \
+			"$dir" "$bare" "$storm" "$workers" "$secs" \
 			"$dir" > "$out" 2>&1 9>&- || rc=$?
 		line=$(awk '$1 == "ops" { print $6, $4, "ok" }' "$out")
 		;;
