@@ -19,7 +19,7 @@
 /*
  * The plots' colours.  The memory.current line's and the limit line's are
  * used nowhere else on the page, so a screenshot test can find the plots
- * by their exact pixels (tests/integration_report_html.sh).
+ * by their exact pixels (tests/integration/integration_report_html.sh).
  */
 #define KS_HTML_CURRENT	"#1764d8"	/* memory.current */
 #define KS_HTML_AREA	"#e4edfb"	/* under memory.current */

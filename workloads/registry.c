@@ -8,7 +8,7 @@ extern const struct ks_workload ks_wl_lkdtm;
 extern const struct ks_workload ks_wl_socket;
 extern const struct ks_workload ks_wl_stressng;
 extern const struct ks_workload ks_wl_uring;
-/* After the others: tests/test_workloads.c knows dentry and inode by index. */
+/* After the others: tests/unit/test_workloads.c knows dentry and inode by index. */
 extern const struct ks_workload ks_wl_btrfs;
 
 const struct ks_workload *const ks_workloads[] = {
