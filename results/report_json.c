@@ -48,19 +48,9 @@ static json_t *scenario(const struct ks_scn_view *s)
 		 json_object_get(s->start, "until_limit_ms"));
 	ks_jcopy(o, "limit_reached_ms", json_object_get(e, "limit_reached_ms"));
 	ks_jcopy(o, "held_ms", json_object_get(e, "held_ms"));
-	ks_jcopy(o, "ops_total", json_object_get(e, "ops_total"));
-	ks_jcopy(o, "ops_per_sec", json_object_get(e, "ops_per_sec"));
-	ks_jcopy(o, "peak", ks_jget(e, "memcg.peak"));
-	ks_jcopy(o, "limit", ks_jget(e, "memcg.limit"));
-	ks_jcopy(o, "limit_hits", ks_jget(e, "memcg.limit_hits"));
-	ks_jcopy(o, "oom_kills", ks_jget(e, "memcg.oom_kills"));
-	ks_jcopy(o, "enomem", json_object_get(e, "enomem"));
-	ks_jcopy(o, "enomem_surfaced", json_object_get(e, "enomem_surfaced"));
-	ks_jcopy(o, "enomem_surfaced_first",
-	     json_object_get(e, "enomem_surfaced_first"));
+	ks_jcopy_figures(o, e);
 	ks_jcopy(o, "errno", json_object_get(e, "errno"));
 	ks_jcopy(o, "taint_new", ks_jget(e, "taint.new"));
-	ks_jcopy(o, "cut_short", json_object_get(e, "cut_short"));
 	json_object_set_new(o, "bug_titles", ks_scn_titles(s, "bug"));
 	json_object_set_new(o, "info_titles", ks_scn_titles(s, "info"));
 	json_object_set_new(o, "findings", findings(s));

@@ -175,17 +175,7 @@ static json_t *misc_of(const struct ks_run_view *v,
 	ks_jcopy(m, "workload", ks_scn_workload(s));
 	json_object_set(m, "reasons", reasons);
 	ks_jcopy(m, "duration_ms", json_object_get(e, "duration_ms"));
-	ks_jcopy(m, "ops_total", json_object_get(e, "ops_total"));
-	ks_jcopy(m, "ops_per_sec", json_object_get(e, "ops_per_sec"));
-	ks_jcopy(m, "peak", ks_jget(e, "memcg.peak"));
-	ks_jcopy(m, "limit", ks_jget(e, "memcg.limit"));
-	ks_jcopy(m, "limit_hits", ks_jget(e, "memcg.limit_hits"));
-	ks_jcopy(m, "oom_kills", ks_jget(e, "memcg.oom_kills"));
-	ks_jcopy(m, "enomem", json_object_get(e, "enomem"));
-	ks_jcopy(m, "enomem_surfaced", json_object_get(e, "enomem_surfaced"));
-	ks_jcopy(m, "enomem_surfaced_first",
-	     json_object_get(e, "enomem_surfaced_first"));
-	ks_jcopy(m, "cut_short", json_object_get(e, "cut_short"));
+	ks_jcopy_figures(m, e);
 	titles = ks_scn_bug_titles(s);
 	json_object_set_new(m, "kernel_reports", titles);
 	/* A storm journals hundreds of equal OOM reports: each title once. */

@@ -32,6 +32,23 @@ void ks_jcopy(json_t *o, const char *key, json_t *src)
 		json_object_set(o, key, src);
 }
 
+void ks_jcopy_figures(json_t *o, json_t *e)
+{
+	static const char *const keys[][2] = {
+		{ "ops_total", "ops_total" }, { "ops_per_sec", "ops_per_sec" },
+		{ "peak", "memcg.peak" }, { "limit", "memcg.limit" },
+		{ "limit_hits", "memcg.limit_hits" },
+		{ "oom_kills", "memcg.oom_kills" }, { "enomem", "enomem" },
+		{ "enomem_surfaced", "enomem_surfaced" },
+		{ "enomem_surfaced_first", "enomem_surfaced_first" },
+		{ "cut_short", "cut_short" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ks_jcopy(o, keys[i][0], ks_jget(e, keys[i][1]));
+}
+
 long long ks_jint(json_t *o, const char *dotted, long long dflt)
 {
 	json_t *v = ks_jget(o, dotted);

@@ -52,6 +52,12 @@ int ks_rec_line(const struct ks_run_view *v, const json_t *rec);
 json_t *ks_jget(json_t *o, const char *dotted);
 /* o[key] = src when the journal has it: an unknown field stays out. */
 void ks_jcopy(json_t *o, const char *key, json_t *src);
+/*
+ * The figures every machine-readable format gives a scenario, from its
+ * scenario_end e: ops_total, ops_per_sec, peak, limit, limit_hits,
+ * oom_kills, enomem, enomem_surfaced(_first), cut_short.
+ */
+void ks_jcopy_figures(json_t *o, json_t *e);
 long long ks_jint(json_t *o, const char *dotted, long long dflt);
 double ks_jnum(json_t *o, const char *dotted, double dflt);
 const char *ks_jstr(json_t *o, const char *dotted, const char *dflt);
