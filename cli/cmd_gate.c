@@ -349,7 +349,8 @@ static int decide(struct gate_cli *c, const char *out, json_t *from_doc,
 	fputs(text, stdout);
 	snprintf(path, sizeof(path), "%s/gate.txt", out);
 	mem = fopen(path, "we");
-	if (!mem || fputs(text, mem) < 0 || fclose(mem)) {
+	if (!mem || (fputs(text, mem) < 0) | (fclose(mem) != 0)) {
+		/* fclose() either way: a failed fputs() must not leak it. */
 		fprintf(stderr, "kmemstorm gate: cannot write %s\n", path);
 		goto out;
 	}
