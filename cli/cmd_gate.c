@@ -349,8 +349,14 @@ static int decide(struct gate_cli *c, const char *out, json_t *from_doc,
 	fputs(text, stdout);
 	snprintf(path, sizeof(path), "%s/gate.txt", out);
 	mem = fopen(path, "we");
-	if (!mem || (fputs(text, mem) < 0) | (fclose(mem) != 0)) {
+	if (mem) {
 		/* fclose() either way: a failed fputs() must not leak it. */
+		int bad = fputs(text, mem) < 0;
+
+		bad |= fclose(mem) != 0;
+		mem = bad ? NULL : mem;
+	}
+	if (!mem) {
 		fprintf(stderr, "kmemstorm gate: cannot write %s\n", path);
 		goto out;
 	}
