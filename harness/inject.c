@@ -101,16 +101,28 @@ json_t *ks_inject_disarm(struct ks_inject *in, const struct ks_counters *sum,
 		ks_knobs_restore(err, errlen);
 	all = json_object();
 	for (i = 0; i < in->n; i++) {
-		int k = ks_injector_index(in->ctx[i].inj);
 		json_t *r = in->ctx[i].inj->report ?
 			    in->ctx[i].inj->report(&in->ctx[i]) : NULL;
 
-		if (!r)
-			r = json_object();
-		if (k >= 0 && in->msgs[k])
+		json_object_set_new(all, in->ctx[i].inj->name,
+				    r ? r : json_object());
+	}
+	return all;
+}
+
+void ks_inject_kmsg_counts(const struct ks_inject *in, json_t *all)
+{
+	int i;
+
+	if (!all)
+		return;
+	for (i = 0; i < in->n; i++) {
+		int k = ks_injector_index(in->ctx[i].inj);
+		json_t *r = json_object_get(all, in->ctx[i].inj->name);
+
+		if (r && k >= 0 && in->msgs[k])
 			json_object_set_new(r, "kernel_messages",
 					    json_integer(in->msgs[k]));
-		json_object_set_new(all, in->ctx[i].inj->name, r);
 	}
 	if (in->msgs_from_workers || in->msgs_from_others) {
 		json_t *s = json_pack("{s:I, s:I}",
@@ -122,7 +134,6 @@ json_t *ks_inject_disarm(struct ks_inject *in, const struct ks_counters *sum,
 					    json_string(in->first_other));
 		json_object_set_new(all, "stacks", s);
 	}
-	return all;
 }
 
 static bool worker_comm(const char *comm)

@@ -46,6 +46,13 @@ void ks_inject_tick(struct ks_inject *in, const struct ks_memcg_stats *st,
  */
 json_t *ks_inject_disarm(struct ks_inject *in, const struct ks_counters *sum,
 			 char *err, size_t errlen);
+/*
+ * Into that report, what the kernel log said: each injector's
+ * "kernel_messages" and the "stacks" they came with.  Call it once the
+ * workers are gone and the log is drained: a failure injected as the
+ * storm ended prints its stack after the disarm.
+ */
+void ks_inject_kmsg_counts(const struct ks_inject *in, json_t *report);
 /* {"failslab": {"probability": "10", ...}}: the scenario's injectors. */
 json_t *ks_inject_plan_json(const struct ks_scenario *sc);
 /* One kernel log record's text, while the scenario runs. */

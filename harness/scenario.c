@@ -263,7 +263,7 @@ static void storm_disarm(struct scn *s)
 	 * What the kernel printed up to now, all of it (the monitor's drain
 	 * stops at each sample): the injectors' reports count it.
 	 */
-	ks_scn_watch_kmsg(s, 0, 0);
+	ks_scn_watch_kmsg(s, 0, 0);	/* what the injectors' ticks saw */
 	ks_crew_sum(&s->crew, &sum);
 	s->inj_report = ks_inject_disarm(&s->inj, &sum, s->inj_err,
 					 sizeof(s->inj_err));
@@ -480,6 +480,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	if (ran) {
 		/* Reports the workers' last moments caused may lag a little. */
 		ks_scn_watch_kmsg(&s, 1, 0);
+		/* Every worker gone, the log read: the injections' messages. */
+		ks_inject_kmsg_counts(&s.inj, s.inj_report);
 		if (run->plan->kmsg_markers)
 			ks_kmsg_marker("scenario %s end", sc->name);
 		s.taint_after = ks_sysinfo_tainted();

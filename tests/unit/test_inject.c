@@ -151,13 +151,19 @@ Test(inject, arms_scoped_and_restores_everything)
 	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 95 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483645");
 	ks_inject_kmsg(&in, "CPU: 0 UID: 0 PID: 12 Comm: kworker/0:1 Not tainted 6.12.0 #1");
+	/* Injected as the storm ended: its stack is read after the disarm. */
+	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483644");
 	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
+	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 96 Comm: ksw-dentry Not tainted 6.12.0 #1");
+	ks_inject_kmsg_counts(&in, rep);
 	cr_assert_str_eq(err, "");
 	cr_expect(originals_back(), "a knob was not restored");
 	cr_expect(!state_file_exists(), "recovery file left after restore");
 	fs = json_object_get(rep, "failslab");
 	cr_expect_eq(json_integer_value(json_object_get(fs, "injected")), 7);
-	cr_expect_eq(json_integer_value(json_object_get(fs, "kernel_messages")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(fs, "kernel_messages")), 3);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(rep,
+		"stacks"), "workers")), 2);
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(rep,
 		"stacks"), "others")), 1);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(rep,
