@@ -14,7 +14,7 @@ void ks_inject_init(struct ks_inject *in, const struct ks_scenario *sc,
 	int i;
 
 	memset(in, 0, sizeof(*in));
-	in->pending = -1;
+	in->pending = 0;
 	for (i = 0; ks_injectors[i]; i++) {
 		struct ks_inj_ctx *c;
 
@@ -151,7 +151,6 @@ void ks_inject_kmsg(struct ks_inject *in, const char *text)
 	if (!in->n)
 		return;
 	if (!strncmp(text, "FAULT_INJECTION: forcing a failure.", 35)) {
-		in->pending = -1;
 		p = strstr(text, "name ");
 		for (i = 0; p && ks_injectors[i]; i++) {
 			size_t l = strlen(ks_injectors[i]->name);
@@ -159,17 +158,17 @@ void ks_inject_kmsg(struct ks_inject *in, const char *text)
 			if (!strncmp(p + 5, ks_injectors[i]->name, l) &&
 			    p[5 + l] == ',') {
 				in->msgs[i]++;
-				in->pending = i;
+				in->pending++;
 			}
 		}
 		return;
 	}
 	/* verbose=2: dump_stack()'s "CPU: 1 UID: 0 PID: 95 Comm: ksw-..." */
-	if (in->pending >= 0 && !strncmp(text, "CPU: ", 5)) {
+	if (in->pending > 0 && !strncmp(text, "CPU: ", 5)) {
 		const char *pid = strstr(text, "PID: ");
 		const char *comm = strstr(text, "Comm: ");
 
-		in->pending = -1;
+		in->pending--;
 		if (!pid || !comm)
 			return;
 		if (worker_comm(comm + 6)) {

@@ -23,7 +23,11 @@ struct ks_inject {
 	int64_t msgs_from_workers;	/* with verbose=2: stack of a worker */
 	int64_t msgs_from_others;	/* ... of any other task */
 	char first_other[64];		/* "PID 12 Comm: kworker/0:1" */
-	int pending;			/* injector of the last message, -1 */
+	/*
+	 * Messages whose stack has not come yet: two CPUs failing at once
+	 * print both FAULT_INJECTION lines before either stack.
+	 */
+	int pending;
 };
 
 void ks_inject_init(struct ks_inject *in, const struct ks_scenario *sc,

@@ -151,6 +151,11 @@ Test(inject, arms_scoped_and_restores_everything)
 	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 95 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483645");
 	ks_inject_kmsg(&in, "CPU: 0 UID: 0 PID: 12 Comm: kworker/0:1 Not tainted 6.12.0 #1");
+	/* Two CPUs at once: both messages, then both stacks. */
+	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483643");
+	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483642");
+	ks_inject_kmsg(&in, "CPU: 0 UID: 0 PID: 97 Comm: ksw-dentry Not tainted 6.12.0 #1");
+	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 98 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	/* Injected as the storm ended: its stack is read after the disarm. */
 	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483644");
 	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
@@ -161,9 +166,9 @@ Test(inject, arms_scoped_and_restores_everything)
 	cr_expect(!state_file_exists(), "recovery file left after restore");
 	fs = json_object_get(rep, "failslab");
 	cr_expect_eq(json_integer_value(json_object_get(fs, "injected")), 7);
-	cr_expect_eq(json_integer_value(json_object_get(fs, "kernel_messages")), 3);
+	cr_expect_eq(json_integer_value(json_object_get(fs, "kernel_messages")), 5);
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(rep,
-		"stacks"), "workers")), 2);
+		"stacks"), "workers")), 4);
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(rep,
 		"stacks"), "others")), 1);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(rep,
