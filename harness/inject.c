@@ -143,6 +143,22 @@ static bool worker_comm(const char *comm)
 	       !strncmp(comm, "iou-", 4) || !strncmp(comm, "stress-ng", 9);
 }
 
+/*
+ * Does this scenario's inj print a stack with each message (verbose=2)?
+ * Only then is a message waiting for its "CPU:" line: counting verbose=1
+ * messages would take the next warning's stack for an injection's.
+ */
+static bool prints_stack(const struct ks_inject *in,
+			 const struct ks_injector *inj)
+{
+	int i, k = ks_injector_opt_index(inj, "verbose");
+
+	for (i = 0; k >= 0 && i < in->n; i++)
+		if (in->ctx[i].inj == inj)
+			return in->ctx[i].opt[k].num >= 2;
+	return false;
+}
+
 void ks_inject_kmsg(struct ks_inject *in, const char *text)
 {
 	const char *p;
@@ -158,7 +174,8 @@ void ks_inject_kmsg(struct ks_inject *in, const char *text)
 			if (!strncmp(p + 5, ks_injectors[i]->name, l) &&
 			    p[5 + l] == ',') {
 				in->msgs[i]++;
-				in->pending++;
+				if (prints_stack(in, ks_injectors[i]))
+					in->pending++;
 			}
 		}
 		return;

@@ -135,6 +135,7 @@ Test(inject, arms_scoped_and_restores_everything)
 
 	ks_inject_init(&in, scenario("inject = failslab\n"
 				     "failslab.probability = 7\n"
+				     "failslab.verbose = 2\n"
 				     "failslab.require = d_alloc\n"), NULL);
 	cr_assert_eq(in.n, 1);
 	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), 0, "%s", why);
@@ -173,6 +174,26 @@ Test(inject, arms_scoped_and_restores_everything)
 		"stacks"), "others")), 1);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(rep,
 		"stacks"), "first_other")), "PID 12 Comm: kworker/0:1");
+	json_decref(rep);
+	ks_plan_free(&plan);
+}
+
+/* verbose=1 prints no stack: a later warning's is not an injection's. */
+Test(inject, no_stack_expected_without_verbose_2)
+{
+	struct ks_inject in;
+	char why[512], err[512];
+	json_t *rep;
+
+	ks_inject_init(&in, scenario("inject = failslab\n"), NULL);
+	cr_assert_eq(ks_inject_arm(&in, why, sizeof(why)), 0, "%s", why);
+	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 10, space 0, times 5");
+	ks_inject_kmsg(&in, "CPU: 0 UID: 0 PID: 12 Comm: kworker/0:1 Not tainted 6.12.0 #1");
+	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
+	ks_inject_kmsg_counts(&in, rep);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(rep,
+		"failslab"), "kernel_messages")), 1);
+	cr_expect_null(json_object_get(rep, "stacks"));
 	json_decref(rep);
 	ks_plan_free(&plan);
 }
