@@ -82,11 +82,12 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 			break;
 		if (n < 0 && errno == EINTR)
 			continue;
-		/* Overrun: the ring wrapped past us; carry on from here. */
-		if (n < 0 && errno == EPIPE) {
-			k->lost++;
+		/*
+		 * Overrun: the ring wrapped past us; carry on from the oldest
+		 * record left.  The gap in sequence numbers says how many.
+		 */
+		if (n < 0 && errno == EPIPE)
 			continue;
-		}
 		if (n < 0 && errno == EAGAIN)
 			return 0;
 		if (!n)
@@ -101,6 +102,9 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 	buf[n] = '\0';
 	if (ks_kmsg_parse(buf, (size_t)n, rec))
 		return 0;
+	if (k->next_seq && rec->seq > k->next_seq)
+		k->lost += rec->seq - k->next_seq;
+	k->next_seq = rec->seq + 1;
 	if (k->log)
 		fprintf(k->log, "[%5" PRId64 ".%06" PRId64 "] %s\n",
 			rec->ts_us / 1000000, rec->ts_us % 1000000, rec->text);

@@ -25,6 +25,7 @@ struct ks_kmsg {
 	int fd;			/* -1 when the log cannot be read */
 	char why[160];		/* why not */
 	uint64_t lost;		/* records overwritten before we read them */
+	uint64_t next_seq;	/* the sequence number due next; 0: none yet */
 	FILE *log;		/* every record we read, may be NULL */
 	struct ks_classifier cls;
 };

@@ -454,6 +454,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 
 	ks_memcg_stats_init(&s.last);
 	ks_errno_truth_init(&s.truth, sc);
+	s.kmsg_lost0 = run->kmsg.lost;
 	ks_scn_journal_start(&s);
 	ks_progress_start(run, sc);
 

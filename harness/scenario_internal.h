@@ -29,6 +29,7 @@ struct scn {
 	struct ks_verdict_result vr;
 	struct ks_memcg_stats last;
 	struct ks_kreport report;	/* scratch for watch_kmsg() */
+	uint64_t kmsg_lost0;		/* the log's lost records at start */
 	long taint_before, taint_after;
 	int64_t cpu_ms;			/* the harness's own CPU while storming */
 	struct ks_errno_truth truth;

@@ -165,6 +165,9 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 			    json_integer(s->out.kernel_reports));
 	json_object_set_new(o, "info_reports",
 			    json_integer(s->out.info_reports));
+	/* Reports may lack lines the ring lost before we read them. */
+	json_object_set_new(o, "kmsg_lost", json_integer((json_int_t)
+			    (run->kmsg.lost - s->kmsg_lost0)));
 	if (s->taint_before >= 0 && s->taint_after >= 0) {
 		char l1[40], l2[40], l3[40], why[256];
 

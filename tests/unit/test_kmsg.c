@@ -74,3 +74,34 @@ Test(kmsg, watch_stops_at_its_deadline)
 	close(sv[0]);
 	close(sv[1]);
 }
+
+/*
+ * After an overrun (EPIPE) the next read returns the oldest record left:
+ * the gap in sequence numbers is what the ring lost.
+ */
+Test(kmsg, sequence_gap_counts_lost_records)
+{
+	static const char *const recs[] = {
+		"6,10,1,-;first\n", "6,11,2,-;second\n",
+		"6,40,3,-;after a wrap\n", "6,41,4,-;next\n",
+	};
+	struct ks_kmsg k = { .fd = -1 };
+	struct ks_kmsg_record r;
+	int sv[2];
+	size_t i;
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0,
+				sv), 0);
+	k.fd = sv[0];
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		ssize_t n = (ssize_t)strlen(recs[i]);
+
+		cr_assert_eq(write(sv[1], recs[i], n), n);
+	}
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++)
+		cr_assert_eq(ks_kmsg_read(&k, &r), 1);
+	cr_expect_eq(r.seq, 41);
+	cr_expect_eq(k.lost, 40 - 12);
+	close(sv[0]);
+	close(sv[1]);
+}
