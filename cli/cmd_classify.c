@@ -1,14 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kmemstorm classify: the run loop's report classifier on saved logs. */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
 #include "cli.h"
+#include "options.h"
+
+struct classify_cli {
+	int json;
+	int all;
+};
+
+#define CLS(f) offsetof(struct classify_cli, f)
+
+const struct ks_cli_opt ks_classify_cli_opts[] = {
+	{ "json", 0, KS_ARG_FLAG, CLS(json), 0, 0, NULL, NULL,
+	  "the journal's kernel_report fields, one object per line" },
+	{ "all", 0, KS_ARG_FLAG, CLS(all), 0, 0, NULL, NULL,
+	  "also fault-injection context blocks of their own" },
+	KS_ARG_END,
+};
 
 static void usage(FILE *f)
 {
@@ -18,8 +34,10 @@ static void usage(FILE *f)
 		"Classify the kernel reports in saved logs (dmesg, serial console,\n"
 		"kmsg.log, console.log; '-' is standard input), one per line:\n"
 		"SEVERITY KIND TITLE, with the guilty frame, and why a report is\n"
-		"corrupted.  --json prints the journal's kernel_report fields;\n"
-		"--all includes fault-injection context blocks of their own.\n"
+		"corrupted.\n");
+	ks_cli_opts_help(f, ks_classify_cli_opts);
+	ks_cli_opts_help(f, ks_cli_help_opts);
+	fprintf(f,
 		"Exit: 0 no bug-severity report, 1 some, 2 a file could not be read.\n");
 }
 
@@ -86,35 +104,19 @@ static int classify_file(FILE *f, int as_json, int all, int *bugs)
 
 int ks_cmd_classify(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int as_json = 0, all = 0, bugs = 0, ch, i, failed = 0;
+	struct classify_cli o = { 0 };
+	const struct ks_cli_set sets[] = { { ks_classify_cli_opts, &o, NULL },
+					   { NULL, NULL, NULL } };
+	int bugs = 0, i, failed = 0, code;
+	int first = ks_cli_getopts("classify", sets, argc, argv, usage, &code);
 
-	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			as_json = 1;
-			break;
-		case 'a':
-			all = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return KS_EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
+	if (first < 0)
+		return code;
+	if (first >= argc) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
-	for (i = optind; i < argc; i++) {
+	for (i = first; i < argc; i++) {
 		FILE *f = strcmp(argv[i], "-") ? fopen(argv[i], "r") : stdin;
 
 		if (!f) {
@@ -123,7 +125,7 @@ int ks_cmd_classify(int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		if (classify_file(f, as_json, all, &bugs)) {
+		if (classify_file(f, o.json, o.all, &bugs)) {
 			fprintf(stderr, "kmemstorm classify: out of memory\n");
 			failed = 1;
 		}

@@ -8,10 +8,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "gate.h"
 #include "plan.h"
 #include "run.h"
@@ -39,6 +40,7 @@ struct gate_cli {
 	struct ks_compare_opts o;
 };
 
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -52,16 +54,15 @@ static void usage(FILE *f)
 		"over a limit, global OOM before memcg OOM) and throughput against the\n"
 		"first config. A CONFIG is a kernel image (an existing file) or an extra\n"
 		"kernel command line for --kernel ('default' or '' for none), e.g.\n"
-		"  kmemstorm gate --config default --config cgroup.memory=nokmem\n"
-		"  --jobs J      configs run at once (default 1)\n"
-		"  -o DIR        output (default ./kmemstorm-out/gate-TIME): a 'kmemstorm vm'\n"
-		"                directory per config, gate.txt and gate.json\n"
-		"  --from DIR    decide again from DIR's journals, running nothing\n"
-		"  --noise PCT, --overshoot-tolerance SIZE   as for 'kmemstorm compare'\n"
-		"  --memory, --cpus, --timeout, --hang-timeout, --accel   as for 'kmemstorm vm'\n"
-		"Exit: 0 every config passes the gate and no kernel bug was reported,\n"
-		"1 otherwise, 2 usage or harness error.\n",
+		"  kmemstorm gate --config default --config cgroup.memory=nokmem\n",
 		KS_DEFAULT_PLAN);
+	ks_cli_opts_help(f, ks_gate_cli_opts);
+	ks_cli_opts_help(f, ks_decide_cli_opts);
+	ks_cli_opts_help(f, ks_qemu_cli_opts);
+	ks_cli_opts_help(f, ks_cli_help_opts);
+	fprintf(f,
+		"Exit: 0 every config passes the gate and no kernel bug was reported,\n"
+		"1 otherwise, 2 usage or harness error.\n");
 }
 
 static int add_config(struct gate_cli *c, const char *arg)
@@ -91,77 +92,46 @@ static int add_config(struct gate_cli *c, const char *arg)
 	return 0;
 }
 
-/* Long but flat: one case per option, each checked where it is read. */
-static int parse_args(int argc, char **argv, struct gate_cli *c)
+static int take_config(void *dst, const char *cmd, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "noise", required_argument, NULL, 'n' },
-		{ "overshoot-tolerance", required_argument, NULL, 'T' },
-		KS_VM_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char err[128];
-	int64_t v;
-	int ch;
+	(void)cmd;
+	return add_config(dst, arg);
+}
 
-	while ((ch = getopt_long(argc, argv, "+o:j:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'k':
-			c->kernel = optarg;
-			break;
-		case 'C':
-			if (add_config(c, optarg))
-				return -1;
-			break;
-		case 'j':
-			if (ks_parse_int(optarg, 1, MAX_CONFIGS, &v, err,
-					 sizeof(err))) {
-				fprintf(stderr, "kmemstorm gate: --jobs %s: %s\n",
-					optarg, err);
-				return -1;
-			}
-			c->jobs = (int)v;
-			break;
-		case 'o':
-			c->outdir = optarg;
-			break;
-		case 'F':
-			c->from = optarg;
-			break;
-		case 'n':
-			if (ks_parse_int(optarg, 0, 1000, &v, err, sizeof(err))) {
-				fprintf(stderr, "kmemstorm gate: --noise %s: %s\n",
-					optarg, err);
-				return -1;
-			}
-			c->o.noise = v / 100.0;
-			break;
-		case 'T':
-			if (ks_parse_size(optarg, &v, err, sizeof(err))) {
-				fprintf(stderr, "kmemstorm gate: --overshoot-tolerance %s: %s\n",
-					optarg, err);
-				return -1;
-			}
-			c->o.overshoot_tol = v;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			if (ks_cli_vm_opt("gate", ch, optarg, &c->vm))
-				return -1;
-			c->vm_set = 1;
-		}
-	}
-	if (optind < argc)
-		c->plan = argv[optind++];
-	if (optind < argc) {
+#define GATE(f) offsetof(struct gate_cli, f)
+
+const struct ks_cli_opt ks_gate_cli_opts[] = {
+	{ "kernel", 0, KS_ARG_STR, GATE(kernel), 0, 0, NULL, "BZIMAGE",
+	  "kernel for the command-line configs\n"
+	  "(default: scripts/build-kernel's)" },
+	{ "config", 0, KS_ARG_CALL, 0, 0, 0, take_config, "CONFIG",
+	  "a kernel image or an extra command line; repeated" },
+	{ "jobs", 'j', KS_ARG_INT, GATE(jobs), 1, MAX_CONFIGS, NULL, "J",
+	  "configs run at once (default 1)" },
+	{ "output", 'o', KS_ARG_STR, GATE(outdir), 0, 0, NULL, "DIR",
+	  "output (default ./kmemstorm-out/gate-TIME): a\n"
+	  "'kmemstorm vm' directory per config, gate.txt, gate.json" },
+	{ "from", 0, KS_ARG_STR, GATE(from), 0, 0, NULL, "DIR",
+	  "decide again from DIR's journals, running nothing" },
+	KS_ARG_END,
+};
+
+static int parse_args(int argc, char **argv, struct gate_cli *c, int *code)
+{
+	const struct ks_cli_set sets[] = {
+		{ ks_gate_cli_opts, c, NULL },
+		{ ks_decide_cli_opts, &c->o, NULL },
+		{ ks_qemu_cli_opts, &c->vm, &c->vm_set },
+		{ NULL, NULL, NULL },
+	};
+	int first = ks_cli_getopts("gate", sets, argc, argv, usage, code);
+
+	if (first < 0)
+		return -1;
+	*code = KS_EXIT_USAGE;
+	if (first < argc)
+		c->plan = argv[first++];
+	if (first < argc) {
 		fprintf(stderr, "kmemstorm gate: one plan at a time\n");
 		return -1;
 	}
@@ -388,10 +358,8 @@ int ks_cmd_gate(int argc, char **argv)
 
 	ks_session_init(&s, "gate");
 	c.vm = s.base;
-	if (parse_args(argc, argv, &c)) {
-		usage(stderr);
-		return KS_EXIT_USAGE;
-	}
+	if (parse_args(argc, argv, &c, &rc))
+		return rc;
 	if (c.from) {
 		if (load_from(&c, c.from, &from_doc))
 			return KS_EXIT_USAGE;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "injector.h"
 #include "plan.h"
 #include "workload.h"
@@ -40,12 +41,20 @@ static void print_allow(const char *op, const char *allow)
 /*
  * --names: every plan key, workload option and injector option, one per
  * line ("key NAME", "workload NAME OPTION", "injector NAME OPTION"), for
- * the check that kmemstorm.plan(5) documents exactly these.
+ * the check that kmemstorm.plan(5) documents exactly these; and every
+ * command's options ("option COMMAND NAME") for kmemstorm(1)'s.
  */
 static void print_names(void)
 {
 	const struct ks_plan_key *pk;
+	const struct ks_command *c;
+	const struct ks_cli_opt *o;
 	int i, k;
+
+	for (c = ks_commands; c->name; c++)
+		for (k = 0; c->opts[k]; k++)
+			for (o = c->opts[k]; o->name; o++)
+				printf("option %s %s\n", c->name, o->name);
 
 	for (pk = ks_plan_keys; pk->key; pk++)
 		printf("key %s\n", pk->key);

@@ -5,7 +5,7 @@
  * QEMU guest, and say whether it behaved the same.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "options.h"
 #include "journal_read.h"
 #include "fsutil.h"
 #include "run.h"
@@ -24,6 +25,20 @@ struct replay {
 	struct ks_cli_guest guest;
 };
 
+#define RP(f) offsetof(struct replay, f)
+
+const struct ks_cli_opt ks_replay_cli_opts[] = {
+	{ "scenario", 0, KS_ARG_STR, RP(scenario), 0, 0, NULL, "S",
+	  "the sweep scenario, as the journal names it" },
+	{ "op", 0, KS_ARG_STR, RP(op), 0, 0, NULL, "OP",
+	  "its operation" },
+	{ "nth", 0, KS_ARG_STR, RP(nth), 0, 0, NULL, "N",
+	  "the step: the Nth fault-injectable call fails" },
+	{ "output", 'o', KS_ARG_STR, RP(outdir), 0, 0, NULL, "DIR",
+	  "replay.plan, the new journal, replay.json" },
+	KS_ARG_END,
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -32,12 +47,12 @@ static void usage(FILE *f)
 		"\n"
 		"Run step (OP, N) of sweep scenario S recorded in JOURNAL again, with\n"
 		"the plan the journal carries, and compare it with the recording.\n"
-		"  --vm               in a QEMU guest, as 'kmemstorm vm' (a sweep needs\n"
-		"                     a disposable kernel with fault injection)\n"
-		"  --kernel, --append, --accel, --memory, --cpus, --timeout,\n"
-		"  --hang-timeout, --qemu   for the guest, as for 'kmemstorm vm'\n"
-		"  -o, --output DIR   replay.plan, the new journal, replay.json\n"
-		"Exit: 0 the same, 1 different, 2 usage or harness error.\n");
+		"A sweep needs a disposable kernel with fault injection: --vm gives one.\n");
+	ks_cli_opts_help(f, ks_replay_cli_opts);
+	ks_cli_opts_help(f, ks_guest_cli_opts);
+	ks_cli_opts_help(f, ks_qemu_cli_opts);
+	ks_cli_opts_help(f, ks_cli_help_opts);
+	fprintf(f, "Exit: 0 the same, 1 different, 2 usage or harness error.\n");
 }
 
 static int is_sweep_key(const char *line)
@@ -226,47 +241,26 @@ out:
 
 int ks_cmd_replay(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "scenario", required_argument, NULL, 's' },
-		{ "op", required_argument, NULL, 'p' },
-		{ "nth", required_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		KS_GUEST_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct ks_session s;
 	struct replay r = { 0 };
+	struct ks_cli_set sets[4] = { { ks_replay_cli_opts, &r, NULL } };
 	char dflt[64];
-	int c;
+	int code, first;
 
 	ks_session_init(&s, "replay");
 	r.guest.o = &s.base;
-
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': r.scenario = optarg; break;
-		case 'p': r.op = optarg; break;
-		case 'n': r.nth = optarg; break;
-		case 'o': r.outdir = optarg; break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (ks_cli_guest_opt(&r.guest, "replay", c, optarg)) {
-				usage(stderr);
-				return KS_EXIT_USAGE;
-			}
-		}
-	}
-	if (optind != argc - 1 || !r.scenario || !r.op || !r.nth ||
+	ks_cli_guest_sets(&r.guest, sets + 1);
+	first = ks_cli_getopts("replay", sets, argc, argv, usage, &code);
+	if (first < 0)
+		return code;
+	if (first != argc - 1 || !r.scenario || !r.op || !r.nth ||
 	    strspn(r.nth, "0123456789") != strlen(r.nth) || !*r.nth) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
 	if (ks_cli_guest_check(&r.guest, "replay"))
 		return KS_EXIT_USAGE;
-	r.journal = argv[optind];
+	r.journal = argv[first];
 	if (!r.outdir) {
 		ks_default_outdir(dflt, sizeof(dflt), "replay");
 		r.outdir = dflt;

@@ -1,13 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kmemstorm report: journals into the formats dashboards read. */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "report.h"
+
+struct report_cli {
+	const struct ks_report_format *fmt;
+	const char *outpath;
+};
+
+static int take_format(void *dst, const char *cmd, const char *arg)
+{
+	struct report_cli *c = dst;
+
+	c->fmt = ks_report_format_find(arg);
+	if (c->fmt)
+		return 0;
+	fprintf(stderr, "kmemstorm %s: --format %s: unknown; one of:\n", cmd,
+		arg);
+	ks_report_formats_list(stderr);
+	return -1;
+}
+
+const struct ks_cli_opt ks_report_cli_opts[] = {
+	{ "format", 'f', KS_ARG_CALL, 0, 0, 0, take_format, "FORMAT",
+	  "the format (default text), one of those below" },
+	{ "output", 'o', KS_ARG_STR, offsetof(struct report_cli, outpath), 0,
+	  0, NULL, "FILE", "write there (default standard output)" },
+	KS_ARG_END,
+};
 
 static void usage(FILE *f)
 {
@@ -15,59 +42,39 @@ static void usage(FILE *f)
 		"usage: kmemstorm report [--format FORMAT] [-o FILE] JOURNAL...\n"
 		"\n"
 		"Write a report of the runs in the journals: each JOURNAL is a journal.jsonl,\n"
-		"a run directory, or a 'kmemstorm vm' directory of several guests.\n"
-		"  -f, --format FORMAT  (default text):\n");
+		"a run directory, or a 'kmemstorm vm' directory of several guests.\n");
+	ks_cli_opts_help(f, ks_report_cli_opts);
+	ks_cli_opts_help(f, ks_cli_help_opts);
+	fprintf(f, "formats:\n");
 	ks_report_formats_list(f);
 	fprintf(f,
-		"  -o, --output FILE    write there (default standard output)\n"
 		"Exit: 0 written, 2 usage error or a journal that cannot be read.\n");
 }
 
 /* Long but flat: the options, then one pass over the journals. */
 int ks_cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct ks_report_format *fmt = ks_report_format_find("text");
-	const char *outpath = NULL;
+	struct report_cli o = { ks_report_format_find("text"), NULL };
+	const struct ks_cli_set sets[] = { { ks_report_cli_opts, &o, NULL },
+					   { NULL, NULL, NULL } };
+	const struct ks_report_format *fmt;
+	const char *outpath;
 	struct ks_run_view *runs;
 	char err[512], tmp[4200];
 	size_t nruns;
 	FILE *out = stdout;
-	int c, rc;
+	int rc, first = ks_cli_getopts("report", sets, argc, argv, usage, &rc);
 
-	while ((c = getopt_long(argc, argv, "+f:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			fmt = ks_report_format_find(optarg);
-			if (!fmt) {
-				fprintf(stderr, "kmemstorm report: --format %s: unknown; one of:\n",
-					optarg);
-				ks_report_formats_list(stderr);
-				return KS_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return KS_EXIT_USAGE;
-		}
-	}
-	if (optind == argc) {
+	if (first < 0)
+		return rc;
+	fmt = o.fmt;
+	outpath = o.outpath;
+	if (first == argc) {
 		fprintf(stderr, "kmemstorm report: no journal given\n");
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
-	if (ks_run_views_load_args(argv + optind, argc - optind, &runs, &nruns,
+	if (ks_run_views_load_args(argv + first, argc - first, &runs, &nruns,
 				   err, sizeof(err))) {
 		fprintf(stderr, "kmemstorm report: %s\n", err);
 		return KS_EXIT_USAGE;

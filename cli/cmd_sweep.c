@@ -4,7 +4,7 @@
  * as a plan of "mode = sweep" scenarios written next to its results.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +12,30 @@
 #include <time.h>
 
 #include "cli.h"
+#include "options.h"
 #include "plan.h"
 #include "fsutil.h"
 #include "session.h"
 #include "vm.h"
+
+struct sweep_cfg {
+	const char *ops, *max_n, *duration, *outdir;
+};
+
+#define SW(f) offsetof(struct sweep_cfg, f)
+
+/* Values go into the plan as given: the plan parser names what is wrong. */
+const struct ks_cli_opt ks_sweep_cli_opts[] = {
+	{ "ops", 0, KS_ARG_STR, SW(ops), 0, 0, NULL, "OP,...",
+	  "only these operations (of every WORKLOAD)" },
+	{ "max-n", 0, KS_ARG_STR, SW(max_n), 0, 0, NULL, "N",
+	  "give up on an operation after N steps (default 10000)" },
+	{ "duration", 0, KS_ARG_STR, SW(duration), 0, 0, NULL, "D",
+	  "at most this long per workload (default 10m)" },
+	{ "output", 'o', KS_ARG_STR, SW(outdir), 0, 0, NULL, "DIR",
+	  "sweep.plan and the run's results" },
+	KS_ARG_END,
+};
 
 static void usage(FILE *f)
 {
@@ -26,20 +46,13 @@ static void usage(FILE *f)
 		"For each operation of each WORKLOAD, fail its 1st, 2nd, ... fault-injectable\n"
 		"call (/proc/thread-self/fail-nth) until it completes without the fault\n"
 		"firing; list every allocation site hit, with the errno it became.\n"
-		"  --ops OP,...       only these operations (of every WORKLOAD)\n"
-		"  --max-n N          give up on an operation after N steps (default 10000)\n"
-		"  --duration D       at most this long per workload (default 10m)\n"
-		"  --vm               in a QEMU guest, as 'kmemstorm vm'; needed on a kernel\n"
-		"                     not marked disposable (kmemstorm.disposable=1)\n"
-		"  --kernel, --append, --accel, --memory, --cpus, --timeout,\n"
-		"  --hang-timeout, --qemu   for the guest, as for 'kmemstorm vm'\n"
-		"  -o, --output DIR   sweep.plan and the run's results\n"
-		"Exit: as 'kmemstorm run'.\n");
+		"--vm is needed on a kernel not marked disposable (kmemstorm.disposable=1).\n");
+	ks_cli_opts_help(f, ks_sweep_cli_opts);
+	ks_cli_opts_help(f, ks_guest_cli_opts);
+	ks_cli_opts_help(f, ks_qemu_cli_opts);
+	ks_cli_opts_help(f, ks_cli_help_opts);
+	fprintf(f, "Exit: as 'kmemstorm run'.\n");
 }
-
-struct sweep_cfg {
-	const char *ops, *max_n, *duration;
-};
 
 /* A "mode = sweep" scenario per workload.  0, or -1 (said on stderr). */
 static int write_plan(const char *path, char **wl, int n,
@@ -74,52 +87,32 @@ static int write_plan(const char *path, char **wl, int n,
 
 int ks_cmd_sweep(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ops", required_argument, NULL, 'p' },
-		{ "max-n", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		KS_GUEST_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct sweep_cfg cfg = { NULL, "10000", "10m" };
-	const char *outdir = NULL;
+	struct sweep_cfg cfg = { NULL, "10000", "10m", NULL };
 	static struct ks_session s;
 	struct ks_cli_guest g = { .o = &s.base };
+	struct ks_cli_set sets[4] = { { ks_sweep_cli_opts, &cfg, NULL } };
 	char dflt[64], plan[4096], out[4096];
-	int c, i, r;
+	const char *outdir;
+	int i, r, code, first;
 
 	ks_session_init(&s, "sweep");
-
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': cfg.ops = optarg; break;
-		case 'n': cfg.max_n = optarg; break;
-		case 'd': cfg.duration = optarg; break;
-		case 'o': outdir = optarg; break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (ks_cli_guest_opt(&g, "sweep", c, optarg)) {
-				usage(stderr);
-				return KS_EXIT_USAGE;
-			}
-		}
-	}
-	if (optind == argc) {
+	ks_cli_guest_sets(&g, sets + 1);
+	first = ks_cli_getopts("sweep", sets, argc, argv, usage, &code);
+	if (first < 0)
+		return code;
+	if (first == argc) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
 	if (ks_cli_guest_check(&g, "sweep"))
 		return KS_EXIT_USAGE;
-	for (i = optind; i < argc; i++)
+	for (i = first; i < argc; i++)
 		if (!ks_workload_find(argv[i])) {
 			fprintf(stderr, "kmemstorm: no workload '%s' (see 'kmemstorm list')\n",
 				argv[i]);
 			return KS_EXIT_USAGE;
 		}
+	outdir = cfg.outdir;
 	if (!outdir) {
 		ks_default_outdir(dflt, sizeof(dflt), "sweep");
 		outdir = dflt;
@@ -130,7 +123,7 @@ int ks_cmd_sweep(int argc, char **argv)
 		return KS_EXIT_USAGE;
 	}
 	snprintf(plan, sizeof(plan), "%s/sweep.plan", outdir);
-	if (write_plan(plan, argv + optind, argc - optind, &cfg))
+	if (write_plan(plan, argv + first, argc - first, &cfg))
 		return KS_EXIT_USAGE;
 	snprintf(out, sizeof(out), "%s/%s", outdir, g.vm ? "vm" : "run");
 	return ks_run_plan_file(plan, out, &g);

@@ -5,7 +5,7 @@
  * scripts/build-kernel builds (and caches) from the project's fragment.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "plan.h"
 #include "run.h"
 #include "scenario.h"
@@ -36,6 +37,46 @@ struct vm_cli {
 	struct ks_vm_opts base;
 };
 
+static int add_to(const char **list, int *n, const char *arg,
+		  const char *cmd, const char *opt)
+{
+	if (*n == MAX_LIST) {
+		fprintf(stderr, "kmemstorm %s: at most %d of --%s\n", cmd,
+			MAX_LIST, opt);
+		return -1;
+	}
+	list[(*n)++] = arg;
+	return 0;
+}
+
+static int take_kernel(void *dst, const char *cmd, const char *arg)
+{
+	struct vm_cli *c = dst;
+
+	return add_to(c->kernels, &c->nkernels, arg, cmd, "kernel");
+}
+
+static int take_append(void *dst, const char *cmd, const char *arg)
+{
+	struct vm_cli *c = dst;
+
+	return add_to(c->appends, &c->nappends, arg, cmd, "append");
+}
+
+const struct ks_cli_opt ks_vm_cli_opts[] = {
+	{ "kernel", 0, KS_ARG_CALL, 0, 0, 0, take_kernel, "BZIMAGE",
+	  "kernel under test (default: scripts/build-kernel's);\n"
+	  "may be given up to 16 times" },
+	{ "append", 0, KS_ARG_CALL, 0, 0, 0, take_append, "ARGS",
+	  "extra kernel command line, e.g. cgroup.memory=nokmem;\n"
+	  "may be given up to 16 times" },
+	{ "jobs", 'j', KS_ARG_INT, offsetof(struct vm_cli, jobs), 1, 64, NULL,
+	  "J", "guests at once (default 1)" },
+	{ "output", 'o', KS_ARG_STR, offsetof(struct vm_cli, outdir), 0, 0,
+	  NULL, "DIR", "results (default ./kmemstorm-out/vm-TIME)" },
+	KS_ARG_END,
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -44,78 +85,34 @@ static void usage(FILE *f)
 		"                    [--qemu BINARY] [--accel auto|kvm|tcg] [-o DIR] [PLAN]...\n"
 		"\n"
 		"Boot each kernel in QEMU with each extra command line and run each PLAN\n"
-		"(file or built-in name; default %s) inside, on cgroup v2.\n"
-		"  --kernel BZIMAGE    kernel under test (default: scripts/build-kernel's)\n"
-		"  --append ARGS       extra kernel command line, e.g. cgroup.memory=nokmem\n"
-		"  --memory SIZE       guest memory (default 1G)\n"
-		"  --cpus N            guest CPUs (default 2)\n"
-		"  --timeout S         whole run, seconds (default 1800)\n"
-		"  --hang-timeout S    no journal progress for S seconds is a hang (default 120)\n"
-		"  --jobs J            guests at once (default 1)\n"
-		"  --accel A           auto (default; $KMEMSTORM_ACCEL): KVM when /dev/kvm\n"
-		"                      works, and a guest QEMU cannot run under KVM boots\n"
-		"                      again under TCG; kvm or tcg: only that one\n"
-		"  -o, --output DIR    results (default ./kmemstorm-out/vm-TIME)\n"
+		"(file or built-in name; default %s) inside, on cgroup v2.\n",
+		KS_DEFAULT_PLAN);
+	ks_cli_opts_help(f, ks_vm_cli_opts);
+	ks_cli_opts_help(f, ks_qemu_cli_opts);
+	ks_cli_opts_help(f, ks_cli_help_opts);
+	fprintf(f,
 		"Exit: as 'kmemstorm run'; a guest panic or hang counts as a failed scenario,\n"
-		"a timeout or QEMU failure as a harness error.\n", KS_DEFAULT_PLAN);
+		"a timeout or QEMU failure as a harness error.\n");
 }
 
-static int parse_args(int argc, char **argv, struct vm_cli *c)
+/* -1 on a bad option (said), 1 for --help (said), 0 to go on. */
+static int parse_args(int argc, char **argv, struct vm_cli *c, int *code)
 {
-	static const struct option longopts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		KS_VM_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char err[128];
-	int64_t jobs;
-	int ch;
+	const struct ks_cli_set sets[] = { { ks_vm_cli_opts, c, NULL },
+					   { ks_qemu_cli_opts, &c->base, NULL },
+					   { NULL, NULL, NULL } };
+	int first = ks_cli_getopts("vm", sets, argc, argv, usage, code);
 
-	while ((ch = getopt_long(argc, argv, "+o:j:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'k':
-		case 'a':
-			if ((ch == 'k' ? c->nkernels : c->nappends) == MAX_LIST) {
-				fprintf(stderr, "kmemstorm vm: at most %d of --%s\n",
-					MAX_LIST, ch == 'k' ? "kernel" : "append");
-				return -1;
-			}
-			if (ch == 'k')
-				c->kernels[c->nkernels++] = optarg;
-			else
-				c->appends[c->nappends++] = optarg;
-			break;
-		case 'j':
-			if (ks_parse_int(optarg, 1, 64, &jobs, err,
-					 sizeof(err))) {
-				fprintf(stderr, "kmemstorm vm: --jobs: %s\n",
-					err);
-				return -1;
-			}
-			c->jobs = (int)jobs;
-			break;
-		case 'o':
-			c->outdir = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			if (ks_cli_vm_opt("vm", ch, optarg, &c->base))
-				return -1;
-		}
-	}
-	for (; optind < argc; optind++) {
+	if (first < 0)
+		return -1;
+	for (; first < argc; first++) {
 		if (c->nplans == MAX_LIST) {
 			fprintf(stderr, "kmemstorm vm: at most %d plans\n",
 				MAX_LIST);
+			*code = KS_EXIT_USAGE;
 			return -1;
 		}
-		c->plans[c->nplans++] = argv[optind];
+		c->plans[c->nplans++] = argv[first];
 	}
 	if (!c->nplans)
 		c->plans[c->nplans++] = KS_DEFAULT_PLAN;
@@ -162,10 +159,8 @@ int ks_cmd_vm(int argc, char **argv)
 	ks_session_init(&s, "vm");
 	c.base = s.base;
 	c.jobs = s.jobs;
-	if (parse_args(argc, argv, &c)) {
-		usage(stderr);
-		return KS_EXIT_USAGE;
-	}
+	if (parse_args(argc, argv, &c, &code))
+		return code;
 	s.base = c.base;
 	s.jobs = c.jobs;
 	s.outdir = c.outdir;

@@ -232,6 +232,6 @@ void ks_compare_print(FILE *f, json_t *diff, int regressions,
 	}
 	if (!json_array_size(diff))
 		fprintf(f, "no changes beyond noise (ops/s %.0f%%, overshoot %lld bytes)\n",
-			o->noise * 100, o->overshoot_tol);
+			o->noise * 100, (long long)o->overshoot_tol);
 	fprintf(f, "%d regression%s\n", regressions, regressions == 1 ? "" : "s");
 }

@@ -3,13 +3,14 @@
 #ifndef KS_COMPARE_H
 #define KS_COMPARE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "runview.h"
 
 struct ks_compare_opts {
 	double noise;		/* smallest ops/s change counted (0.10 = 10%) */
-	long long overshoot_tol; /* bytes over the limit taken as noise */
+	int64_t overshoot_tol;	/* bytes over the limit taken as noise */
 };
 
 #define KS_COMPARE_NOISE 0.10
