@@ -102,7 +102,12 @@ void ks_plan_scenario_init(struct ks_scenario *sc)
 	sc->sweep_cfg.first_n = 1;
 	sc->sweep_cfg.max_n = 10000;
 	sc->expect.min_ops = -1;
-	sc->expect.max_overshoot = -1;
+	sc->expect.max_overshoot = KS_OVERSHOOT_AUTO;
+	sc->expect.leak = KS_EXPECT_NO;
+	sc->leak_check = 1;
+	sc->leak_margin = KS_LEAK_MARGIN_DEFAULT;
+	sc->leak_dying_max = 1;
+	sc->leak_wait_ms = KS_LEAK_WAIT_DEFAULT_MS;
 }
 
 void ks_plan_scenario_finish(struct ks_scenario *sc)
@@ -114,6 +119,15 @@ void ks_plan_scenario_finish(struct ks_scenario *sc)
 	/* A sweep is bounded by its duration alone (kmemstorm.plan(5)). */
 	if (sc->sweep)
 		sc->until_limit_ms = 0;
+	if (sc->expect.max_overshoot == KS_OVERSHOOT_AUTO) {
+		int64_t max = sc->limits.max;
+
+		sc->expect.max_overshoot = -1;
+		if (max != KS_CG_UNSET && max != INT64_MAX && max >= 0)
+			sc->expect.max_overshoot =
+				max / KS_OVERSHOOT_SHARE > KS_OVERSHOOT_FLOOR ?
+				max / KS_OVERSHOOT_SHARE : KS_OVERSHOOT_FLOOR;
+	}
 }
 
 /* Give every workload option its default (validated at build time). */
@@ -150,6 +164,65 @@ static int key_size(struct ks_scenario *sc, const struct ks_plan_key *k,
 		    const char *v, char *err, size_t errlen)
 {
 	return ks_parse_size(v, FIELD(sc, k, int64_t), err, errlen);
+}
+
+/* A size, auto (the default: ks_plan_scenario_finish()) or none. */
+static int key_overshoot(struct ks_scenario *sc, const struct ks_plan_key *k,
+			 const char *v, char *err, size_t errlen)
+{
+	int64_t *x = FIELD(sc, k, int64_t);
+
+	if (!strcmp(v, "auto") || !strcmp(v, "none")) {
+		*x = v[0] == 'a' ? KS_OVERSHOOT_AUTO : -1;
+		return 0;
+	}
+	return ks_parse_size(v, x, err, errlen);
+}
+
+/*
+ * "allow_report = TITLE[; TITLE...]": kernel reports with exactly these
+ * titles are journaled but fail nothing.  Only WARNINGs: a BUG, an Oops,
+ * a KASAN report is never a known finding to live with.
+ */
+static int key_allow_report(struct ks_scenario *sc,
+			    const struct ks_plan_key *k, const char *v,
+			    char *err, size_t errlen)
+{
+	const char *p = v;
+
+	(void)k;
+	sc->nallow_report = 0;
+	while (*p) {
+		size_t n = strcspn(p, ";");
+		const char *end = p + n;
+		char *t;
+
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		while (end > p && isspace((unsigned char)end[-1]))
+			end--;
+		if (end > p) {
+			if (sc->nallow_report == KS_ALLOW_REPORTS) {
+				snprintf(err, errlen, "at most %d titles",
+					 KS_ALLOW_REPORTS);
+				return -1;
+			}
+			t = sc->allow_report[sc->nallow_report];
+			snprintf(t, sizeof(sc->allow_report[0]), "%.*s",
+				 (int)(end - p), p);
+			if (strncmp(t, "WARNING", 7)) {
+				snprintf(err, errlen,
+					 "'%.60s': only WARNING titles can be allowed",
+					 t);
+				return -1;
+			}
+			sc->nallow_report++;
+		}
+		p += n;
+		if (*p == ';')
+			p++;
+	}
+	return 0;
 }
 
 static int key_bool(struct ks_scenario *sc, const struct ks_plan_key *k,
@@ -381,6 +454,19 @@ const struct ks_plan_key ks_plan_keys[] = {
 	  "(default 60s where expect.limit_hit = yes, else off)" },
 	{ "respawn", key_bool, NULL, AT(respawn), 0, 0, "BOOL",
 	  "start a new worker for one the OOM killer took (default yes)" },
+	{ "leak.check", key_bool, NULL, AT(leak_check), 0, 0, "BOOL",
+	  "once the scenario's cgroup is removed, reclaim and check that its "
+	  "charges and dying cgroups are gone from the run cgroup (default "
+	  "yes)" },
+	{ "leak.margin", key_size, NULL, AT(leak_margin), 0, 0, "SIZE",
+	  "usage that may stay above the level before the scenario "
+	  "(default 1M)" },
+	{ "leak.dying_max", key_int, NULL, AT(leak_dying_max), 0, 100000,
+	  "N", "dying cgroups that may stay below the run cgroup (default 1: "
+	  "a disk filesystem's tree root page pins the cgroup that wrote it "
+	  "until the next scenario rewrites it)" },
+	{ "leak.wait", key_duration, NULL, AT(leak_wait_ms), 0, 0, DUR,
+	  "how long reclaim may take to get back there (default 10s)" },
 	{ "mode", key_mode, NULL, 0, 0, 0, "storm or sweep",
 	  "a storm of N workers, or a fail-nth sweep (default storm)" },
 	{ "inject", key_inject, NULL, 0, 0, 0, "NAME[, NAME...] or none",
@@ -412,8 +498,16 @@ const struct ks_plan_key ks_plan_keys[] = {
 	  "an errno no operation may return under pressure" },
 	{ "expect.min_ops", key_int, NULL, AT(expect.min_ops), 0, INT64_MAX,
 	  "N", "at least this many successful operations" },
-	{ "expect.max_overshoot", key_size, NULL, AT(expect.max_overshoot),
-	  0, 0, "SIZE", "peak usage at most this far over memory.max" },
+	{ "expect.max_overshoot", key_overshoot, NULL,
+	  AT(expect.max_overshoot), 0, 0, "SIZE|auto|none",
+	  "peak usage at most this far over memory.max; auto (default): "
+	  "the larger of 4M and an eighth of memory.max" },
+	{ "allow_report", key_allow_report, NULL, 0, 0, 0,
+	  "TITLE[; TITLE...]",
+	  "WARNING titles journaled as known findings that fail nothing, "
+	  "not even a sweep" },
+	{ "expect.leak", key_expect, NULL, AT(expect.leak), 0, 0, EXPECT,
+	  "charges or dying cgroups left after the leak check (default no)" },
 	{ "sweep.ops", key_sweep_ops, NULL, 0, 0, 0, "OP[, OP...]",
 	  "mode = sweep: only these operations (default all)" },
 	{ "sweep.first_n", key_int, NULL, AT(sweep_cfg.first_n), 1, INT32_MAX,

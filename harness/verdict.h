@@ -17,9 +17,11 @@ struct ks_outcome {
 	int64_t until_limit_ms;		/* the scenario's duration.until_limit */
 	int64_t oom_kills;		/* memcg OOM kills */
 	int64_t peak;			/* bytes, -1 unknown */
+	int64_t sampled_max;		/* highest memory.current sampled; -1 */
 	int64_t limit;			/* memory.max set, -1 none */
 	int kernel_reports;		/* of severity bug */
 	int info_reports;		/* memcg OOM, allocation failures */
+	int allowed_reports;		/* bugs allow_report names (in info) */
 	char first_report[160];		/* title of the first bug */
 	int crashed;			/* workers dead by a signal (not KILL) or exit != 0 */
 	char first_crash[96];		/* e.g. "worker 1: SIGSEGV" */
@@ -43,6 +45,9 @@ void ks_verdict_decide(const struct ks_expectations *x,
 /* Mark skipped or errored with one reason (no rules evaluated). */
 void ks_verdict_set(struct ks_verdict_result *r, enum ks_verdict v,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* One more reason after the rules: a pass becomes a fail, others stay. */
+void ks_verdict_fail(struct ks_verdict_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 const char *ks_verdict_name(enum ks_verdict v);	/* "pass", "fail", ... */
 /* Run exit code: 2 any error, 1 any fail, 4 all skipped, else 0. */
 int ks_exit_code(int pass, int fail, int skip, int error);

@@ -252,7 +252,27 @@ struct mem_marks {
 	int above, high_above;		/* limit lines above the plot */
 	int events;			/* bit 0 limit hits, bit 1 OOM kills */
 	int bugs, infos;		/* report marks placed */
+	long long peak, sampled;	/* the scenario's highest usage */
 };
+
+/* Usage past memory.max, peak and sampled, said where it happened. */
+static void over_legend(FILE *out, int *lx, const struct mem_marks *m)
+{
+	char name[128], p[32], q[32];
+
+	if (m->max == U || m->max == INT64_MAX || m->peak == U ||
+	    m->peak <= m->max)
+		return;
+	ks_html_size(p, sizeof(p), m->peak - m->max);
+	if (m->sampled != U && m->sampled > m->max)
+		ks_html_size(q, sizeof(q), m->sampled - m->max);
+	else
+		snprintf(q, sizeof(q), "0");
+	snprintf(name, sizeof(name), "over memory.max: peak +%s, sampled +%s",
+		 p, q);
+	ks_svg_legend(out, lx, "<rect x=\"0\" y=\"-6\" width=\"16\" "
+		      "height=\"12\" fill=\"" KS_HTML_BUG "\"/>", name);
+}
 
 static void mem_legend(FILE *out, const struct ks_scn_view *s,
 		       const struct mem_marks *m)
@@ -277,6 +297,7 @@ static void mem_legend(FILE *out, const struct ks_scn_view *s,
 			      "stroke-dasharray=\"8 4\"/>",
 			      name);
 	}
+	over_legend(out, &lx, m);
 	if (m->high != U && m->high != INT64_MAX) {
 		snprintf(name, sizeof(name), "memory.high %s%s",
 			 ks_html_size(sz, sizeof(sz), m->high),
@@ -380,7 +401,10 @@ int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 	}
 
 	mem_legend(out, s, &(struct mem_marks){ max, high, above, high_above,
-						events, bugs, infos });
+		events, bugs, infos,
+		ks_jint(json_object_get(s->end, "memcg"), "peak", U),
+		ks_jint(json_object_get(s->end, "memcg"), "max_sampled_current",
+			U) });
 	fputs("</svg>\n", out);
 	free(p);
 	return 0;

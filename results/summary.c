@@ -31,17 +31,39 @@ static const char *num(int64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* "12.0M/9.5M": how far the peak and the sampled max went past the limit. */
+static void over_limit(json_t *o, char *buf, size_t len)
+{
+	int64_t lim = geti(o, "memcg.limit"), peak = geti(o, "memcg.peak");
+	int64_t smp = geti(o, "memcg.max_sampled_current");
+	char a[16], b[16];
+
+	if (lim < 0 || lim == INT64_MAX || peak < 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (peak > lim)
+		ks_format_size(peak - lim, a, sizeof(a));
+	else
+		snprintf(a, sizeof(a), "0");
+	if (smp > lim)
+		ks_format_size(smp - lim, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), smp < 0 ? "-" : "0");
+	snprintf(buf, len, "%s/%s", a, b);
+}
+
 void ks_summary_print(FILE *f, json_t *ends)
 {
 	char peak[16], lim[16], hits[24], oom[24], enomem[24], rate[24];
-	char kr[24];
+	char kr[24], over[40];
 	int pass = 0, fail = 0, skip = 0, error = 0;
 	size_t i, j;
 	json_t *o, *r;
 
-	fprintf(f, "%-24s %-8s %-7s %10s %17s %10s %5s %8s %7s\n",
+	fprintf(f, "%-24s %-8s %-7s %10s %17s %15s %10s %5s %8s %7s\n",
 		"SCENARIO", "WORKLOAD", "VERDICT", "OPS/S", "PEAK/LIMIT",
-		"LIMIT-HIT", "OOM", "ENOMEM", "KREPORT");
+		"OVER(PEAK/SMP)", "LIMIT-HIT", "OOM", "ENOMEM", "KREPORT");
 	json_array_foreach(ends, i, o) {
 		const char *v = json_string_value(json_object_get(o, "verdict"));
 		json_t *ops = json_object_get(o, "ops_per_sec");
@@ -59,10 +81,11 @@ void ks_summary_print(FILE *f, json_t *ends)
 		ks_format_size(geti(o, "memcg.peak"), peak, sizeof(peak));
 		ks_format_size(geti(o, "memcg.limit"), lim, sizeof(lim));
 		snprintf(pl, sizeof(pl), "%s/%s", peak, lim);
-		fprintf(f, "%-24s %-8s %-7s %10s %17s %10s %5s %8s %7s\n",
+		over_limit(o, over, sizeof(over));
+		fprintf(f, "%-24s %-8s %-7s %10s %17s %15s %10s %5s %8s %7s\n",
 			json_string_value(json_object_get(o, "scenario")),
 			json_string_value(json_object_get(o, "workload")),
-			v, rate, pl,
+			v, rate, pl, over,
 			num(geti(o, "memcg.limit_hits"), hits, sizeof(hits)),
 			num(geti(o, "memcg.oom_kills"), oom, sizeof(oom)),
 			num(geti(o, "enomem"), enomem, sizeof(enomem)),

@@ -423,3 +423,25 @@ Test(plan, load_errors)
 	unlink(path);
 	rmdir(dir);
 }
+
+/* expect.max_overshoot = auto: max(4M, memory.max / 8); none: off. */
+Test(plan, overshoot_is_judged_by_default)
+{
+	static const char text[] =
+		"[scenario small]\nworkload = dentry\nmemory.max = 16M\n"
+		"[scenario big]\nworkload = dentry\nmemory.max = 128M\n"
+		"[scenario nolimit]\nworkload = dentry\n"
+		"[scenario off]\nworkload = dentry\nmemory.max = 32M\n"
+		"expect.max_overshoot = none\n"
+		"[scenario set]\nworkload = dentry\nmemory.max = 32M\n"
+		"expect.max_overshoot = 2M\n";
+	struct ks_plan p;
+
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &p, &errs), 0);
+	cr_expect_eq(p.scenarios[0].expect.max_overshoot, 4 << 20);
+	cr_expect_eq(p.scenarios[1].expect.max_overshoot, 16 << 20);
+	cr_expect_eq(p.scenarios[2].expect.max_overshoot, -1);
+	cr_expect_eq(p.scenarios[3].expect.max_overshoot, -1);
+	cr_expect_eq(p.scenarios[4].expect.max_overshoot, 2 << 20);
+	ks_plan_free(&p);
+}

@@ -17,6 +17,7 @@ static void init(void)
 	memset(&o, 0, sizeof(o));
 	o.ops = 1000;
 	o.peak = -1;
+	o.sampled_max = -1;
 	o.limit = -1;
 }
 
@@ -150,10 +151,33 @@ Test(verdict, overshoot)
 	ks_verdict_decide(&x, &o, &r);
 	cr_expect_eq(r.verdict, KS_FAIL);
 	cr_expect_str_eq(r.reason[0],
-		"peak 1052673 bytes exceeds memory.max 1048576 by more than expect.max_overshoot = 4096");
+		"usage not held at the limit: peak 1.0M is 4.0K over memory.max 1.0M (sampled max -; expect.max_overshoot = 4.0K)");
 	o.peak = -1;	/* unknown peak never fails */
 	ks_verdict_decide(&x, &o, &r);
 	cr_expect_eq(r.verdict, KS_PASS);
+}
+
+/*
+ * A runaway (dentry at 175M against 32M) fails even where the limit was
+ * "hit" as expect.limit_hit = yes asks: the hit was the usage running
+ * past it, not being held at it.
+ */
+Test(verdict, a_runaway_is_no_limit_hit)
+{
+	x.limit_hit = KS_EXPECT_YES;
+	x.max_overshoot = 8 << 20;
+	o.limit = 32 << 20;
+	o.limit_hits = 5000;
+	o.peak = 175 << 20;
+	o.sampled_max = 170 << 20;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_eq(r.verdict, KS_FAIL);
+	cr_expect_eq(r.nreasons, 1);
+	cr_expect_str_eq(r.reason[0],
+		"usage not held at the limit: peak 175.0M is 143.0M over memory.max 32.0M (sampled max 170.0M; expect.max_overshoot = 8.0M)");
+	o.peak = (32 << 20) + (8 << 20);
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_eq(r.verdict, KS_PASS, "held within the margin");
 }
 
 Test(verdict, all_reasons_listed)
