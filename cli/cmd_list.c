@@ -113,6 +113,15 @@ int ks_cmd_list(int argc, char **argv)
 		for (k = 0; k < KS_MAX_OPS && wl->ops[k]; k++)
 			print_allow(wl->ops[k], wl->allow[k]);
 		printf("\n");
+		for (k = 0; k < KS_MAX_OPS && wl->ops[k] && !wl->known[k]; k++)
+			;
+		if (k < KS_MAX_OPS && wl->ops[k]) {
+			printf("             known conversions, allowed under injection:");
+			for (k = 0; k < KS_MAX_OPS && wl->ops[k]; k++)
+				if (wl->known[k])
+					print_allow(wl->ops[k], wl->known[k]);
+			printf("\n");
+		}
 		print_opts(wl->name, wl->opts);
 	}
 	printf("\ninjectors (inject = NAME[, NAME...]):\n");

@@ -54,19 +54,21 @@ void ks_errno_truth_sample(struct ks_errno_truth *t,
 		memcpy(t->base, sum->err, sizeof(t->base));
 }
 
-/* The scenario's set for op: the plan's if it set one, else the storm's. */
-static void allowed(const struct ks_scenario *sc, int op,
-		    struct ks_errno_set *set)
+void ks_errno_allowed(const struct ks_scenario *sc, int op,
+		      struct ks_errno_set *set)
 {
 	char err[128];
 
+	/* Storm tables are checked by the unit tests: they parse. */
 	if (sc->allow_set[op]) {
 		*set = sc->allow[op];
 	} else {
 		memset(set, 0, sizeof(*set));
-		/* Storm tables are checked by the unit tests. */
 		if (sc->wl->allow[op])
 			ks_errno_set_parse(sc->wl->allow[op], set, err,
+					   sizeof(err));
+		if ((sc->inject_mask || sc->sweep) && sc->wl->known[op])
+			ks_errno_set_parse(sc->wl->known[op], set, err,
 					   sizeof(err));
 	}
 	ks_errno_set_add(set, ENOMEM);
@@ -81,7 +83,7 @@ json_t *ks_errno_allowed_json(const struct ks_scenario *sc)
 		struct ks_errno_set set;
 		char buf[512];
 
-		allowed(sc, k, &set);
+		ks_errno_allowed(sc, k, &set);
 		json_object_set_new(o, sc->wl->ops[k],
 			json_string(ks_errno_set_format(&set, buf, sizeof(buf))));
 	}
@@ -126,7 +128,7 @@ void ks_errno_truth_finish(const struct ks_errno_truth *t,
 		struct ks_errno_set set;
 		char allow[512];
 
-		allowed(sc, k, &set);
+		ks_errno_allowed(sc, k, &set);
 		if (set.any)
 			continue;
 		ks_errno_set_format(&set, allow, sizeof(allow));

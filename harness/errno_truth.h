@@ -54,6 +54,13 @@ void ks_errno_truth_finish(const struct ks_errno_truth *t,
 			   json_t *(*mkrec)(const char *type, void *arg),
 			   void *arg, json_t *out,
 			   struct ks_errno_findings *f);
+/*
+ * What op may fail with under pressure: the plan's allow_errno if it set
+ * one, else the storm's allow[] and, where faults are injected, its known
+ * conversions; ENOMEM always.
+ */
+void ks_errno_allowed(const struct ks_scenario *sc, int op,
+		      struct ks_errno_set *set);
 /* {"op": "ENOMEM ENOSPC", ...}: every operation's allowed set. */
 json_t *ks_errno_allowed_json(const struct ks_scenario *sc);
 

@@ -130,14 +130,9 @@ static void add_site(struct op_sum *o, const char *site,
 /* Is a failure with errno e of op what the storm allows under pressure? */
 static int allowed(const struct ks_scenario *sc, int op, int e)
 {
-	struct ks_errno_set set = { 0 };
-	char err[128];
+	struct ks_errno_set set;
 
-	if (sc->allow_set[op])
-		set = sc->allow[op];
-	else if (sc->wl->allow[op])
-		ks_errno_set_parse(sc->wl->allow[op], &set, err, sizeof(err));
-	ks_errno_set_add(&set, ENOMEM);
+	ks_errno_allowed(sc, op, &set);
 	return ks_errno_set_has(&set, e);
 }
 
@@ -182,7 +177,8 @@ static void take_step(struct scn *s, const struct ks_sweep_rec *r)
 			s->sc->wl->ops[r->op], "n", r->n));
 		json_array_append(titles, json_object_get(p, "title"));
 		bug |= !strcmp(json_string_value(json_object_get(p,
-						 "severity")) ?: "", "bug");
+						 "severity")) ?: "", "bug") &&
+		       !json_is_true(json_object_get(p, "allowed"));
 		ks_journal_write(&s->run->journal, json_incref(p));
 	}
 	json_array_clear(m->pending);

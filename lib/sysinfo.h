@@ -10,6 +10,8 @@
 json_t *ks_sysinfo_kernel(void);
 /* /proc/sys/kernel/tainted, or -1. */
 long ks_sysinfo_tainted(void);
+/* Bit of the W taint (TAINT_WARN): a WARNING was issued. */
+#define KS_TAINT_WARN 9
 /*
  * Taint flags as letters with their meaning, as in
  * Documentation/admin-guide/tainted-kernels.rst:

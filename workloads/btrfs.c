@@ -456,6 +456,15 @@ const struct ks_workload ks_wl_btrfs = {
 		   [OP_XATTR] = "ENOSPC EDQUOT E2BIG",
 		   [OP_RENAME] = "ENOSPC EDQUOT",
 		   [OP_DELETE] = "ENOSPC" },
+	/*
+	 * Under injection: a failed allocation in a transaction aborts it
+	 * and the filesystem goes read-only, so everything after is EROFS;
+	 * the fsync or snapshot commit that hit it may say EIO.
+	 */
+	.known = { [OP_SUBVOL] = "EROFS", [OP_SNAPSHOT] = "EROFS EIO",
+		   [OP_REFLINK] = "EROFS", [OP_WRITE] = "EROFS EIO",
+		   [OP_XATTR] = "EROFS", [OP_RENAME] = "EROFS",
+		   [OP_DELETE] = "EROFS" },
 	.opts = btrfs_opts,
 	.setup = btrfs_setup,
 	.run = btrfs_run,

@@ -422,6 +422,8 @@ const struct ks_workload ks_wl_inode = {
 	 */
 	.allow = { [OP_CREATE] = "EDQUOT", [OP_XATTR] = "E2BIG EDQUOT",
 		   [OP_LINK] = "EMLINK EDQUOT" },
+	/* Under injection: tmpfs says ENOSPC for an inode it could not get. */
+	.known = { [OP_CREATE] = "ENOSPC" },
 	.opts = inode_opts,
 	.setup = inode_setup,
 	.run = inode_run,

@@ -311,6 +311,15 @@ const struct ks_workload ks_wl_socket = {
 		   [OP_UDP_SEND] = "ENOBUFS EAGAIN",
 		   [OP_UNIX_PAIR] = "ENOBUFS",
 		   [OP_SCM_RIGHTS] = "ENOBUFS EAGAIN ETOOMANYREFS" },
+	/*
+	 * Under injection: sock_alloc() failing is ENFILE; a new network
+	 * namespace whose per-net setup failed says what the failed init
+	 * returned (sysctl EEXIST, device ENODEV, EINVAL, EAFNOSUPPORT, a
+	 * kernel socket's ENFILE).
+	 */
+	.known = { [OP_NETNS] = "EEXIST ENODEV EINVAL ENFILE EAFNOSUPPORT",
+		   [OP_TCP_CONNECT] = "ENFILE", [OP_UDP_OPEN] = "ENFILE",
+		   [OP_UNIX_PAIR] = "ENFILE", [OP_SCM_RIGHTS] = "ENFILE" },
 	.opts = socket_opts,
 	.setup = socket_setup,
 	.run = socket_run,

@@ -357,6 +357,8 @@ const struct ks_workload ks_wl_uring = {
 		   [OP_UNLINKAT] = "EAGAIN EINTR EOPNOTSUPP",
 		   [OP_SOCKET] = "EAGAIN EINTR EOPNOTSUPP ENOBUFS",
 		   [OP_CLOSE] = "EAGAIN EINTR EOPNOTSUPP" },
+	/* Under injection: sock_alloc() failing is ENFILE. */
+	.known = { [OP_SOCKET] = "ENFILE" },
 	.opts = uring_opts,
 	.setup = uring_setup,
 	.run = uring_run,

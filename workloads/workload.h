@@ -101,6 +101,15 @@ struct ks_workload {
 	 * is under pressure is journaled as "ENOMEM surfaced as X".
 	 */
 	const char *allow[KS_MAX_OPS];
+	/*
+	 * Per operation, the kernel's known conversions: errnos it is known
+	 * to return for an allocation that failed (tmpfs ENOSPC for an
+	 * inode, ENFILE from sock_alloc(), btrfs EROFS once a transaction
+	 * aborted).  Allowed besides allow[] where the scenario injects
+	 * faults (inject = ..., mode = sweep); anything else there is a new
+	 * conversion and fails the scenario.
+	 */
+	const char *known[KS_MAX_OPS];
 	const struct ks_opt_desc *opts;	/* NULL-name terminated */
 	int (*setup)(struct ks_wl_ctx *ctx);	/* 0, or -1 with ctx->err */
 	int (*run)(struct ks_wl_ctx *ctx);	/* worker exit status */

@@ -60,6 +60,24 @@ Test(errnoset, every_storm_table_is_valid)
 				  "%s.%s allows ENFILE, the issue's own example",
 				  (*w)->name, (*w)->ops[k]);
 		}
+	for (w = ks_workloads; *w; w++)
+		for (k = 0; k < KS_MAX_OPS; k++) {
+			struct ks_errno_set s = { 0 };
+
+			if (!(*w)->known[k])
+				continue;
+			cr_expect((*w)->ops[k], "%s: known[%d] without an op",
+				  (*w)->name, k);
+			cr_expect_eq(ks_errno_set_parse((*w)->known[k], &s, err,
+							sizeof(err)), 0,
+				     "%s.%s: %s", (*w)->name, (*w)->ops[k], err);
+			cr_expect(!s.any, "%s.%s: known conversions are named",
+				  (*w)->name, (*w)->ops[k]);
+			cr_expect(!ks_errno_set_has(&s, EIO) ||
+				  !strcmp((*w)->name, "btrfs"),
+				  "%s.%s: EIO is no known conversion outside btrfs",
+				  (*w)->name, (*w)->ops[k]);
+		}
 }
 
 static struct ks_plan plan;
@@ -190,6 +208,39 @@ Test(truth, plan_replaces_a_storms_set)
 	ks_errno_truth_finish(&t, &c, mkrec, NULL, recs, &f);
 	cr_expect_eq(f.surfaced, 1);
 	cr_expect_str_eq(f.first, "EDQUOT from create");
+	json_decref(recs);
+	ks_plan_free(&plan);
+}
+
+/*
+ * Known conversions count only where faults are injected, and only those
+ * named: tmpfs ENOSPC from create passes under failslab, a lookup's EIO
+ * (a new conversion) does not, and a plain storm allows neither.
+ */
+Test(truth, known_conversions_only_under_injection)
+{
+	struct ks_errno_truth t;
+	struct ks_errno_findings f;
+	struct ks_counters c;
+	json_t *recs = json_array();
+	json_int_t n;
+
+	parse("[scenario plain]\nworkload = inode\n"
+	      "[scenario injected]\nworkload = inode\ninject = failslab\n");
+	memset(&c, 0, sizeof(c));
+	c.err[0][ENOSPC] = 6;			/* create: tmpfs's */
+	c.err[2][EIO] = 2;			/* link: nobody's */
+	ks_errno_truth_init(&t, &plan.scenarios[0]);
+	ks_errno_truth_pressure(&t, 0, "limit");
+	ks_errno_truth_finish(&t, &c, mkrec, NULL, recs, &f);
+	cr_expect_eq(f.surfaced, 8, "a plain storm allows no conversion");
+	json_array_clear(recs);
+	ks_errno_truth_init(&t, &plan.scenarios[1]);
+	ks_errno_truth_pressure(&t, 0, "failslab armed");
+	ks_errno_truth_finish(&t, &c, mkrec, NULL, recs, &f);
+	cr_expect_eq(f.surfaced, 2);
+	cr_expect_str_eq(f.first, "EIO from link");
+	cr_expect(!find(recs, "enomem_surfaced", "create", "ENOSPC", &n));
 	json_decref(recs);
 	ks_plan_free(&plan);
 }
