@@ -145,6 +145,9 @@ int ks_cg_read_stats(struct ks_cgroup *cg, struct ks_memcg_stats *st);
 int64_t ks_memcg_limit_hits(const struct ks_memcg_stats *st);
 int64_t ks_memcg_oom_kills(const struct ks_memcg_stats *st);
 
+/* Reclaim cg and its subtree; 0 or -errno (-ENOENT: no such knob). */
+int ks_cg_reclaim(struct ks_cgroup *cg, char *err, size_t errlen);
+
 /* Pids in cgroup.procs; returns count (<= max) or -errno. */
 int ks_cg_pids(struct ks_cgroup *cg, pid_t *pids, int max);
 

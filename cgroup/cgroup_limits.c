@@ -375,3 +375,19 @@ int64_t ks_cg_peak_read(int fd)
 		return -EINVAL;
 	return v;
 }
+
+/*
+ * Reclaim what can be reclaimed from cg and below: v2 memory.reclaim
+ * (5.19+; EAGAIN when it fell short, which is no error here), v1
+ * memory.force_empty (only with no tasks in cg itself).
+ */
+int ks_cg_reclaim(struct ks_cgroup *cg, char *err, size_t errlen)
+{
+	const char *file = cg->version == KS_CG_V2 ? "memory.reclaim" :
+			   "memory.force_empty";
+	int ret = ks_cg_write_in(cg->path, file,
+				 cg->version == KS_CG_V2 ? "1G" : "0", err,
+				 errlen);
+
+	return ret == -EAGAIN ? 0 : ret;
+}

@@ -42,9 +42,23 @@ json_t *ks_scn_record(const char *type, const struct scn *s)
 	return o;
 }
 
+/* A WARNING the plan names in allow_report: journaled, fails nothing. */
+static int report_allowed(const struct ks_scenario *sc,
+			  const struct ks_kreport *r)
+{
+	int i;
+
+	for (i = 0; i < sc->nallow_report; i++)
+		if (!strcmp(sc->allow_report[i], r->title))
+			return 1;
+	return 0;
+}
+
 static void journal_report(struct scn *s, const struct ks_kreport *r)
 {
 	json_t *o = ks_scn_record("kernel_report", s);
+	int allowed = ks_kreport_severity(r) == KS_SEV_BUG &&
+		      report_allowed(s->sc, r);
 
 	if (o) {
 		json_t *rj = ks_kreport_json(r);
@@ -54,14 +68,17 @@ static void journal_report(struct scn *s, const struct ks_kreport *r)
 		json_decref(rj);
 		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
 		json_object_set_new(o, "ts_us", json_integer(r->ts_us));
+		if (allowed)
+			json_object_set_new(o, "allowed", json_true());
 	}
 	if (o && s->mode->hold_report && s->mode->hold_report(s, o, r))
 		json_decref(o);
 	else
 		ks_journal_write(&s->run->journal, o);
 	/* Memcg OOM kills and allocation failures are facts, not bugs. */
-	if (ks_kreport_severity(r) != KS_SEV_BUG) {
+	if (ks_kreport_severity(r) != KS_SEV_BUG || allowed) {
 		s->out.info_reports++;
+		s->out.allowed_reports += allowed;
 		return;
 	}
 	if (!s->out.kernel_reports++)
@@ -402,9 +419,43 @@ static void outcome_from_stats(struct scn *s)
 	if (s->out.oom_kills < 0)
 		s->out.oom_kills = 0;
 	s->out.peak = s->last.peak >= 0 ? s->last.peak : s->max_current;
+	s->out.sampled_max = s->max_current;
 	s->out.limit = s->sc->limits.max != KS_CG_UNSET &&
 		       s->sc->limits.max != INT64_MAX ? s->sc->limits.max : -1;
 	count_workers(s);
+}
+
+/*
+ * What the scenario's cgroup left in the run cgroup once it was removed:
+ * a leak record, and a failure unless the plan expects otherwise.
+ */
+static void judge_leak(struct scn *s)
+{
+	const struct ks_scenario *sc = s->sc;
+	char why[256];
+	int left = ks_leak_settle(&s->leak, &s->run->runcg, s->run->scratch,
+				  sc->leak_margin, sc->leak_dying_max,
+				  sc->leak_wait_ms);
+	json_t *o;
+
+	if (!s->leak.ok)
+		return;
+	ks_leak_describe(&s->leak, why, sizeof(why));
+	if (left) {
+		json_t *facts = ks_leak_json(&s->leak);
+
+		o = ks_scn_record("leak", s);
+		if (o && facts)
+			json_object_update(o, facts);
+		if (o)
+			json_object_set_new(o, "text", json_string(why));
+		json_decref(facts);
+		ks_journal_write(&s->run->journal, o);
+	}
+	if (left && sc->expect.leak == KS_EXPECT_NO)
+		ks_verdict_fail(&s->vr, "leak: %s (expect.leak = no)", why);
+	else if (!left && sc->expect.leak == KS_EXPECT_YES)
+		ks_verdict_fail(&s->vr, "leak never happened (expect.leak = yes)");
 }
 
 /* Teardown left files in the workdir: an error, but none left behind. */
@@ -458,6 +509,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	ks_scn_journal_start(&s);
 	ks_progress_start(run, sc);
 
+	if (run->have_cg && sc->leak_check)
+		ks_leak_baseline(&s.leak, &run->runcg);
 	ran = prepare(&s) == 0;
 	if (ran) {
 		if (run->plan->kmsg_markers)
@@ -488,9 +541,20 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		s.taint_after = ks_sysinfo_tainted();
 		if (s.taint_before >= 0 && s.taint_after >= 0)
 			s.out.taint_new = (int)(s.taint_after & ~s.taint_before);
+		/* The W of WARNINGs allow_report lets pass is theirs. */
+		if (s.out.allowed_reports && !s.out.kernel_reports)
+			s.out.taint_new &= ~(1 << KS_TAINT_WARN);
 		outcome_from_stats(&s);
 		judge_errnos(&s);
 		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
+		/*
+		 * A sweep's reports belong to one failed allocation each: a
+		 * bug there is the error path's, whatever = any allows.
+		 */
+		if (sc->sweep && sc->expect.kernel_report == KS_EXPECT_ANY &&
+		    s.out.kernel_reports)
+			ks_verdict_fail(&s.vr, "kernel report at a sweep step: %s (a sweep lets only the WARNINGs named in allow_report pass)",
+					s.out.first_report);
 		/* Memory usage unknown: nothing to judge by. */
 		if (s.last.current < 0 && s.vr.verdict != KS_ERROR)
 			ks_verdict_set(&s.vr, KS_ERROR,
@@ -504,6 +568,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		workdir_left(&s);
 	if (s.have_cg && ks_cg_destroy(&s.cg, err, sizeof(err)))
 		ks_verdict_set(&s.vr, KS_ERROR, "%s", err);
+	else if (s.have_cg && sc->leak_check)
+		judge_leak(&s);
 
 	switch (s.vr.verdict) {
 	case KS_PASS: run->npass++; break;

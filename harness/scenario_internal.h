@@ -5,6 +5,7 @@
 
 #include "errno_truth.h"
 #include "inject.h"
+#include "leak.h"
 #include "scenario.h"
 #include "verdict.h"
 #include "worker.h"
@@ -30,6 +31,7 @@ struct scn {
 	struct ks_memcg_stats last;
 	struct ks_kreport report;	/* scratch for watch_kmsg() */
 	uint64_t kmsg_lost0;		/* the log's lost records at start */
+	struct ks_leak_check leak;	/* leak.check */
 	long taint_before, taint_after;
 	int64_t cpu_ms;			/* the harness's own CPU while storming */
 	struct ks_errno_truth truth;

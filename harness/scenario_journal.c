@@ -180,6 +180,8 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 						     sizeof(why))));
 	}
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+	if (sc->leak_check && (s->leak.ok || s->leak.why[0]))
+		json_object_set_new(o, "leak", ks_leak_json(&s->leak));
 	if (s->inj_report)
 		json_object_set(o, "inject", s->inj_report);
 	if (s->mode->summary)
