@@ -20,13 +20,17 @@ const struct ks_cli_opt ks_run_cli_opts[] = {
 	  "no live progress line" },
 	{ "journal-tee", 0, KS_ARG_STR, RUN(journal_tee), 0, 0, NULL, "FILE",
 	  "also write every journal record to FILE" },
+	{ "start-at", 0, KS_ARG_INT, RUN(start_at), 1, 100000, NULL, "N",
+	  "begin with the plan's Nth scenario (a guest resuming\n"
+	  "a plan after a crash)" },
 	KS_ARG_END,
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kmemstorm run [-o DIR] [--progress|--no-progress] [--journal-tee FILE] [PLAN]\n"
+		"usage: kmemstorm run [-o DIR] [--progress|--no-progress] [--journal-tee FILE]\n"
+		"                     [--start-at N] [PLAN]\n"
 		"\n"
 		"Run PLAN (a plan file, or the name of a built-in plan; default: %s).\n",
 		KS_DEFAULT_PLAN);

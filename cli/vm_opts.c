@@ -40,6 +40,10 @@ const struct ks_cli_opt ks_qemu_cli_opts[] = {
 	  "whole run, seconds (default 1800)" },
 	{ "hang-timeout", 0, KS_ARG_INT, VM(hang_s), 1, 86400, NULL, "S",
 	  "no journal progress for S seconds is a hang\n(default 120)" },
+	{ "restarts", 0, KS_ARG_INT, VM(max_restarts), 0, 64, NULL, "N",
+	  "after a guest panics, hangs or dies in a scenario, boot\n"
+	  "a fresh one that resumes the plan at the next scenario,\n"
+	  "at most N times (default 8; 0: the night ends there)" },
 	{ "qemu", 0, KS_ARG_STR, VM(qemu), 0, 0, NULL, "BINARY",
 	  "QEMU to run (default qemu-system-x86_64)" },
 	{ "accel", 0, KS_ARG_STR, VM(accel), 0, 0, NULL, "A",

@@ -136,7 +136,7 @@ static json_t *plan_json(const struct ks_plan *plan)
 static void journal_start(struct ks_run *run)
 {
 	char utc[32];
-	json_t *cg;
+	json_t *cg, *o;
 
 	if (run->have_cg)
 		cg = json_pack("{s:s, s:s, s:s, s:s}", "version",
@@ -147,14 +147,17 @@ static void journal_start(struct ks_run *run)
 		cg = json_pack("{s:s, s:s}", "version",
 			       ks_cg_version_name(run->root.version),
 			       "unavailable", run->cg_why);
-	ks_journal_write(&run->journal, json_pack(
-		"{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:s}",
-		"type", "run_start", "schema", KS_JOURNAL_SCHEMA,
-		"tool", "kmemstorm", "version", PACKAGE_VERSION,
-		"time", ks_sysinfo_utc(utc, sizeof(utc)),
-		"pid", (int)getpid(), "kernel", ks_sysinfo_kernel(),
-		"cgroup", cg, "plan", plan_json(run->plan),
-		"kmsg", run->kmsg.fd >= 0 ? "watched" : run->kmsg.why));
+	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:s}",
+		      "type", "run_start", "schema", KS_JOURNAL_SCHEMA,
+		      "tool", "kmemstorm", "version", PACKAGE_VERSION,
+		      "time", ks_sysinfo_utc(utc, sizeof(utc)),
+		      "pid", (int)getpid(), "kernel", ks_sysinfo_kernel(),
+		      "cgroup", cg, "plan", plan_json(run->plan),
+		      "kmsg", run->kmsg.fd >= 0 ? "watched" : run->kmsg.why);
+	/* A guest resuming a plan after a crash: what it leaves out. */
+	if (o && run->start_at > 1)
+		json_object_set_new(o, "start_at", json_integer(run->start_at));
+	ks_journal_write(&run->journal, o);
 	ks_journal_sync(&run->journal);
 }
 
@@ -267,6 +270,13 @@ int ks_run(const struct ks_run_opts *o)
 		return 2;
 	}
 	run.plan = &plan;
+	run.start_at = o->start_at;
+	if (o->start_at > plan.nscenarios) {
+		fprintf(stderr, "kmemstorm: --start-at %d: %s has %d scenarios\n",
+			o->start_at, plan.source, plan.nscenarios);
+		ks_plan_free(&plan);
+		return 2;
+	}
 	run.t0_ns = ks_now_ns();
 	run.progress = o->progress >= 0 ? o->progress : isatty(2);
 	run.results = json_array();
@@ -286,7 +296,8 @@ int ks_run(const struct ks_run_opts *o)
 		fprintf(stderr, "kmemstorm: kernel reports will not be seen: %s\n",
 			run.kmsg.why);
 	make_scratch(&run);
-	for (i = 0; i < plan.nscenarios; i++) {
+	for (i = run.start_at > 1 ? run.start_at - 1 : 0; i < plan.nscenarios;
+	     i++) {
 		/* Without its journal or scratch dir a run is lost: stop. */
 		if (ks_interrupted || run.journal.error || !run.scratch[0])
 			break;
@@ -304,8 +315,8 @@ int ks_run(const struct ks_run_opts *o)
 		(json_int_t)((ks_now_ns() - run.t0_ns) / 1000000),
 		"passed", run.npass, "failed", run.nfail, "skipped", run.nskip,
 		"errors", run.nerror, "not_run",
-		plan.nscenarios - run.npass - run.nfail - run.nskip -
-		run.nerror, "interrupted", ks_interrupted != 0,
+		plan.nscenarios - (run.start_at > 1 ? run.start_at - 1 : 0) -
+		run.npass - run.nfail - run.nskip - run.nerror, "interrupted", ks_interrupted != 0,
 		"exit_code", code));
 	/* run_end itself may be what could not be journaled. */
 	if (ks_journal_sync(&run.journal) && code < 128)

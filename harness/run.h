@@ -7,6 +7,7 @@ struct ks_run_opts {
 	const char *outdir;	/* NULL: ./kmemstorm-out/<plan>-<time> */
 	int progress;		/* -1: when stderr is a terminal */
 	const char *journal_tee; /* also write every record here (VM channel) */
+	int start_at;		/* 1-based: the first scenario run; 0 or 1 all */
 };
 
 #include "signals.h"	/* ks_catch_signals(), ks_interrupted */

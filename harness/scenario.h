@@ -28,6 +28,7 @@ struct ks_run {
 	int64_t t0_ns;
 	int progress;			/* progress line on a terminal */
 	int index;			/* 1-based, of the running scenario */
+	int start_at;			/* 1-based, the first one run */
 	int npass, nfail, nskip, nerror;
 	json_t *results;		/* scenario_end records, for the summary */
 };

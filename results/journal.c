@@ -10,15 +10,15 @@
 
 #include "failpoint.h"
 
-int ks_journal_open(struct ks_journal *j, const char *path, char *err,
-		    size_t errlen)
+static int journal_open(struct ks_journal *j, const char *path, int trunc,
+			char *err, size_t errlen)
 {
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
 	j->sync_interval_ns = 1000000000;
 	snprintf(j->path, sizeof(j->path), "%s", path);
 	j->fd = ks_fiu_sys("kmemstorm/journal/open", ENOSPC,
-			   open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
+			   open(path, O_WRONLY | O_CREAT | trunc | O_APPEND |
 				O_CLOEXEC, 0644));
 	if (j->fd < 0) {
 		int e = errno;
@@ -28,6 +28,18 @@ int ks_journal_open(struct ks_journal *j, const char *path, char *err,
 	}
 	j->last_sync_ns = ks_now_ns();
 	return 0;
+}
+
+int ks_journal_open(struct ks_journal *j, const char *path, char *err,
+		    size_t errlen)
+{
+	return journal_open(j, path, O_TRUNC, err, errlen);
+}
+
+int ks_journal_open_append(struct ks_journal *j, const char *path, char *err,
+			   size_t errlen)
+{
+	return journal_open(j, path, 0, err, errlen);
 }
 
 void ks_journal_add_tee(struct ks_journal *j, int fd)

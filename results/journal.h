@@ -33,6 +33,9 @@ struct ks_journal {
 /* Create (truncate) path.  0, or -errno with a message in err. */
 int ks_journal_open(struct ks_journal *j, const char *path, char *err,
 		    size_t errlen);
+/* The same, going on at the end of an existing journal (a resumed run). */
+int ks_journal_open_append(struct ks_journal *j, const char *path, char *err,
+			   size_t errlen);
 /* Also copy every record to fd (not fsync'd, not closed). */
 void ks_journal_add_tee(struct ks_journal *j, int fd);
 /*

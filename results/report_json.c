@@ -69,6 +69,21 @@ static const char *outcome(const struct ks_run_view *v)
 	return "finished";
 }
 
+/* A plan resumed after crashes: each guest, how it ended, what it ran. */
+static json_t *guests(const struct ks_run_view *v)
+{
+	json_t *a = json_array(), *e;
+	size_t i;
+
+	json_array_foreach(v->vm_ends, i, e)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:I, s:O?}",
+			"guest", (json_int_t)ks_jint(e, "guest", (json_int_t)i + 1),
+			"outcome", ks_jstr(e, "outcome", "unknown"),
+			"exit_code", (json_int_t)ks_jint(e, "exit_code", -1),
+			"scenarios", json_object_get(e, "scenarios")));
+	return a;
+}
+
 static json_t *run(const struct ks_run_view *v)
 {
 	json_t *rs = v->run_start, *o, *k, *scns;
@@ -89,10 +104,12 @@ static json_t *run(const struct ks_run_view *v)
 	ks_jcopy(k, "tainted", ks_jget(rs, "kernel.tainted"));
 	ks_jcopy(o, "cmdline", ks_jget(rs, "kernel.cmdline"));
 	ks_jcopy(o, "cgroup", ks_jget(rs, "cgroup.version"));
-	ks_jcopy(o, "exit_code", json_object_get(v->vm_end ? v->vm_end :
-					     v->run_end, "exit_code"));
+	if (v->exit_code >= 0)
+		json_object_set_new(o, "exit_code", json_integer(v->exit_code));
 	if (v->vm_end)
 		ks_jcopy(o, "guest_exit", json_object_get(v->vm_end, "guest_exit"));
+	if (json_array_size(v->vm_ends) > 1)
+		json_object_set_new(o, "guests", guests(v));
 	scns = json_array();
 	json_object_set_new(o, "scenarios", scns);
 	for (i = 0; i < v->nscn; i++)

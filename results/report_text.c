@@ -17,6 +17,24 @@ static json_t *end_or_standin(const struct ks_scn_view *s)
 			 "verdict", s->verdict, "reasons", s->why);
 }
 
+/* One line per guest of a plan resumed after crashes. */
+static void guest_lines(FILE *out, const struct ks_run_view *v)
+{
+	json_t *e, *sc;
+	size_t i, j;
+
+	fprintf(out, "guests: %zu, exit %d\n", json_array_size(v->vm_ends),
+		v->exit_code);
+	json_array_foreach(v->vm_ends, i, e) {
+		fprintf(out, "  guest %lld: %s, exit %lld:",
+			ks_jint(e, "guest", (long long)i + 1),
+			ks_jstr(e, "outcome", "?"), ks_jint(e, "exit_code", -1));
+		json_array_foreach(json_object_get(e, "scenarios"), j, sc)
+			fprintf(out, " %s", json_string_value(sc));
+		fputc('\n', out);
+	}
+}
+
 int ks_report_text(FILE *out, struct ks_run_view *runs, size_t nruns)
 {
 	size_t r, i, j;
@@ -32,7 +50,9 @@ int ks_report_text(FILE *out, struct ks_run_view *runs, size_t nruns)
 			ks_jstr(v->run_start, "time", "?"));
 		fprintf(out, "cmdline: %s\n",
 			ks_jstr(v->run_start, "kernel.cmdline", "?"));
-		if (v->vm_end)
+		if (json_array_size(v->vm_ends) > 1)
+			guest_lines(out, v);
+		else if (v->vm_end)
 			fprintf(out, "guest: %s, exit %lld\n",
 				ks_jstr(v->vm_end, "outcome", "?"),
 				ks_jint(v->vm_end, "exit_code", -1));

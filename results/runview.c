@@ -150,8 +150,10 @@ static int add_record(struct ks_run_view *v, json_t *r)
 	}
 	if (!strcmp(type, "run_end"))
 		v->run_end = r;
-	if (!strcmp(type, "vm_end"))
+	if (!strcmp(type, "vm_end")) {
 		v->vm_end = r;
+		json_array_append(v->vm_ends, r);
+	}
 	name = ks_jstr(r, "scenario", NULL);
 	if (!name)
 		return 0;
@@ -235,6 +237,30 @@ int ks_rec_line(const struct ks_run_view *v, const json_t *rec)
 	return p ? p->line : 0;
 }
 
+/* Exit codes of a run's guests: the worse of two, "all skipped" least. */
+static int worse_code(int a, int b)
+{
+	if (a < 0 || a == 4)
+		return b;
+	if (b < 0 || b == 4)
+		return a < 0 ? b : a;
+	return a > b ? a : b;
+}
+
+static void settle_exit_code(struct ks_run_view *v)
+{
+	json_t *e;
+	size_t i;
+
+	v->exit_code = (int)ks_jint(v->run_end, "exit_code", -1);
+	if (!json_array_size(v->vm_ends))
+		return;
+	v->exit_code = -1;
+	json_array_foreach(v->vm_ends, i, e)
+		v->exit_code = worse_code(v->exit_code,
+					  (int)ks_jint(e, "exit_code", -1));
+}
+
 int ks_run_view_load(const char *path, struct ks_run_view *v, char *err,
 		     size_t errlen)
 {
@@ -244,6 +270,7 @@ int ks_run_view_load(const char *path, struct ks_run_view *v, char *err,
 
 	memset(v, 0, sizeof(*v));
 	snprintf(v->path, sizeof(v->path), "%s", path);
+	v->vm_ends = json_array();
 	v->recs = ks_journal_load(path, &v->truncated, err, errlen);
 	if (!v->recs)
 		return -1;
@@ -265,6 +292,7 @@ int ks_run_view_load(const char *path, struct ks_run_view *v, char *err,
 	}
 	v->plan = ks_jstr(v->run_start, "plan.name", "unknown");
 	settle_verdicts(v);
+	settle_exit_code(v);
 	snprintf(con, sizeof(con), "%s", path);
 	slash = strrchr(con, '/');
 	snprintf(slash ? slash + 1 : con,
@@ -291,6 +319,7 @@ void ks_run_view_free(struct ks_run_view *v)
 	free(v->console);
 	free(v->pos);
 	json_decref(v->recs);
+	json_decref(v->vm_ends);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -32,6 +32,12 @@ struct ks_run_view {
 	char path[4096];	/* the journal */
 	json_t *recs;		/* every record */
 	json_t *run_start, *run_end, *vm_end;	/* borrowed; may be NULL */
+	/*
+	 * Every guest's vm_end, in order: a plan resumed in a fresh guest
+	 * after a crash has one per guest, vm_end being the last.
+	 */
+	json_t *vm_ends;
+	int exit_code;		/* the worst of them, else run_end's; -1 */
 	const char *plan;	/* plan name, "unknown" without run_start */
 	struct ks_scn_view *scn;
 	size_t nscn;

@@ -24,7 +24,8 @@ void ks_session_init(struct ks_session *s, const char *cmd)
 	s->jobs = 1;
 	s->base = (struct ks_vm_opts){ .qemu = "qemu-system-x86_64",
 		.memory_mb = 1024, .scratch_mb = 4096, .cpus = 2,
-		.timeout_s = 1800, .hang_s = 120 };
+		.timeout_s = 1800, .hang_s = 120,
+		.max_restarts = KS_VM_MAX_RESTARTS };
 }
 
 struct ks_guest *ks_session_add(struct ks_session *s, const char *kernel,

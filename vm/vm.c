@@ -58,6 +58,17 @@ static int listen_journal(char *name, size_t len)
 	return fd;
 }
 
+/* " kmemstorm.start=N" for a guest resuming the plan, else "". */
+static const char *start_arg(const struct ks_vm_opts *o)
+{
+	static char buf[40];
+
+	buf[0] = '\0';
+	if (o->start_at > 1)
+		snprintf(buf, sizeof(buf), " kmemstorm.start=%d", o->start_at);
+	return buf;
+}
+
 static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 		      char *bufs, size_t buflen)
 {
@@ -102,9 +113,9 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 	 * panic=-1 reboots at once, and -no-reboot turns that into QEMU
 	 * exiting; the guest is disposable, which lets plans crash it.
 	 */
-	ARG("console=ttyS0 panic=-1 kmemstorm.disposable=1 kmemstorm.plan=%s%s%s",
+	ARG("console=ttyS0 panic=-1 kmemstorm.disposable=1 kmemstorm.plan=%s%s%s%s",
 	    o->plan, o->append && *o->append ? " " : "",
-	    o->append ? o->append : "");
+	    o->append ? o->append : "", start_arg(o));
 	/*
 	 * A sparse scratch disk the guest formats as btrfs for its workdir:
 	 * negative dentries only accumulate on a disk filesystem, never on
@@ -270,6 +281,12 @@ static enum ks_vm_outcome watch(struct ks_vm *vm)
 			return KS_VM_TIMEOUT;
 		if (now - vm->last_progress_ns > (int64_t)o->hang_s * 1000000000)
 			return KS_VM_HANG;
+		if (vm->bug_ns && now - (vm->last_progress_ns > vm->bug_ns ?
+					 vm->last_progress_ns : vm->bug_ns) >
+		    (int64_t)KS_VM_CRASH_QUIET_S * 1000000000) {
+			vm->stuck_after_bug = 1;
+			return KS_VM_HANG;
+		}
 		/*
 		 * Under KVM the first console line comes within a second; on
 		 * some hosts KVM runs no guest code at all and QEMU sits
@@ -356,6 +373,23 @@ static json_t *vm_info(struct ks_vm *vm, char **argv)
 	return o;
 }
 
+/*
+ * A guest resuming a plan goes on in the last one's journal: a vm_start
+ * record says which guest and why, and its own bytes begin here (for the
+ * sha256 the guest reports).
+ */
+static void resume_records(struct ks_vm *vm, const char *path)
+{
+	struct stat st;
+
+	ks_journal_write(&vm->journal, json_pack("{s:s, s:I, s:i, s:i, s:s}",
+		"type", "vm_start", "t_ms", (json_int_t)0, "guest",
+		vm->o->guest, "start_at", vm->o->start_at, "after",
+		vm->o->resume_why ? vm->o->resume_why : ""));
+	ks_journal_sync(&vm->journal);
+	vm->joff = stat(path, &st) ? 0 : (long long)st.st_size;
+}
+
 int ks_vm_boot(const struct ks_vm_opts *o, const char *accel,
 		      const char *fallback, int retry, struct ks_vm_result *res,
 		      char *early, size_t earlylen)
@@ -384,6 +418,7 @@ int ks_vm_boot(const struct ks_vm_opts *o, const char *accel,
 	vm.con_reports = json_array();
 	vm.ends = json_array();
 	vm.titles = json_object();
+	vm.ran = json_array();
 	if (mkdir(o->outdir, 0755) && errno != EEXIST) {
 		fprintf(stderr, "kmemstorm vm: %s: %s\n", o->outdir,
 			strerror(errno));
@@ -392,13 +427,19 @@ int ks_vm_boot(const struct ks_vm_opts *o, const char *accel,
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/journal.jsonl", o->outdir);
-	if (ks_journal_open(&vm.journal, path, err, sizeof(err))) {
+	if ((o->guest > 1 ? ks_journal_open_append :
+	     ks_journal_open)(&vm.journal, path, err, sizeof(err))) {
 		fprintf(stderr, "kmemstorm vm: %s\n", err);
 		res->exit_code = 2;
 		goto out;
 	}
+	if (o->guest > 1)
+		resume_records(&vm, path);
 	snprintf(path, sizeof(path), "%s/console.log", o->outdir);
-	vm.con_log = fopen(path, "we");
+	vm.con_log = fopen(path, o->guest > 1 ? "ae" : "we");
+	if (vm.con_log && o->guest > 1)
+		fprintf(vm.con_log, "==== kmemstorm vm: guest %d, from scenario %d: %s ====\n",
+			o->guest, o->start_at, o->resume_why ? o->resume_why : "");
 	r = listen_journal(sock, sizeof(sock));
 	if (r < 0) {
 		fprintf(stderr, "kmemstorm vm: journal socket: %s\n",
@@ -468,6 +509,7 @@ out:
 	json_decref(vm.con_reports);
 	json_decref(vm.ends);
 	json_decref(vm.titles);
+	json_decref(vm.ran);
 	return res->exit_code;
 }
 

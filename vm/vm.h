@@ -36,6 +36,16 @@ struct ks_vm_opts {
 	int timeout_s;		/* whole run */
 	int hang_s;		/* no journal progress (console before it) */
 	int quiet;		/* no progress lines on stderr */
+	/*
+	 * After a guest panics, hangs or dies in a scenario, a fresh one
+	 * resumes the plan at the next scenario, up to max_restarts times;
+	 * the journal and console.log go on in the same files.
+	 */
+	int max_restarts;
+	int start_at;		/* 1-based first scenario; 0/1 all (set by the runner) */
+	int guest;		/* 1-based guest of the run (set by the runner) */
+	const char *resume_why;	/* why this guest was booted (guest > 1) */
+	struct json_t *ends_out; /* every guest's scenario_end; summary at the end */
 };
 
 struct ks_vm_result {
@@ -43,7 +53,13 @@ struct ks_vm_result {
 	int guest_exit;		/* -1 when the guest never said */
 	int exit_code;		/* for the process: see kmemstorm(1) */
 	int npass, nfail, nskip, nerror;
+	int nscenarios;		/* in the plan, from run_start */
+	int resume_at;		/* 1-based scenario a new guest would begin at; 0 none */
+	char stopped_in[64];	/* the scenario the guest stopped in */
+	int restarts;		/* guests booted again after a crash */
 };
+
+#define KS_VM_MAX_RESTARTS 8	/* --restarts default */
 
 int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res);
 /* 0 when name is auto, kvm or tcg. */

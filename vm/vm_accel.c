@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "scenario.h"
+#include "summary.h"
 #include "vm_internal.h"
 
 /*
@@ -99,6 +101,89 @@ static void accel_remember_tcg(const char *path, const char *why)
 		unlink(tmp);
 }
 
+/* A guest that stopped inside the plan, with scenarios left after it. */
+static int resumable(const struct ks_vm_result *r)
+{
+	return (r->outcome == KS_VM_PANIC || r->outcome == KS_VM_HANG ||
+		r->outcome == KS_VM_QEMU_FAILURE) && !ks_interrupted &&
+	       r->resume_at > 1 && r->resume_at <= r->nscenarios;
+}
+
+/* Exit codes of two guests of one run: the worse, "all skipped" least. */
+static int worse(int a, int b)
+{
+	if (a == 4)
+		return b;
+	if (b == 4)
+		return a;
+	return a > b ? a : b;
+}
+
+static void add_result(struct ks_vm_result *all, const struct ks_vm_result *r)
+{
+	int code = worse(all->exit_code, r->exit_code);
+
+	all->npass += r->npass;
+	all->nfail += r->nfail;
+	all->nskip += r->nskip;
+	all->nerror += r->nerror;
+	all->outcome = r->outcome;
+	all->guest_exit = r->guest_exit;
+	all->resume_at = r->resume_at;
+	all->nscenarios = r->nscenarios ? r->nscenarios : all->nscenarios;
+	snprintf(all->stopped_in, sizeof(all->stopped_in), "%s", r->stopped_in);
+	all->exit_code = code;
+	all->restarts++;
+}
+
+/*
+ * One plan, in as many guests as it takes: a guest that panics, hangs or
+ * dies in scenario K ends K (its journal says how), and a fresh guest
+ * resumes at K + 1, so that one night reports every crash of the plan,
+ * each against its own scenario.  At most max_restarts guests more, in
+ * what is left of timeout_s.
+ */
+static int boot_plan(const struct ks_vm_opts *o, const char *accel,
+		     const char *fallback, int retry,
+		     struct ks_vm_result *res, char *early, size_t earlylen)
+{
+	struct ks_vm_opts g = *o;
+	struct ks_vm_result r;
+	int64_t t0 = ks_now_ns();
+	json_t *ends = json_array();
+	char why[320];
+	int left;
+
+	g.guest = 1;
+	g.start_at = 0;
+	g.ends_out = ends;
+	ks_vm_boot(&g, accel, fallback, retry, res, early, earlylen);
+	while (!early[0] && resumable(res) && res->restarts < o->max_restarts) {
+		left = o->timeout_s - (int)((ks_now_ns() - t0) / 1000000000);
+		if (left < 30)
+			break;
+		snprintf(why, sizeof(why), "guest %d: %s %s%s", g.guest,
+			 ks_vm_outcome_name(res->outcome),
+			 res->stopped_in[0] ? "in scenario " :
+			 "between scenarios",
+			 res->stopped_in);
+		if (!o->quiet)
+			fprintf(stderr, "kmemstorm vm: %s: %s; a fresh guest resumes at scenario %d of %d\n",
+				o->plan, why, res->resume_at, res->nscenarios);
+		g.guest++;
+		g.start_at = res->resume_at;
+		g.resume_why = why;
+		g.timeout_s = left;
+		ks_vm_boot(&g, accel, fallback, 0, &r, early, earlylen);
+		add_result(res, &r);
+	}
+	/* A boot that failed before the guest spoke is tried again: no summary. */
+	if (!early[0] && !o->quiet)
+		ks_summary_print(stdout, ends);
+	json_decref(ends);
+	return res->exit_code;
+}
+
 /*
  * auto: KVM when /dev/kvm can be used, and a guest that QEMU could not
  * run under KVM (it initialises on some hosts and then aborts the guest:
@@ -111,7 +196,7 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 	int code;
 
 	if (strcmp(want, "auto")) {
-		code = ks_vm_boot(o, want, "", 0, res, early, sizeof(early));
+		code = boot_plan(o, want, "", 0, res, early, sizeof(early));
 		if (early[0] && !strcmp(want, "kvm"))
 			fprintf(stderr, "kmemstorm vm: --accel kvm: %s; try --accel tcg or auto\n",
 				early);
@@ -122,7 +207,7 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 		if (!o->quiet)
 			fprintf(stderr, "kmemstorm vm: accel auto: TCG (%s)\n",
 				why);
-		return ks_vm_boot(o, "tcg", why, 0, res, early, sizeof(early));
+		return boot_plan(o, "tcg", why, 0, res, early, sizeof(early));
 	}
 	accel_cache_path(o, cpath, sizeof(cpath));
 	if (accel_cached_tcg(cpath, early, sizeof(early))) {
@@ -131,14 +216,14 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 		if (!o->quiet)
 			fprintf(stderr, "kmemstorm vm: accel auto: TCG, %s\n",
 				why);
-		return ks_vm_boot(o, "tcg", why, 0, res, early, sizeof(early));
+		return boot_plan(o, "tcg", why, 0, res, early, sizeof(early));
 	}
-	code = ks_vm_boot(o, "kvm", "", 1, res, early, sizeof(early));
+	code = boot_plan(o, "kvm", "", 1, res, early, sizeof(early));
 	if (!early[0] || ks_interrupted)
 		return code;
 	accel_remember_tcg(cpath, early);
 	snprintf(why, sizeof(why), "kvm: %s", early);
 	fprintf(stderr, "kmemstorm vm: accel auto: %s; booting again under TCG\n",
 		early);
-	return ks_vm_boot(o, "tcg", why, 0, res, early, sizeof(early));
+	return boot_plan(o, "tcg", why, 0, res, early, sizeof(early));
 }

@@ -33,6 +33,9 @@ static void report_done(struct ks_vm *vm, const struct ks_kreport *r,
 	if (scenario[0])
 		json_object_set_new(o, "scenario", json_string(scenario));
 	json_array_append_new(vm->con_reports, o);
+	if (ks_kreport_severity(r) == KS_SEV_BUG && scenario[0] &&
+	    !strcmp(scenario, vm->running))
+		ks_vm_bug_seen(vm, r->title);
 }
 
 static void line(struct ks_vm *vm, const char *raw)

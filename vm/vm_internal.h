@@ -14,6 +14,12 @@
 
 #define KS_VM_TAIL 60		/* console lines kept for the last record */
 #define KS_VM_FIRST_LINE_S 30	/* KVM guest silent this long: KVM failed */
+/*
+ * A kernel bug printed in the running scenario and then no journal for
+ * this long: the guest is stuck behind it (a dying worker holding a
+ * lock), not slow; the hang timeout is for silent hangs.
+ */
+#define KS_VM_CRASH_QUIET_S 20
 #define KS_STR_(x) #x
 #define KS_STR(x) KS_STR_(x)
 
@@ -39,6 +45,9 @@ struct ks_vm {
 	long long guest_bytes;
 	int panic;
 	char panic_title[256];
+	int64_t bug_ns;			/* a bug report in the running scenario */
+	char bug_title[256];
+	int stuck_after_bug;		/* ended by KS_VM_CRASH_QUIET_S */
 
 	/* journal channel */
 	int listen_fd;
@@ -49,6 +58,11 @@ struct ks_vm {
 	long long jbytes;
 	char running[KS_NAME_MAX];	/* scenario_start without its end */
 	char running_wl[KS_NAME_MAX];	/* and its workload */
+	int running_index;		/* its 1-based index; 0 none */
+	int last_index;			/* of the last scenario started */
+	int nscenarios;			/* in the plan (run_start) */
+	json_t *ran;			/* names of the scenarios started */
+	long long joff;			/* journal size when this guest began */
 	json_t *ends;			/* scenario_end records */
 	json_t *titles;			/* kernel_report titles from the guest */
 	int run_end;
@@ -81,6 +95,8 @@ void ks_vm_console_flush(struct ks_vm *vm);
 json_t *ks_vm_console_tail(const struct ks_vm *vm);
 
 void ks_vm_journal_feed(struct ks_vm *vm, const char *buf, size_t len);
+/* A bug-severity report of the running scenario was seen (title). */
+void ks_vm_bug_seen(struct ks_vm *vm, const char *title);
 /* Host records after the guest is gone; fills res. */
 void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 			  json_t *vm_info);

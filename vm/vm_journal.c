@@ -34,19 +34,41 @@ static void journal_line(struct ks_vm *vm, const char *line)
 		snprintf(vm->running, sizeof(vm->running), "%s", sc);
 		snprintf(vm->running_wl, sizeof(vm->running_wl), "%s",
 			 wl ? wl : "");
+		vm->running_index = (int)json_integer_value(
+			json_object_get(o, "index"));
+		vm->last_index = vm->running_index;
+		json_array_append_new(vm->ran, json_string(sc));
 	} else if (!strcmp(type, "scenario_end")) {
 		vm->running[0] = '\0';
+		vm->running_index = 0;
+		vm->bug_ns = 0;	/* the harness got past it */
 		json_array_append(vm->ends, o);
+	} else if (!strcmp(type, "run_start")) {
+		vm->nscenarios = (int)json_array_size(json_object_get(
+			json_object_get(o, "plan"), "scenarios"));
 	} else if (!strcmp(type, "kernel_report")) {
 		const char *t = json_string_value(json_object_get(o, "title"));
+		const char *sev = json_string_value(json_object_get(o,
+								    "severity"));
 
 		if (t)
 			json_object_set_new(vm->titles, t, json_true());
+		if (t && sev && !strcmp(sev, "bug") &&
+		    !json_is_true(json_object_get(o, "allowed")))
+			ks_vm_bug_seen(vm, t);
 	} else if (!strcmp(type, "run_end")) {
 		vm->run_end = 1;
 	}
 out:
 	json_decref(o);
+}
+
+void ks_vm_bug_seen(struct ks_vm *vm, const char *title)
+{
+	if (!vm->running[0] || vm->bug_ns)
+		return;
+	vm->bug_ns = ks_now_ns();
+	snprintf(vm->bug_title, sizeof(vm->bug_title), "%s", title);
 }
 
 void ks_vm_journal_feed(struct ks_vm *vm, const char *buf, size_t len)
@@ -67,14 +89,19 @@ void ks_vm_journal_feed(struct ks_vm *vm, const char *buf, size_t len)
 	}
 }
 
-/* sha256 of the first n bytes of path, as the guest's sha256sum says it. */
-static int prefix_sha256(const char *path, long long n, char *out, size_t len)
+/*
+ * sha256 of n bytes of path from off, as the guest's sha256sum says it:
+ * a resumed guest's part of the journal begins where the last one's ended.
+ */
+static int part_sha256(const char *path, long long off, long long n,
+		       char *out, size_t len)
 {
-	char cmd[PATH_MAX + 64];
+	char cmd[PATH_MAX + 96];
 	FILE *p;
 	int ok;
 
-	snprintf(cmd, sizeof(cmd), "head -c %lld '%s' | sha256sum", n, path);
+	snprintf(cmd, sizeof(cmd), "tail -c +%lld '%s' | head -c %lld | sha256sum",
+		 off + 1, path, n);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
@@ -137,10 +164,15 @@ static void end_cut_short(struct ks_vm *vm, enum ks_vm_outcome out)
 				 vm->panic_title);
 		break;
 	case KS_VM_HANG:
-		snprintf(why, sizeof(why),
-			 "guest hang: no progress for %d s%s%s",
-			 vm->o->hang_s, title ? ", after " : "",
-			 title ? title : "");
+		if (vm->stuck_after_bug)
+			snprintf(why, sizeof(why),
+				 "guest stuck after a kernel bug: no progress for %d s after %s",
+				 KS_VM_CRASH_QUIET_S, vm->bug_title);
+		else
+			snprintf(why, sizeof(why),
+				 "guest hang: no progress for %d s%s%s",
+				 vm->o->hang_s, title ? ", after " : "",
+				 title ? title : "");
 		break;
 	case KS_VM_TIMEOUT:
 		v = KS_ERROR;
@@ -228,6 +260,14 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 		ks_journal_write_raw(&vm->journal, "\n", 1);
 		vm->jline_len = 0;
 	}
+	/* Where a fresh guest would go on: after what this one stopped in. */
+	res->nscenarios = vm->nscenarios;
+	if (!vm->run_end && vm->last_index) {
+		res->resume_at = vm->running[0] ? vm->running_index + 1 :
+				 vm->last_index + 1;
+		snprintf(res->stopped_in, sizeof(res->stopped_in), "%s",
+			 vm->running[0] ? vm->running : "");
+	}
 	if (vm->running[0])
 		end_cut_short(vm, res->outcome);
 	console_reports(vm);
@@ -244,6 +284,9 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 	res->exit_code = exit_code(res->outcome, vm->guest_exit, res);
 
 	json_object_set_new(info, "type", json_string("vm_end"));
+	json_object_set_new(info, "guest", json_integer(vm->o->guest > 1 ?
+							vm->o->guest : 1));
+	json_object_set_new(info, "scenarios", json_incref(vm->ran));
 	json_object_set_new(info, "t_ms", json_integer(
 		(ks_now_ns() - vm->t0_ns) / 1000000));
 	json_object_set_new(info, "outcome",
@@ -254,8 +297,8 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 	json_object_set_new(info, "guest_run_end", json_boolean(vm->run_end));
 	if (vm->guest_sha[0] && strcmp(vm->guest_sha, "none")) {
 		int same = vm->guest_bytes == vm->jbytes &&
-			   !prefix_sha256(vm->journal.path, vm->jbytes, sha,
-					  sizeof(sha)) &&
+			   !part_sha256(vm->journal.path, vm->joff, vm->jbytes,
+					sha, sizeof(sha)) &&
 			   !strcmp(sha, vm->guest_sha);
 
 		json_object_set_new(info, "guest_journal_bytes",
@@ -274,6 +317,8 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 	json_object_set_new(info, "console_tail", ks_vm_console_tail(vm));
 	ks_journal_write(&vm->journal, json_incref(info));
 	ks_journal_sync(&vm->journal);
-	if (!vm->o->quiet)
+	if (vm->o->ends_out)
+		json_array_extend(vm->o->ends_out, vm->ends);
+	else if (!vm->o->quiet)
 		ks_summary_print(stdout, vm->ends);
 }
