@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fsutil.h"
+#include "sysinfo.h"
 #include "leak.h"
 #include "units.h"
 
@@ -82,6 +84,12 @@ int ks_leak_settle(struct ks_leak_check *c, struct ks_cg_run *r,
 		syncfs(fd);
 		close(fd);
 	}
+	/*
+	 * Clean page cache and slab a dead cgroup's charges pin it by are
+	 * dropped outright on a disposable kernel (a guest), not on a host.
+	 */
+	if (ks_kernel_is_disposable())
+		ks_file_write("/proc/sys/vm/drop_caches", "3\n", NULL, NULL);
 	for (;;) {
 		/* Reclaim failing (v1 with tasks, no knob) still lets us look. */
 		ks_cg_reclaim(&r->run, err, sizeof(err));

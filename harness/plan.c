@@ -254,6 +254,15 @@ static void plan_section(struct pstate *st, int section,
 				snprintf(plan->workdir, sizeof(plan->workdir),
 					 "%s", v);
 			}
+		} else if (!strcmp(k, "kernel")) {
+			if (strcmp(v, "plain") && strcmp(v, "debug")) {
+				snprintf(err, sizeof(err),
+					 "'%s': plain or debug", v);
+				r = -1;
+			} else {
+				snprintf(plan->kernel_flavour,
+					 sizeof(plan->kernel_flavour), "%s", v);
+			}
 		} else if (!strcmp(k, "kmsg_markers")) {
 			r = ks_parse_bool(v, &plan->kmsg_markers, err,
 					  sizeof(err));
@@ -295,6 +304,7 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 	plan->sample_ms = 100;
 	plan->stop_grace_ms = 2000;
 	plan->kmsg_markers = 1;
+	snprintf(plan->kernel_flavour, sizeof(plan->kernel_flavour), "plain");
 	snprintf(plan->workdir, sizeof(plan->workdir), "/var/tmp");
 
 	r = ini_parse_stream(reader, &st, handler, &st);

@@ -89,6 +89,8 @@ struct ks_plan {
 	int64_t stop_grace_ms;		/* workers' time to stop before SIGKILL */
 	char workdir[PATH_MAX];		/* where scratch directories go */
 	int kmsg_markers;		/* write scenario markers to /dev/kmsg */
+	/* [plan] kernel: the default guest kernel's build-kernel --flavour */
+	char kernel_flavour[16];
 	int nscenarios;
 	struct ks_scenario *scenarios;
 	char *text;			/* the plan as read, for the journal */

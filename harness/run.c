@@ -22,6 +22,7 @@
 #include "failpoint.h"
 #include "fsutil.h"
 #include "scenario.h"
+#include "kmemleak.h"
 #include "knobs.h"
 #include "summary.h"
 #include "sysinfo.h"
@@ -296,6 +297,8 @@ int ks_run(const struct ks_run_opts *o)
 		fprintf(stderr, "kmemstorm: kernel reports will not be seen: %s\n",
 			run.kmsg.why);
 	make_scratch(&run);
+	/* What boot or an earlier run left is no scenario's leak. */
+	ks_kmemleak_clear();
 	for (i = run.start_at > 1 ? run.start_at - 1 : 0; i < plan.nscenarios;
 	     i++) {
 		/* Without its journal or scratch dir a run is lost: stop. */

@@ -4,6 +4,7 @@
  * and kernel-log watch until the deadline, then stop, teardown, verdict.
  * Everything created here is removed here, on every path.
  */
+#include "kmemleak.h"
 #include "scenario_internal.h"
 
 #include <errno.h>
@@ -54,7 +55,7 @@ static int report_allowed(const struct ks_scenario *sc,
 	return 0;
 }
 
-static void journal_report(struct scn *s, const struct ks_kreport *r)
+void ks_scn_journal_report(struct scn *s, const struct ks_kreport *r)
 {
 	json_t *o = ks_scn_record("kernel_report", s);
 	int allowed = ks_kreport_severity(r) == KS_SEV_BUG &&
@@ -103,7 +104,7 @@ void ks_scn_watch_kmsg(struct scn *s, int flush, int64_t until_ns)
 	while ((r = ks_kmsg_read(k, &rec)) > 0) {
 		ks_inject_kmsg(&s->inj, rec.text);
 		if (ks_kmsg_feed(k, &rec, done))
-			journal_report(s, done);
+			ks_scn_journal_report(s, done);
 		/* The clock every 32 records: cheap, and fine enough. */
 		if (until_ns && !(++n % 32) && ks_now_ns() >= until_ns)
 			break;
@@ -113,9 +114,9 @@ void ks_scn_watch_kmsg(struct scn *s, int flush, int64_t until_ns)
 			"kmemstorm: %s: kernel reports will not be seen from here on\n",
 			k->why);
 	if (flush == 2 && ks_kmsg_boundary(k, done))
-		journal_report(s, done);
+		ks_scn_journal_report(s, done);
 	else if (flush == 1 && ks_kmsg_flush(k, done))
-		journal_report(s, done);
+		ks_scn_journal_report(s, done);
 }
 
 /* Progress: ms held at the limit, -1 while filling up to it. */
@@ -534,6 +535,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	if (ran) {
 		/* Reports the workers' last moments caused may lag a little. */
 		ks_scn_watch_kmsg(&s, 1, 0);
+		ks_kmemleak_scan(&s);
 		/* Every worker gone, the log read: the injections' messages. */
 		ks_inject_kmsg_counts(&s.inj, s.inj_report);
 		if (run->plan->kmsg_markers)

@@ -50,6 +50,8 @@ json_t *ks_scn_record(const char *type, const struct scn *s);
  * (ks_now_ns() time) stop there even if more is waiting.
  */
 void ks_scn_watch_kmsg(struct scn *s, int flush, int64_t until_ns);
+/* Journal one finished kernel report of s and count it for the verdict. */
+void ks_scn_journal_report(struct scn *s, const struct ks_kreport *r);
 
 /* The scenario_start and scenario_end records (scenario_journal.c). */
 void ks_scn_journal_start(struct scn *s);

@@ -124,6 +124,7 @@ static int check_plan(struct ks_session *s, struct ks_guest *g)
 	}
 	if (!g->label)
 		g->label = g->plan;
+	g->debug_kernel = !strcmp(plan.kernel_flavour, "debug");
 	ks_plan_free(&plan);
 	snprintf(g->plan_name, sizeof(g->plan_name), "%s",
 		 stat(g->plan, &st) == 0 && slash ? slash + 1 : g->plan);
@@ -131,16 +132,20 @@ static int check_plan(struct ks_session *s, struct ks_guest *g)
 	return 0;
 }
 
-static int default_kernel(struct ks_session *s)
+/* scripts/build-kernel [--flavour debug]: the path, built or cached. */
+static int default_kernel(struct ks_session *s, int debug)
 {
 	char cmd[PATH_MAX + 32];
 
-	fprintf(stderr, "kmemstorm %s: default kernel: %s/build-kernel (cached; a first build takes minutes)\n",
-		s->cmd, ks_scripts_dir());
-	snprintf(cmd, sizeof(cmd), "%s/build-kernel", ks_scripts_dir());
-	if (run_script(cmd, s->kernel, sizeof(s->kernel))) {
-		fprintf(stderr, "kmemstorm %s: building the default kernel failed\n",
-			s->cmd);
+	fprintf(stderr, "kmemstorm %s: default kernel%s: %s/build-kernel%s (cached; a first build takes minutes)\n",
+		s->cmd, debug ? " (the plan's kernel = debug)" : "",
+		ks_scripts_dir(), debug ? " --flavour debug" : "");
+	snprintf(cmd, sizeof(cmd), "%s/build-kernel%s", ks_scripts_dir(),
+		 debug ? " --flavour debug" : "");
+	if (run_script(cmd, debug ? s->kernel_debug : s->kernel,
+		       sizeof(s->kernel))) {
+		fprintf(stderr, "kmemstorm %s: building the default kernel%s failed\n",
+			s->cmd, debug ? " (debug flavour)" : "");
 		return -1;
 	}
 	return 0;
@@ -176,7 +181,7 @@ static int make_dir(struct ks_session *s)
 
 int ks_session_prepare(struct ks_session *s)
 {
-	int i, need_default = 0;
+	int i, need_default = 0, need_debug = 0;
 
 	s->base.accel = ks_vm_accel_pick(s->cmd, s->base.accel);
 	if (!s->base.accel)
@@ -191,10 +196,12 @@ int ks_session_prepare(struct ks_session *s)
 				s->cmd, g->kernel, strerror(errno));
 			return -1;
 		}
-		need_default |= !g->kernel;
+		need_default |= !g->kernel && !g->debug_kernel;
+		need_debug |= !g->kernel && g->debug_kernel;
 	}
 	/* Once here, not in each guest at the same time. */
-	if (need_default && default_kernel(s))
+	if ((need_default && default_kernel(s, 0)) ||
+	    (need_debug && default_kernel(s, 1)))
 		return -1;
 	return make_dir(s);
 }
@@ -247,7 +254,8 @@ static void guest_opts(struct ks_session *s, struct ks_guest *g,
 		       struct ks_vm_opts *o)
 {
 	*o = s->base;
-	o->kernel = g->kernel ? g->kernel : s->kernel;
+	o->kernel = g->kernel ? g->kernel :
+		    g->debug_kernel ? s->kernel_debug : s->kernel;
 	o->initrd = s->initrd;
 	o->append = g->append;
 	o->plan = g->plan_name;

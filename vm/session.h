@@ -30,6 +30,7 @@ struct ks_guest {
 	char dir[PATH_MAX];	/* its output; default set by prepare() */
 	char log[PATH_MAX];	/* non-empty: its messages go there */
 	char plan_name[PATH_MAX];	/* what the guest runs (/ks/plans) */
+	int debug_kernel;	/* the plan's [plan] kernel = debug */
 	int exit_code;		/* after ks_session_run(); -1 not run */
 };
 
@@ -40,6 +41,7 @@ struct ks_session {
 	const char *outdir;	/* NULL: kmemstorm-out/CMD-STAMP */
 	char dir[PATH_MAX];	/* the output directory, once made */
 	char kernel[PATH_MAX];	/* the default kernel, once built */
+	char kernel_debug[PATH_MAX];	/* its debug flavour, when a plan asks */
 	char initrd[PATH_MAX];
 	int n;
 	struct ks_guest guest[KS_SESSION_MAX];
