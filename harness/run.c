@@ -158,6 +158,10 @@ static void journal_start(struct ks_run *run)
 	/* A guest resuming a plan after a crash: what it leaves out. */
 	if (o && run->start_at > 1)
 		json_object_set_new(o, "start_at", json_integer(run->start_at));
+	/* Where t_ms 0 is in the kernel's time: seconds from boot to a find. */
+	if (o)
+		json_object_set_new(o, "uptime_ms",
+				    json_integer(ks_sysinfo_uptime_ms()));
 	ks_journal_write(&run->journal, o);
 	ks_journal_sync(&run->journal);
 }

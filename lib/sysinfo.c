@@ -110,3 +110,16 @@ const char *ks_taint_describe(long mask, char *buf, size_t len)
 				      "%sbit %zu", n ? ", " : "", i);
 	return buf;
 }
+
+long long ks_sysinfo_uptime_ms(void)
+{
+	FILE *f = fopen("/proc/uptime", "re");
+	double up;
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%lf", &up) == 1;
+	fclose(f);
+	return ok ? (long long)(up * 1000) : -1;
+}

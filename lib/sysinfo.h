@@ -22,6 +22,8 @@ const char *ks_taint_describe(long mask, char *buf, size_t len);
 const char *ks_taint_letters(long mask, char *buf, size_t len);
 /* UTC "2026-11-29T02:36:28Z" */
 const char *ks_sysinfo_utc(char *buf, size_t len);
+/* Milliseconds since boot (/proc/uptime), or -1. */
+long long ks_sysinfo_uptime_ms(void);
 /*
  * May this kernel be crashed or have faults injected?  Yes in a guest
  * started by `kmemstorm vm` (kmemstorm.disposable=1 on its command line)

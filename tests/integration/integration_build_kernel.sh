@@ -82,4 +82,23 @@ MAKEFLAGS=-w MAKELEVEL=2 "$KS_SRCDIR/scripts/build-kernel" "$src" \
 check_out "rebuild with MAKEFLAGS=-w MAKELEVEL=2" "$tmp/rebuild"
 [ "$(cat "$tmp/rebuild")" != "$(cat "$tmp/cold")" ] ||
 	fail "a changed source tree reused the old cache entry"
+
+# The debug flavour: its own fragment merged, its own key, its own tree.
+"$KS_SRCDIR/scripts/build-kernel" --flavour debug "$src" >"$tmp/debug" \
+	2>>"$tmp/stderr" || fail "debug flavour failed: $(tail -n 5 "$tmp/stderr")"
+check_out "--flavour debug" "$tmp/debug"
+[ "$(cat "$tmp/debug")" != "$(cat "$tmp/rebuild")" ] ||
+	fail "the debug flavour reused the plain kernel's cache entry"
+dinfo=$(dirname "$(cat "$tmp/debug")")/info
+grep -q '^flavour=debug$' "$dinfo" || fail "no flavour=debug in $dinfo"
+grep -q 'kmemstorm-debug.config' "$dinfo" || fail "debug fragment not merged: $(cat "$dinfo")"
+ls -d "$KS_CACHE"/kernel/build/*-debug >/dev/null 2>&1 ||
+	fail "the debug flavour did not get a build tree of its own"
+"$KS_SRCDIR/scripts/build-kernel" "$src" >"$tmp/plain2" 2>>"$tmp/stderr"
+[ "$(cat "$tmp/plain2")" = "$(cat "$tmp/rebuild")" ] ||
+	fail "plain after debug is not the cached plain kernel"
+"$KS_SRCDIR/scripts/build-kernel" --flavour bogus "$src" >"$tmp/bogus" 2>"$tmp/bogus.err" &&
+	fail "--flavour bogus was accepted"
+grep -q "flavour bogus: plain or debug" "$tmp/bogus.err" || fail "no reason: $(cat "$tmp/bogus.err")"
+[ ! -s "$tmp/bogus" ] || fail "--flavour bogus printed a path"
 echo "PASS: build-kernel stdout is only the path"

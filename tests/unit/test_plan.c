@@ -424,6 +424,23 @@ Test(plan, load_errors)
 	rmdir(dir);
 }
 
+/* [plan] kernel: the flavour of the default guest kernel. */
+Test(plan, kernel_flavour)
+{
+	struct ks_plan p;
+
+	cr_assert_eq(ks_plan_parse("[plan]\nkernel = debug\n[scenario s]\nworkload = dentry\n",
+				   "t.plan", &p, &errs), 0);
+	cr_expect_str_eq(p.kernel_flavour, "debug");
+	ks_plan_free(&p);
+	cr_assert_eq(ks_plan_parse("[scenario s]\nworkload = dentry\n",
+				   "t.plan", &p, &errs), 0);
+	cr_expect_str_eq(p.kernel_flavour, "plain");
+	ks_plan_free(&p);
+	expect_error("[plan]\nkernel = fancy\n[scenario s]\nworkload = dentry\n",
+		     "t.plan:2: kernel: 'fancy': plain or debug");
+}
+
 /* expect.max_overshoot = auto: max(4M, memory.max / 8); none: off. */
 Test(plan, overshoot_is_judged_by_default)
 {
