@@ -298,9 +298,10 @@ static void build_title(struct ks_classifier *c)
 			snprintf(val, sizeof(val), "%s", c->kasan_type);
 			break;
 		case 'A':
+			/* " Read"/" Write"; a bad free has no access. */
 			snprintf(val, sizeof(val), "%s",
-				 strstr(r->text, "\nWrite of size") ? "Write" :
-				 "Read");
+				 strstr(r->text, "\nWrite of size") ? " Write" :
+				 strstr(r->text, "\nRead of size") ? " Read" : "");
 			break;
 		case 'M':
 			snprintf(val, sizeof(val), "%s", c->panic_msg);
@@ -405,6 +406,8 @@ static void gather(struct ks_classifier *c, const char *line)
 	char fn[128];
 	int unrel;
 
+	if (!strcmp(r->kind->name, "lockdep_held_return"))
+		candidate_after(c, line, ", at: ");
 	if (!strncmp(line, "oom-kill:constraint=", 20)) {
 		if (!strncmp(line + 20, "CONSTRAINT_MEMCG", 16))
 			r->kind = ks_kind_named("memcg_oom");

@@ -10,7 +10,7 @@
 
 const struct ks_kind ks_kinds[] = {
 	{ "kasan", KS_SEV_BUG, { "BUG: KASAN: " }, NULL,
-	  "KASAN: %T %A in %F", 1, KS_END_MARKER, "=================", NULL },
+	  "KASAN: %T%A in %F", 1, KS_END_MARKER, "=================", NULL },
 	{ "kfence", KS_SEV_BUG, { "BUG: KFENCE: " }, NULL,
 	  "KFENCE: %T in %F", 1, KS_END_MARKER, "=================", NULL },
 	{ "page_fault", KS_SEV_BUG,
@@ -39,6 +39,14 @@ const struct ks_kind ks_kinds[] = {
 	  { "WARNING: possible recursive locking detected",
 	    "WARNING: possible circular locking dependency detected" }, NULL,
 	  "possible deadlock in %F", 1, KS_END_STACK, NULL, NULL },
+	/*
+	 * No stack: the held locks follow, each "... at: FUNC+0x..", and
+	 * the first one's taker is the guilty function.
+	 */
+	{ "lockdep_held_return", KS_SEV_BUG,
+	  { "WARNING: lock held when returning to user space" }, NULL,
+	  "WARNING: lock held when returning to user space in %F", 0,
+	  KS_END_MARKER, ", at: ", NULL },
 	{ "lockdep_inconsistent", KS_SEV_BUG,
 	  { "WARNING: inconsistent lock state" }, NULL,
 	  "inconsistent lock state in %F", 1, KS_END_STACK, NULL, NULL },

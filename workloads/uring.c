@@ -53,7 +53,7 @@ static const int opcode[NR_OPS] = {
 	[OP_OPENAT] = IORING_OP_OPENAT, [OP_STATX] = IORING_OP_STATX,
 	[OP_MKDIRAT] = IORING_OP_MKDIRAT, [OP_RENAMEAT] = IORING_OP_RENAMEAT,
 	[OP_UNLINKAT] = IORING_OP_UNLINKAT, [OP_SOCKET] = IORING_OP_SOCKET,
-	[OP_CLOSE] = IORING_OP_CLOSE,
+	[OP_CLOSE] = IORING_OP_CLOSE, [OP_RING] = IORING_OP_NOP,
 };
 
 #define W(name, def, what) \
@@ -85,6 +85,9 @@ static const struct ks_opt_desc uring_opts[NR_OPTS + 1] = {
 			   "socket (AF_UNIX datagram; Linux 5.19+)"),
 	[OPT_W_CLOSE] = W("close", "25",
 			  "close of what openat or socket returned"),
+	[OPT_W_RING] = W("ring", "3",
+			 "a ring of its own set up, 8 NOPs through it, torn "
+			 "down: ring setup and request-cache refill allocate"),
 	[NR_OPTS] = { NULL },
 };
 
@@ -183,6 +186,8 @@ static int uring_prepare(void *state, int op)
 		errno = EOPNOTSUPP;
 		return -1;
 	}
+	if (op == OP_RING)
+		return 0;	/* needs nothing of the main ring */
 	if (!s->warm)
 		warm_up(s);
 	ur_settle(s, 1000);
@@ -212,6 +217,10 @@ static void uring_step(void *state, int op)
 {
 	struct ustorm *s = state;
 
+	if (op == OP_RING) {
+		ur_ring_cycle(s);
+		return;
+	}
 	ur_prep(s, op, 0);
 	if (io_uring_sq_ready(&s->ring) && ur_submit(s) < 0)
 		return;
@@ -227,8 +236,14 @@ static int uring_run(struct ks_wl_ctx *ctx)
 		return ks_should_stop(ctx) ? 0 : 1;
 	while (!ks_should_stop(ctx)) {
 		/* Up to qd picks: unsupported ones take no slot. */
-		for (n = 0; n < s->qd && s->nfree; n++)
-			ur_prep(s, ks_mix_pick(&s->mix), 0);
+		for (n = 0; n < s->qd && s->nfree; n++) {
+			int op = ks_mix_pick(&s->mix);
+
+			if (op == OP_RING)
+				ur_ring_cycle(s);
+			else
+				ur_prep(s, op, 0);
+		}
 		if (io_uring_sq_ready(&s->ring))
 			ur_submit(s);
 		ur_wait_reap(s, 100);
@@ -282,6 +297,7 @@ static int probe(struct ks_wl_ctx *ctx, struct uring_priv *p)
 	}
 	for (i = 0; i < NR_OPS; i++)
 		p->supported[i] = io_uring_opcode_supported(pr, opcode[i]);
+	p->supported[OP_RING] = true;
 	io_uring_free_probe(pr);
 	return 0;
 }
@@ -345,7 +361,7 @@ const struct ks_workload ks_wl_uring = {
 	.ops = { [OP_OPENAT] = "openat", [OP_STATX] = "statx",
 		 [OP_MKDIRAT] = "mkdirat", [OP_RENAMEAT] = "renameat",
 		 [OP_UNLINKAT] = "unlinkat", [OP_SOCKET] = "socket",
-		 [OP_CLOSE] = "close", [NR_OPS] = NULL },
+		 [OP_CLOSE] = "close", [OP_RING] = "ring" },
 	/*
 	 * io_uring fails a request it could not allocate with EAGAIN; an
 	 * opcode the kernel lacks is counted once as EOPNOTSUPP.
@@ -356,7 +372,8 @@ const struct ks_workload ks_wl_uring = {
 		   [OP_RENAMEAT] = "EAGAIN EINTR EOPNOTSUPP ENOSPC EDQUOT",
 		   [OP_UNLINKAT] = "EAGAIN EINTR EOPNOTSUPP",
 		   [OP_SOCKET] = "EAGAIN EINTR EOPNOTSUPP ENOBUFS",
-		   [OP_CLOSE] = "EAGAIN EINTR EOPNOTSUPP" },
+		   [OP_CLOSE] = "EAGAIN EINTR EOPNOTSUPP",
+		   [OP_RING] = "EAGAIN EINTR" },
 	/* Under injection: sock_alloc() failing is ENFILE. */
 	.known = { [OP_SOCKET] = "ENFILE" },
 	.opts = uring_opts,

@@ -413,3 +413,34 @@ void ur_free_fd(struct ustorm *s)
 	ks_count(s->ctx, OP_CLOSE, r, errno);
 	ur_set_objects(s);
 }
+
+void ur_ring_cycle(struct ustorm *s)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	int r, i, done = 0;
+
+	r = io_uring_queue_init(RING_REQS, &ring, 0);
+	if (r < 0) {
+		ks_count(s->ctx, OP_RING, -1, -r);
+		return;
+	}
+	for (i = 0; i < RING_REQS; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+		if (!sqe)
+			break;
+		io_uring_prep_nop(sqe);
+	}
+	r = io_uring_submit_and_wait(&ring, i);
+	if (r < 0)
+		r = -r;
+	else
+		for (r = 0; done < i && !io_uring_peek_cqe(&ring, &cqe); done++) {
+			if (cqe->res < 0 && !r)
+				r = -cqe->res;
+			io_uring_cqe_seen(&ring, cqe);
+		}
+	io_uring_queue_exit(&ring);
+	ks_count(s->ctx, OP_RING, r ? -1 : 0, r);
+}

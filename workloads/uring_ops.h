@@ -24,14 +24,14 @@
 
 enum {
 	OP_OPENAT, OP_STATX, OP_MKDIRAT, OP_RENAMEAT, OP_UNLINKAT,
-	OP_SOCKET, OP_CLOSE, NR_OPS
+	OP_SOCKET, OP_CLOSE, OP_RING, NR_OPS
 };
 
 enum {
 	OPT_PATH, OPT_QD, OPT_MAX_FILES, OPT_MAX_FDS,
 	/* Weights, in the order of their operations. */
 	OPT_W_OPENAT, OPT_W_STATX, OPT_W_MKDIRAT, OPT_W_RENAMEAT,
-	OPT_W_UNLINKAT, OPT_W_SOCKET, OPT_W_CLOSE,
+	OPT_W_UNLINKAT, OPT_W_SOCKET, OPT_W_CLOSE, OPT_W_RING,
 	NR_OPTS
 };
 
@@ -105,5 +105,14 @@ int ur_new_file(struct ustorm *s);
 void ur_free_name(struct ustorm *s);
 int ur_new_fd(struct ustorm *s);
 void ur_free_fd(struct ustorm *s);
+
+/*
+ * ring: a ring of its own set up, RING_REQS requests through it (its
+ * request cache empty, so the kernel refills it), and torn down: ring
+ * setup and __io_alloc_req_refill() allocate under pressure, which the
+ * long-lived ring of the other operations never makes them do again.
+ */
+#define RING_REQS	8
+void ur_ring_cycle(struct ustorm *s);
 
 #endif
