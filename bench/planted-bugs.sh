@@ -58,11 +58,13 @@ if [ ! -f "$src/.ks-planted" ]; then
 fi
 mkdir -p "$bd"
 
-restore() {	# put back every file a patch changed
+# Put back every file a patch changed: a copy, newer than the objects
+# built from the patched one, so that the next build recompiles it.
+restore() {
 	[ -f "$src/.ks-touched" ] || return 0
 	while read -r f; do
 		rm -f "$src/$f"
-		cp -al "$pristine/$f" "$src/$f"
+		cp "$pristine/$f" "$src/$f"
 	done < "$src/.ks-touched"
 	rm -f "$src/.ks-touched"
 }
@@ -76,6 +78,10 @@ build() {	# $1 bug -> prints the bzImage path
 	fi
 	restore
 	sed -n 's|^+++ b/||p' "$patch" > "$src/.ks-touched"
+	# Never through a hard link into the pristine tree.
+	while read -r f; do
+		cp --remove-destination "$pristine/$f" "$src/$f"
+	done < "$src/.ks-touched"
 	patch -d "$src" -p1 -s < "$patch"
 	cp "$(dirname "$base")/config" "$bd/.config"
 	t0=$(date +%s)
