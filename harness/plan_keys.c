@@ -180,7 +180,8 @@ static int key_overshoot(struct ks_scenario *sc, const struct ks_plan_key *k,
 }
 
 /*
- * "allow_report = TITLE[; TITLE...]": kernel reports with exactly these
+ * "allow_report = TITLE[ | TITLE...]" (';' would start an ini comment):
+ * kernel reports with exactly these
  * titles are journaled but fail nothing.  Only WARNINGs: a BUG, an Oops,
  * a KASAN report is never a known finding to live with.
  */
@@ -193,7 +194,7 @@ static int key_allow_report(struct ks_scenario *sc,
 	(void)k;
 	sc->nallow_report = 0;
 	while (*p) {
-		size_t n = strcspn(p, ";");
+		size_t n = strcspn(p, "|");
 		const char *end = p + n;
 		char *t;
 
@@ -219,7 +220,7 @@ static int key_allow_report(struct ks_scenario *sc,
 			sc->nallow_report++;
 		}
 		p += n;
-		if (*p == ';')
+		if (*p == '|')
 			p++;
 	}
 	return 0;
@@ -503,7 +504,7 @@ const struct ks_plan_key ks_plan_keys[] = {
 	  "peak usage at most this far over memory.max; auto (default): "
 	  "the larger of 4M and an eighth of memory.max" },
 	{ "allow_report", key_allow_report, NULL, 0, 0, 0,
-	  "TITLE[; TITLE...]",
+	  "TITLE[ | TITLE...]",
 	  "WARNING titles journaled as known findings that fail nothing, "
 	  "not even a sweep" },
 	{ "expect.leak", key_expect, NULL, AT(expect.leak), 0, 0, EXPECT,

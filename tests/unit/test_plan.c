@@ -424,6 +424,33 @@ Test(plan, load_errors)
 	rmdir(dir);
 }
 
+/* allow_report: WARNING titles only, split on '|'; the leak keys. */
+Test(plan, allow_report_and_leak_keys)
+{
+	struct ks_plan p;
+
+	cr_assert_eq(ks_plan_parse("[scenario s]\nworkload = dentry\n"
+				   "allow_report = WARNING in f | WARNING in g|\n"
+				   "leak.margin = 2M\nleak.dying_max = 3\n"
+				   "leak.wait = 1s\nexpect.leak = any\n",
+				   "t.plan", &p, &errs), 0, "%s", errs.msg[0]);
+	cr_expect_eq(p.scenarios[0].nallow_report, 2);
+	cr_expect_str_eq(p.scenarios[0].allow_report[0], "WARNING in f");
+	cr_expect_str_eq(p.scenarios[0].allow_report[1], "WARNING in g");
+	cr_expect_eq(p.scenarios[0].leak_margin, 2 << 20);
+	cr_expect_eq(p.scenarios[0].leak_dying_max, 3);
+	cr_expect_eq(p.scenarios[0].leak_wait_ms, 1000);
+	cr_expect_eq(p.scenarios[0].expect.leak, KS_EXPECT_ANY);
+	ks_plan_free(&p);
+	cr_assert_eq(ks_plan_parse("[scenario s]\nworkload = dentry\n",
+				   "t.plan", &p, &errs), 0);
+	cr_expect_eq(p.scenarios[0].leak_check, 1);
+	cr_expect_eq(p.scenarios[0].expect.leak, KS_EXPECT_NO);
+	ks_plan_free(&p);
+	expect_error("[scenario s]\nworkload = dentry\nallow_report = BUG: KASAN: x\n",
+		     "t.plan:3: allow_report: 'BUG: KASAN: x': only WARNING titles can be allowed");
+}
+
 /* [plan] kernel: the flavour of the default guest kernel. */
 Test(plan, kernel_flavour)
 {
