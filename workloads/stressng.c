@@ -136,12 +136,31 @@ fail:
 	return -1;
 }
 
+/*
+ * A stress-ng the deadline's SIGKILL took (a slow kernel: KASAN under
+ * TCG) leaves its tmp-stress-ng-* directories in --temp-path: its own
+ * litter, removed here, not a harness file left behind.
+ */
+static void remove_litter(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "tmp-stress-ng-", 14))
+			ks_rmtree_at(dirfd(d), e->d_name);
+	closedir(d);
+}
+
 static void stressng_teardown(struct ks_wl_ctx *ctx)
 {
 	struct stressng_priv *p = ctx->priv;
 
 	if (!p)
 		return;
+	remove_litter(p->tmp);
 	if (p->yaml[0] && unlink(p->yaml) && errno != ENOENT)
 		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", p->yaml,
 			 strerror(errno));
