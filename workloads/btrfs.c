@@ -33,10 +33,14 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/file.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <linux/magic.h>
 #include <sys/xattr.h>
 
 #include "btrfs_ops.h"
+#include "clock.h"
 #include "loopdev.h"
 
 static const struct ks_opt_desc btrfs_opts[NR_OPTS + 1] = {
@@ -60,6 +64,10 @@ static const struct ks_opt_desc btrfs_opts[NR_OPTS + 1] = {
 	[OPT_XATTR_SIZE] = { "xattr_size", KS_OPT_SIZE, "1K", 1, 3900,
 		"bytes of each user.* xattr (btrfs keeps them in its tree "
 		"leaves, so under a leaf's size)" },
+	[OPT_REMOUNT] = { "remount", KS_OPT_BOOL, "yes", 0, 0,
+		"a btrfs that went read-only mid-storm (an aborted "
+		"transaction, counted as EROFS) is mounted again and the storm "
+		"goes on past it, at most once a second" },
 	[NR_OPTS] = { NULL },
 };
 
@@ -148,7 +156,8 @@ static void btrfs_teardown(struct ks_wl_ctx *ctx)
 	 * closed): the superblock goes with its last user, then autoclear
 	 * frees the loop device.
 	 */
-	if (p->mounted && umount2(p->mnt, MNT_DETACH)) {
+	/* EINVAL: a storm's remount left it unmounted. */
+	if (p->mounted && umount2(p->mnt, MNT_DETACH) && errno != EINVAL) {
 		snprintf(ctx->err, sizeof(ctx->err),
 			 "btrfs: umount %.200s: %s", p->mnt, strerror(errno));
 		p->made_mnt = false;	/* never reach into the btrfs */
@@ -290,6 +299,22 @@ static int new_file(struct bstorm *s, int op)
  * removes whatever is left).  What the kernel prints on the way (the
  * aborted mount's unmount) lands in the next step's record.  0, or -1.
  */
+/* Let go of everything on the mount: the state starts over after it. */
+static void forget_mount(struct bstorm *s)
+{
+	close_prepared(s);
+	if (s->src >= 0)
+		close(s->src);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	if (s->mfd >= 0)
+		close(s->mfd);
+	s->src = s->wfd = s->mfd = -1;
+	s->head = s->n = 0;
+	s->snap.head = s->snap.n = s->vol.head = s->vol.n = 0;
+	bt_set_objects(s);
+}
+
 static int remount_if_read_only(struct bstorm *s)
 {
 	const struct btrfs_priv *p = s->ctx->priv;
@@ -297,15 +322,7 @@ static int remount_if_read_only(struct bstorm *s)
 
 	if (fstatvfs(s->mfd, &sv) || !(sv.f_flag & ST_RDONLY))
 		return 0;
-	close_prepared(s);
-	if (s->src >= 0)
-		close(s->src);
-	close(s->wfd);
-	close(s->mfd);
-	s->src = s->wfd = s->mfd = -1;
-	s->head = s->n = 0;
-	s->snap.head = s->snap.n = s->vol.head = s->vol.n = 0;
-	bt_set_objects(s);
+	forget_mount(s);
 	/* Not detached: the aborted superblock must be gone for a new one. */
 	if (umount2(p->mnt, 0) ||
 	    mount(p->dev, p->mnt, "btrfs", MS_NOSUID | MS_NODEV,
@@ -426,16 +443,131 @@ static void btrfs_step(void *state, int op)
 	}
 }
 
+/* Is the mount point a btrfs that takes writes (not read-only, not gone)? */
+static bool mount_writable(const char *mnt)
+{
+	struct statfs sf;
+	struct statvfs sv;
+
+	return !statfs(mnt, &sf) && sf.f_type == BTRFS_SUPER_MAGIC &&
+	       !statvfs(mnt, &sv) && !(sv.f_flag & ST_RDONLY);
+}
+
+/*
+ * The worker's own allocations are what failslab fails (task-filter):
+ * mounting again is the break between bursts, so the worker's
+ * make-it-fail is off meanwhile, and back as it was after.
+ */
+static int set_make_it_fail(const char *v, char *old, size_t len)
+{
+	int fd = open("/proc/thread-self/make-it-fail", O_RDWR | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	if (old) {
+		n = read(fd, old, len - 1);
+		old[n > 0 ? n : 0] = '\0';
+		lseek(fd, 0, SEEK_SET);
+	}
+	n = write(fd, v, strlen(v));
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static int mount_again(struct bstorm *s)
+{
+	const struct btrfs_priv *p = s->ctx->priv;
+	char was[8] = "";
+	int i, e = 0, quiet = 0;
+
+	/* Opening the knob allocates too, and may be failed itself. */
+	for (i = 0; i < 20 && !quiet; i++)
+		quiet = !set_make_it_fail("0", was, sizeof(was));
+
+	for (i = 0; i < 50; i++) {
+		if (!mount(p->dev, p->mnt, "btrfs", MS_NOSUID | MS_NODEV,
+			   s->ctx->opt[OPT_MOUNT_OPTS].str)) {
+			mount(NULL, p->mnt, NULL, MS_PRIVATE, NULL);
+			if (quiet)
+				set_make_it_fail(was, NULL, 0);
+			return 0;
+		}
+		e = errno;
+		usleep(20000);
+	}
+	if (quiet)
+		set_make_it_fail(was, NULL, 0);
+	fprintf(stderr, "kmemstorm: btrfs worker %d: mounting %s again: %s\n",
+		s->ctx->worker, p->dev, strerror(e));
+	return -1;
+}
+
+/*
+ * remount = yes: the storm goes on past an aborted transaction.  Every
+ * worker that finds the btrfs read-only lets go of it; under a lock on
+ * the image the first whose unmount is no longer busy (the others have
+ * let go too) mounts it again, and the rest find it writable.  0, or -1
+ * when it could not be mounted again (said on stderr).
+ */
+static int storm_remount(struct bstorm *s)
+{
+	const struct btrfs_priv *p = s->ctx->priv;
+	int lk, tries, r = -1;
+
+	forget_mount(s);
+	lk = open(p->image, O_RDONLY | O_CLOEXEC);
+	for (tries = 0; lk >= 0 && tries < 1000 && !ks_should_stop(s->ctx);
+	     tries++) {
+		flock(lk, LOCK_EX);
+		if (mount_writable(p->mnt)) {
+			r = 0;
+		} else if (!umount2(p->mnt, 0) || errno == EINVAL) {
+			/* Unmounted (by us, or by a worker whose mount failed). */
+			r = mount_again(s);
+			tries = 1000;	/* mounted, or it never will be */
+		} else if (errno != EBUSY) {
+			tries = 1000;
+		}
+		flock(lk, LOCK_UN);
+		if (!r || tries >= 1000)
+			break;
+		usleep(10000);	/* another worker still has files open */
+	}
+	if (lk >= 0)
+		close(lk);
+	if (r)
+		return -1;
+	s->mfd = open(p->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return s->mfd < 0 || bt_worker_root(s) ? -1 : 0;
+}
+
+static bool read_only(struct bstorm *s)
+{
+	struct statvfs sv;
+
+	return s->mfd >= 0 && !fstatvfs(s->mfd, &sv) &&
+	       (sv.f_flag & ST_RDONLY);
+}
+
 static int btrfs_run(struct ks_wl_ctx *ctx)
 {
 	struct bstorm *s = btrfs_begin(ctx);
+	int64_t last_remount = 0;
 	struct ks_mix mix;
 
 	if (!s)
 		return errno && !ks_should_stop(ctx);
 	ks_mix_init(&mix, weight, NR_OPS, ctx);
-	while (!ks_should_stop(ctx))
+	while (!ks_should_stop(ctx)) {
 		btrfs_step(s, ks_mix_pick(&mix));
+		if (!ctx->opt[OPT_REMOUNT].num || !read_only(s) ||
+		    ks_now_ns() - last_remount < 1000000000)
+			continue;
+		last_remount = ks_now_ns();
+		if (storm_remount(s))
+			break;
+	}
 	btrfs_end(s);
 	return 0;
 }
