@@ -45,6 +45,7 @@ void ks_kmemleak_clear(void)
 
 int ks_kmemleak_scan(struct scn *s)
 {
+	s->kmemleak_objects = -1;
 	struct ks_classifier *c;
 	struct ks_kreport *r;
 	char *line = NULL;
@@ -72,6 +73,7 @@ int ks_kmemleak_scan(struct scn *s)
 		n++;
 	}
 	kmemleak_cmd("clear");
+	s->kmemleak_objects = n;
 out:
 	if (f)
 		fclose(f);

@@ -499,7 +499,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 			 .max_current = -1,
 			 .reached_ns = -1,
 			 .taint_before = ks_sysinfo_tainted(),
-			 .taint_after = -1 };
+			 .taint_after = -1, .kmemleak_objects = -1 };
 	char err[256];
 	int64_t t0 = ks_now_ns();
 	int ran;

@@ -32,6 +32,7 @@ struct scn {
 	struct ks_kreport report;	/* scratch for watch_kmsg() */
 	uint64_t kmsg_lost0;		/* the log's lost records at start */
 	struct ks_leak_check leak;	/* leak.check */
+	int kmemleak_objects;		/* found by the end scan; -1 none ran */
 	long taint_before, taint_after;
 	int64_t cpu_ms;			/* the harness's own CPU while storming */
 	struct ks_errno_truth truth;

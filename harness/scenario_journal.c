@@ -180,6 +180,9 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 						     sizeof(why))));
 	}
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+	if (s->kmemleak_objects >= 0)
+		json_object_set_new(o, "kmemleak", json_pack("{s:i}",
+				    "objects", s->kmemleak_objects));
 	if (sc->leak_check && (s->leak.ok || s->leak.why[0]))
 		json_object_set_new(o, "leak", ks_leak_json(&s->leak));
 	if (s->inj_report)
