@@ -68,8 +68,9 @@ assert "lkdtm_BUG" in [r for r in by("kernel_report") if r["kind"] == "bug"][0][
 assert recs[-1]["outcome"] == "finished"
 '
 
-# --- panic: the run ends, what came before survives --------------------
-vm 1 "$out/panic" --timeout 600 "$plans/vm-panic.plan"
+# --- panic: with --restarts 0 the run ends, what came before survives ----
+# (without it a fresh guest would resume at "never": integration_vm_resume.sh)
+vm 1 "$out/panic" --restarts 0 --timeout 600 "$plans/vm-panic.plan"
 check_journal "$out/panic/journal.jsonl" '
 ends = {r["scenario"]: r for r in by("scenario_end")}
 assert ends["before"]["verdict"] == "pass", "records before the panic lost"
