@@ -24,6 +24,17 @@
  * $KS_CACHE/accel/<key> holds "tcg" once KVM failed, so later guests go
  * straight to TCG instead of waiting for KVM to fail again.
  */
+/*
+ * The KVM device auto looks at: $KS_KVM_DEV, for a test on a host that
+ * has none to stand one in for a QEMU wrapper that aborts under KVM.
+ */
+static const char *kvm_dev(void)
+{
+	const char *d = getenv("KS_KVM_DEV");
+
+	return d && *d ? d : "/dev/kvm";
+}
+
 static void accel_cache_path(const struct ks_vm_opts *o, char *out,
 			     size_t len)
 {
@@ -46,11 +57,11 @@ static void accel_cache_path(const struct ks_vm_opts *o, char *out,
 	 * And what /dev/kvm is: a test (or a container) that puts something
 	 * else there must not teach the real one's answer.
 	 */
-	stat("/dev/kvm", &sd);
-	snprintf(id, sizeof(id), "%s %lld %lld %s %lld %lld %s %llx", q,
+	stat(kvm_dev(), &sd);
+	snprintf(id, sizeof(id), "%s %lld %lld %s %lld %lld %s %llx %s", q,
 		 (long long)sq.st_size, (long long)sq.st_mtime, o->kernel,
 		 (long long)sk.st_size, (long long)sk.st_mtime, boot,
-		 (unsigned long long)sd.st_rdev);
+		 (unsigned long long)sd.st_rdev, kvm_dev());
 	for (i = 0; id[i]; i++)
 		h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
 	if (cache && *cache)
@@ -202,8 +213,8 @@ int ks_vm_run(const struct ks_vm_opts *o, struct ks_vm_result *res)
 				early);
 		return code;
 	}
-	if (access("/dev/kvm", R_OK | W_OK)) {
-		snprintf(why, sizeof(why), "/dev/kvm: %s", strerror(errno));
+	if (access(kvm_dev(), R_OK | W_OK)) {
+		snprintf(why, sizeof(why), "%s: %s", kvm_dev(), strerror(errno));
 		if (!o->quiet)
 			fprintf(stderr, "kmemstorm vm: accel auto: TCG (%s)\n",
 				why);

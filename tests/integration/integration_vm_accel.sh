@@ -21,6 +21,12 @@ done
 exec "$real" "\$@"
 W
 chmod +x "$tmp/qemu-abort-kvm"
+# A host without /dev/kvm: a stand-in the wrapper never opens, so that
+# auto tries KVM (vm_accel.c, KS_KVM_DEV), in a cache of the test's own.
+if [ ! -e /dev/kvm ]; then
+	: >"$tmp/kvm"
+	export KS_KVM_DEV="$tmp/kvm" KS_CACHE="$tmp/cache-fake-kvm"
+fi
 
 vm() { name=$1; shift
 	"$KS_BIN" vm --kernel "$kernel" -o "$tmp/$name" "$@" smoke \
@@ -82,6 +88,7 @@ grep -q "expected auto, kvm or tcg" "$tmp/bogus.err" || fail "nightly: no messag
 [ ! -e "$tmp/bogus" ] || fail "nightly created its output directory"
 echo "ok: a bad accelerator is refused by vm, gate, sweep, replay and nightly"
 
+unset KS_KVM_DEV
 if command -v unshare >/dev/null && [ -e /dev/kvm ] &&
    unshare -m true 2>/dev/null; then
 	# Its own cache too: what it learns is about /dev/null, not KVM.
