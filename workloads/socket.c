@@ -315,10 +315,12 @@ const struct ks_workload ks_wl_socket = {
 	 * Under injection: sock_alloc() failing is ENFILE; a new network
 	 * namespace whose per-net setup failed says what the failed init
 	 * returned (sysctl EEXIST, device ENODEV, EINVAL, EAFNOSUPPORT, a
-	 * kernel socket's ENFILE).
+	 * kernel socket's ENFILE); a failed bind bucket or autobind is
+	 * EADDRNOTAVAIL (seen in socket-failslab on the project kernel).
 	 */
 	.known = { [OP_NETNS] = "EEXIST ENODEV EINVAL ENFILE EAFNOSUPPORT",
-		   [OP_TCP_CONNECT] = "ENFILE", [OP_UDP_OPEN] = "ENFILE",
+		   [OP_TCP_CONNECT] = "ENFILE EADDRNOTAVAIL",
+		   [OP_UDP_OPEN] = "ENFILE EADDRNOTAVAIL",
 		   [OP_UNIX_PAIR] = "ENFILE", [OP_SCM_RIGHTS] = "ENFILE" },
 	.opts = socket_opts,
 	.setup = socket_setup,
