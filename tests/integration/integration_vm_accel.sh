@@ -24,8 +24,8 @@ chmod +x "$tmp/qemu-abort-kvm"
 # A host without /dev/kvm: a stand-in the wrapper never opens, so that
 # auto tries KVM (vm_accel.c, KS_KVM_DEV), in a cache of the test's own.
 if [ ! -e /dev/kvm ]; then
-	: >"$tmp/kvm"
-	export KS_KVM_DEV="$tmp/kvm" KS_CACHE="$tmp/cache-fake-kvm"
+	: >"$tmp/kvm-dev"
+	export KS_KVM_DEV="$tmp/kvm-dev" KS_CACHE="$tmp/cache-fake-kvm"
 fi
 
 vm() { name=$1; shift
