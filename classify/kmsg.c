@@ -44,6 +44,44 @@ void ks_kmsg_close(struct ks_kmsg *k)
 	k->fd = -1;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * /dev/kmsg writes control bytes, bytes >= 127 and the backslash of a
+ * record's text as \xNN.  One printk() with embedded newlines (KFENCE's
+ * "BUG: KFENCE: ...\n\n", a lockdep header) is one record whose lines
+ * the console prints apart: decoded, the text holds them with their
+ * newlines, and ks_kmsg_read() hands them out one at a time.
+ */
+static size_t kmsg_unescape(char *dst, size_t cap, const char *src, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 1 < cap; i++) {
+		int hi, lo;
+
+		if (src[i] == '\\' && i + 3 < n &&
+		    src[i + 1] == 'x' && (hi = hexval(src[i + 2])) >= 0 &&
+		    (lo = hexval(src[i + 3])) >= 0) {
+			dst[o++] = (char)(hi << 4 | lo);
+			i += 3;
+			continue;
+		}
+		dst[o++] = src[i];
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 int ks_kmsg_parse(const char *buf, size_t len, struct ks_kmsg_record *rec)
 {
 	unsigned long long seq, ts;
@@ -61,11 +99,27 @@ int ks_kmsg_parse(const char *buf, size_t len, struct ks_kmsg_record *rec)
 	/* Dictionary lines (" KEY=value") follow the first newline. */
 	nl = memchr(semi, '\n', len - (semi - buf));
 	n = nl ? (size_t)(nl - semi) : len - (size_t)(semi - buf);
-	if (n >= sizeof(rec->text))
-		n = sizeof(rec->text) - 1;
-	memcpy(rec->text, semi, n);
-	rec->text[n] = '\0';
+	kmsg_unescape(rec->text, sizeof(rec->text), semi, n);
 	return 0;
+}
+
+/* The next line of a record with several: 1 if there was one. */
+static int next_piece(struct ks_kmsg *k, struct ks_kmsg_record *rec)
+{
+	char *nl;
+
+	if (!k->rest.text[0])
+		return 0;
+	*rec = k->rest;
+	nl = strchr(rec->text, '\n');
+	if (nl) {
+		*nl = '\0';
+		memmove(k->rest.text, k->rest.text + (nl - rec->text) + 1,
+			strlen(nl + 1) + 1);
+	} else {
+		k->rest.text[0] = '\0';
+	}
+	return 1;
 }
 
 int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
@@ -73,6 +127,8 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 	char buf[8192];
 	ssize_t n;
 
+	if (next_piece(k, rec))
+		goto log;
 	if (k->fd < 0)
 		return 0;
 	for (;;) {
@@ -100,11 +156,19 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 		return (int)n;
 	}
 	buf[n] = '\0';
-	if (ks_kmsg_parse(buf, (size_t)n, rec))
+	if (ks_kmsg_parse(buf, (size_t)n, &k->rest)) {
+		k->rest.text[0] = '\0';
 		return 0;
-	if (k->next_seq && rec->seq > k->next_seq)
-		k->lost += rec->seq - k->next_seq;
-	k->next_seq = rec->seq + 1;
+	}
+	if (k->next_seq && k->rest.seq > k->next_seq)
+		k->lost += k->rest.seq - k->next_seq;
+	k->next_seq = k->rest.seq + 1;
+	if (!next_piece(k, rec))
+		rec->text[0] = '\0';	/* an empty record is a line too */
+	rec->seq = k->rest.seq;
+	rec->ts_us = k->rest.ts_us;
+	rec->level = k->rest.level;
+log:
 	if (k->log)
 		fprintf(k->log, "[%5" PRId64 ".%06" PRId64 "] %s\n",
 			rec->ts_us / 1000000, rec->ts_us % 1000000, rec->text);

@@ -27,6 +27,8 @@ struct ks_kmsg {
 	uint64_t lost;		/* records overwritten before we read them */
 	uint64_t next_seq;	/* the sequence number due next; 0: none yet */
 	FILE *log;		/* every record we read, may be NULL */
+	/* The lines of the last record not handed out yet (see read). */
+	struct ks_kmsg_record rest;
 	struct ks_classifier cls;
 };
 
@@ -34,11 +36,15 @@ struct ks_kmsg {
 int ks_kmsg_open(struct ks_kmsg *k, FILE *log);
 void ks_kmsg_close(struct ks_kmsg *k);
 /*
- * 1: a record in rec; 0: none pending; <0: -errno, the log is closed and
- * why says what failed.
+ * 1: a line in rec (a record's text decoded; a record of several lines
+ * comes as one call per line, each with the record's seq and time);
+ * 0: none pending; <0: -errno, the log is closed and why says what failed.
  */
 int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec);
-/* Parse one /dev/kmsg record ("pri,seq,ts,flags;text\n..."). */
+/*
+ * Parse one /dev/kmsg record ("pri,seq,ts,flags;text\n..."); the text
+ * comes decoded (\xNN escapes undone), newlines and all.
+ */
 int ks_kmsg_parse(const char *buf, size_t len, struct ks_kmsg_record *rec);
 /*
  * Feed one record to the classifier.  Returns 1 when a finished report

@@ -105,3 +105,41 @@ Test(kmsg, sequence_gap_counts_lost_records)
 	close(sv[0]);
 	close(sv[1]);
 }
+
+/*
+ * One printk() with newlines in it is one record, escaped: KFENCE prints
+ * its header and a blank line together.  The console shows two lines; so
+ * must the monitor, or the classifier sees "\x0a" in a title.
+ */
+Test(kmsg, escaped_newlines_come_as_lines)
+{
+	static const char rec[] =
+		"3,7,100,-;BUG: KFENCE: use-after-free read in f+0x1/0x2\\x0a\\x0aUse-after-free read at 0x0 (in kfence-#1):\n"
+		" SUBSYSTEM=x\n";
+	static const char next[] = "6,8,200,-;back\\x5cslash \\xc3\\xa9\\x0\n";
+	struct ks_kmsg k = { .fd = -1 };
+	struct ks_kmsg_record r;
+	int sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0,
+				sv), 0);
+	k.fd = sv[0];
+	cr_assert_eq(write(sv[1], rec, strlen(rec)), (ssize_t)strlen(rec));
+	cr_assert_eq(write(sv[1], next, strlen(next)), (ssize_t)strlen(next));
+	cr_assert_eq(ks_kmsg_read(&k, &r), 1);
+	cr_expect_str_eq(r.text, "BUG: KFENCE: use-after-free read in f+0x1/0x2");
+	cr_expect_eq(r.seq, 7);
+	cr_assert_eq(ks_kmsg_read(&k, &r), 1);
+	cr_expect_str_eq(r.text, "");
+	cr_expect_eq(r.ts_us, 100);
+	cr_assert_eq(ks_kmsg_read(&k, &r), 1);
+	cr_expect_str_eq(r.text, "Use-after-free read at 0x0 (in kfence-#1):");
+	cr_assert_eq(ks_kmsg_read(&k, &r), 1);
+	/* A truncated escape stays as it was. */
+	cr_expect_str_eq(r.text, "back\\slash \xc3\xa9\\x0");
+	cr_expect_eq(r.seq, 8);
+	cr_expect_eq(ks_kmsg_read(&k, &r), 0);
+	cr_expect_eq(k.lost, 0);
+	close(sv[0]);
+	close(sv[1]);
+}
