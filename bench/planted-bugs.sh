@@ -11,7 +11,11 @@
 # out of the plans' tuning on purpose.
 #
 # Usage: bench/planted-bugs.sh [-o DIR] [--plan PLAN] [--flavour plain|debug]
-#                              [BUG...]   (default: every patch)
+#                              [--build-only] [BUG...]   (default: every patch)
+# A BUG is a bench/planted/ patch name, or a path to a patch elsewhere
+# (scripts/capture-reports builds its LKDTM extras this way).
+# --build-only: build (or find cached) each kernel, print its bzImage path
+# on stdout, run nothing.
 # Environment: KS_BIN, KS_CACHE (as for scripts/build-kernel), KS_JOBS.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,13 +25,15 @@ pdir=$cache/kernel/planted
 out=kmemstorm-out/planted-$(date -u +%Y%m%d-%H%M%S)
 plan=nightly
 flavour=plain
+build_only=0
 jobs=${KS_JOBS:-$(nproc)}
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) out=${2:?}; shift 2 ;;
 	--plan) plan=${2:?}; shift 2 ;;
 	--flavour) flavour=${2:?}; shift 2 ;;
-	-*) echo "usage: $0 [-o DIR] [--plan PLAN] [--flavour F] [BUG...]" >&2
+	--build-only) build_only=1; shift ;;
+	-*) echo "usage: $0 [-o DIR] [--plan PLAN] [--flavour F] [--build-only] [BUG...]" >&2
 		exit 2 ;;
 	*) break ;;
 	esac
@@ -37,9 +43,15 @@ if [ $# -eq 0 ]; then
 		set -- "$@" "$(basename "$p" .patch)"
 	done
 fi
+patch_of() {	# BUG -> its patch file
+	case $1 in
+	*/* | *.patch) echo "$1" ;;
+	*) echo "$top/bench/planted/$1.patch" ;;
+	esac
+}
 for b in "$@"; do
-	[ -f "$top/bench/planted/$b.patch" ] || {
-		echo "$0: no bench/planted/$b.patch" >&2; exit 2; }
+	[ -f "$(patch_of "$b")" ] || {
+		echo "$0: no $(patch_of "$b")" >&2; exit 2; }
 done
 
 # The unmodified kernel: its config and its unpacked source.
@@ -49,7 +61,8 @@ pristine=$(sed -n 's/^srcdir=//p' "$info")
 [ -d "$pristine" ] || { echo "$0: no source tree in $info" >&2; exit 2; }
 src=$pdir/src-$flavour
 bd=$pdir/build-$flavour
-mkdir -p "$pdir" "$out"
+mkdir -p "$pdir"
+[ "$build_only" = 1 ] || mkdir -p "$out"
 # Hard links: cheap, and patch(1) writes a new file, never through one.
 if [ ! -f "$src/.ks-planted" ]; then
 	rm -rf "$src"
@@ -70,7 +83,9 @@ restore() {
 }
 
 build() {	# $1 bug -> prints the bzImage path
-	b=$1 patch=$top/bench/planted/$1.patch
+	patch=$(patch_of "$1")
+	case $patch in /*) ;; *) patch=$PWD/$patch ;; esac
+	b=$(basename "$patch" .patch)
 	k=$pdir/out-$flavour/$b-$(sha256sum < "$patch" | cut -c1-12)
 	if [ -f "$k/bzImage" ]; then
 		echo "$k/bzImage"
@@ -96,6 +111,14 @@ build() {	# $1 bug -> prints the bzImage path
 	echo "$k/bzImage"
 }
 
+if [ "$build_only" = 1 ]; then
+	for b in "$@"; do
+		echo "planted-bugs: $b: building" >&2
+		build "$b"
+	done
+	restore
+	exit 0
+fi
 printf '%-14s %4s %6s  %-22s %s\n' BUG EXIT FOUND SCENARIO REASON > "$out/table.txt"
 for b in "$@"; do
 	echo "planted-bugs: $b: building" >&2
@@ -121,7 +144,7 @@ for line in open(path, encoding="utf-8"):
     if t == "kernel_report" and r.get("severity") == "bug" and not r.get("allowed"):
         # ts_us is the kernel's own time; a console record has t_ms since QEMU began
         hit = r["ts_us"] / 1000 if r.get("ts_us") else r.get("t_ms", 0)
-    elif t in ("leak", "enomem_surfaced") or (t == "scenario_end" and r.get("verdict") == "fail"):
+    elif t in ("leak", "enomem_surfaced", "runaway") or (t == "scenario_end" and r.get("verdict") == "fail"):
         hit = up + r.get("t_ms", 0) if r.get("source") != "host" else r.get("t_ms", 0)
     if hit is not None and first is None:
         first = hit

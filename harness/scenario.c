@@ -49,9 +49,16 @@ static int report_allowed(const struct ks_scenario *sc,
 {
 	int i;
 
-	for (i = 0; i < sc->nallow_report; i++)
+	int a;
+
+	/* By its title or any other syzkaller gives it. */
+	for (i = 0; i < sc->nallow_report; i++) {
 		if (!strcmp(sc->allow_report[i], r->title))
 			return 1;
+		for (a = 0; a < r->nalt; a++)
+			if (!strcmp(sc->allow_report[i], r->alt[a]))
+				return 1;
+	}
 	return 0;
 }
 
@@ -306,6 +313,31 @@ static void hold_from_limit(struct scn *s)
 }
 
 /*
+ * Usage past memory.max by more than expect.max_overshoot already fails
+ * the scenario: a kernel that does not hold the limit would otherwise
+ * storm on to the ceiling of duration.until_limit (minutes) for nothing.
+ */
+static void stop_runaway(struct scn *s)
+{
+	int64_t limit = s->sc->limits.max, allow = s->sc->expect.max_overshoot;
+	json_t *o;
+
+	if (s->ran_away || allow < 0 || limit == KS_CG_UNSET ||
+	    limit == INT64_MAX || s->max_current <= limit + allow)
+		return;
+	s->ran_away = 1;
+	o = ks_scn_record("runaway", s);
+	if (o) {
+		json_object_set_new(o, "current", json_integer(s->max_current));
+		json_object_set_new(o, "limit", json_integer(limit));
+		json_object_set_new(o, "max_overshoot", json_integer(allow));
+	}
+	ks_journal_write(&s->run->journal, o);
+	s->end_ns = ks_now_ns();
+	ks_crew_set_deadline(&s->crew, s->end_ns);
+}
+
+/*
  * Sample and watch until the end (the deadline, or the ceiling of
  * duration.until_limit without a limit hit), all workers gone, or a
  * signal.
@@ -325,6 +357,7 @@ static void monitor(struct scn *s)
 		if (now >= next) {
 			sample(s);
 			hold_from_limit(s);
+			stop_runaway(s);
 			next += plan->sample_ms * 1000000;
 			if (next < now)
 				next = now + plan->sample_ms * 1000000;
@@ -416,6 +449,7 @@ static void outcome_from_stats(struct scn *s)
 	}
 	s->out.limit_hits = ks_memcg_limit_hits(&s->last);
 	s->out.until_limit_ms = s->sc->until_limit_ms;
+	s->out.ran_away = s->ran_away;
 	s->out.oom_kills = ks_memcg_oom_kills(&s->last);
 	if (s->out.oom_kills < 0)
 		s->out.oom_kills = 0;

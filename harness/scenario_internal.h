@@ -24,6 +24,7 @@ struct scn {
 	int64_t end_ns;			/* the storm's end, as known so far */
 	int64_t reached_ns;		/* first sample with a limit hit; -1 */
 	int holding;			/* duration.until_limit: limit reached */
+	int ran_away;			/* usage went past expect.max_overshoot */
 	int64_t storm_ms;		/* workers' running time */
 	int64_t max_current;
 	struct ks_outcome out;

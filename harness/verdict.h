@@ -15,6 +15,7 @@ struct ks_outcome {
 	int64_t enomem;			/* ENOMEM seen by workers */
 	int64_t limit_hits;		/* v2 max events / v1 failcnt */
 	int64_t until_limit_ms;		/* the scenario's duration.until_limit */
+	int ran_away;			/* stopped: usage past max_overshoot */
 	int64_t oom_kills;		/* memcg OOM kills */
 	int64_t peak;			/* bytes, -1 unknown */
 	int64_t sampled_max;		/* highest memory.current sampled; -1 */

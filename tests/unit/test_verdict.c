@@ -210,3 +210,23 @@ Test(verdict, exit_codes)
 	cr_expect_eq(ks_exit_code(1, 1, 0, 1), 2);
 	cr_expect_eq(ks_exit_code(0, 0, 3, 1), 2);
 }
+
+/* Stopped early for running away: one reason, not a missed limit too. */
+Test(verdict, a_storm_stopped_for_running_away_has_one_reason)
+{
+	x.limit_hit = KS_EXPECT_YES;
+	x.max_overshoot = 4 << 20;
+	o.limit = 32 << 20;
+	o.limit_hits = 0;
+	o.until_limit_ms = 600000;
+	o.ran_away = 1;
+	o.peak = 37 << 20;
+	o.sampled_max = 37 << 20;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_eq(r.verdict, KS_FAIL);
+	cr_expect_eq(r.nreasons, 1);
+	cr_expect(strstr(r.reason[0], "usage not held at the limit"));
+	o.ran_away = 0;
+	ks_verdict_decide(&x, &o, &r);
+	cr_expect_eq(r.nreasons, 2, "without the early stop the ceiling passed");
+}
