@@ -23,13 +23,20 @@
 #define DIRECT "/sys/kernel/debug/provoke-crash/DIRECT"
 
 enum { OP_PROVOKE, NR_OPS };
-enum { OPT_CRASH, OPT_DELAY_MS, NR_OPTS };
+enum { OPT_CRASH, OPT_DELAY_MS, OPT_REPEAT, NR_OPTS };
 
 static const struct ks_opt_desc lkdtm_opts[] = {
 	[OPT_CRASH] = { "crash", KS_OPT_STRING, "WARNING", 0, 0,
 		"LKDTM crash type written to provoke-crash/DIRECT: BUG, WARNING, EXCEPTION, PANIC, SOFTLOCKUP, HUNG_TASK, ..." },
 	[OPT_DELAY_MS] = { "delay_ms", KS_OPT_INT, "500", 0, 600000,
 		"milliseconds into the storm before the crash is provoked" },
+	/*
+	 * Sampling detectors (KFENCE) see one allocation in many: the same
+	 * crash provoked again and again lands on a sampled object sooner
+	 * or later.
+	 */
+	[OPT_REPEAT] = { "repeat", KS_OPT_INT, "1", 1, 1000000,
+		"times the crash is provoked, back to back (for sampling detectors such as KFENCE)" },
 	{ NULL },
 };
 
@@ -71,16 +78,22 @@ static void sleep_until(int64_t deadline_ns)
 
 static int lkdtm_run(struct ks_wl_ctx *ctx)
 {
-	int64_t at;
+	int64_t at, n;
 	int fd, r;
 
 	at = ks_now_ns() + ctx->opt[OPT_DELAY_MS].num * 1000000;
 	if (ctx->worker == 0) {
 		sleep_until(at);
 		fd = open(DIRECT, O_WRONLY | O_CLOEXEC);
-		r = fd < 0 ? -1 : (int)write(fd, ctx->opt[OPT_CRASH].str,
-					    strlen(ctx->opt[OPT_CRASH].str));
-		ks_count(ctx, OP_PROVOKE, r < 0 ? -1 : 0, errno);
+		for (n = 0; n < ctx->opt[OPT_REPEAT].num &&
+			    !ks_should_stop(ctx); n++) {
+			r = fd < 0 ? -1 :
+			    (int)write(fd, ctx->opt[OPT_CRASH].str,
+				       strlen(ctx->opt[OPT_CRASH].str));
+			ks_count(ctx, OP_PROVOKE, r < 0 ? -1 : 0, errno);
+			if (fd < 0)
+				break;
+		}
 		if (fd >= 0)
 			close(fd);
 	}
