@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The classifier's engine: gathers the lines of a report, finds its
- * guilty frame in the call trace, builds its title, decides where it ends
- * and whether it is corrupted.  What reports look like is in the table,
- * classify_kinds.c.
+ * The classifier's engine: cuts reports out of a stream of kernel log
+ * lines the way syzkaller reads a console (a header anywhere in a line,
+ * lines of the report's own printk caller only, the panic that follows a
+ * report left out), titles them by syzkaller's rules (syz.h), and hands
+ * the kernel's other messages worth a record (OOM kills, allocation
+ * failures, fault injection) to classify_extra.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -11,18 +13,19 @@
 #include <string.h>
 
 #include "classify_internal.h"
+#include "syz.h"
 
 /* Lines between a fault-injection block and the report it explains. */
 #define KS_CONTEXT_REACH 100
 
 const char *ks_kreport_kind(const struct ks_kreport *r)
 {
-	return r->kind ? r->kind->name : "?";
+	return r->kind[0] ? r->kind : "?";
 }
 
 enum ks_severity ks_kreport_severity(const struct ks_kreport *r)
 {
-	return r->kind ? r->kind->sev : KS_SEV_BUG;
+	return r->sev;
 }
 
 const char *ks_severity_name(enum ks_severity s)
@@ -30,32 +33,78 @@ const char *ks_severity_name(enum ks_severity s)
 	return s == KS_SEV_BUG ? "bug" : s == KS_SEV_INFO ? "info" : "context";
 }
 
-const char *ks_strip_console_prefix(const char *p)
+/*
+ * syzkaller's console line: "** N printk messages dropped ** ", a
+ * "host login: " the line was merged into, "<N>", "[  time]", then
+ * "[ T123]" or "[  C1]" (CONFIG_PRINTK_CALLER) and a space.  The context
+ * is the caller id, "console" without one, "" with no prefix at all.
+ */
+const char *ks_console_context(const char *line, char *ctx, size_t len)
 {
-	const char *q;
-	int pass;
+	const char *p = line, *q, *login;
+	int digits;
 
-	/*
-	 * "<4>" from some consoles, "[   12.345678]" time, "[ T123]" caller
-	 * id; not "[    150]" of an OOM task list.
-	 */
-	if (*p == '<' && isdigit((unsigned char)p[1]) && (q = strchr(p, '>')) &&
-	    q - p < 5)
-		p = q + 1;
-	for (pass = 0; pass < 2 && *p == '['; pass++) {
-		int dot = 0, tc = 0;
+	ctx[0] = '\0';
+	if (!strncmp(p, "** ", 3) && (q = strstr(p + 3, " printk messages dropped ** ")))
+		p = q + 28;
+	login = strstr(p, " login: ");
+	while (login) {	/* the last one: ".* login: " is greedy */
+		const char *next = strstr(login + 1, " login: ");
 
-		for (q = p + 1; *q == ' ' || isdigit((unsigned char)*q) ||
-		     *q == '.' || *q == 'T' || *q == 'C'; q++) {
-			dot |= *q == '.';
-			tc |= *q == 'T' || *q == 'C';
-		}
-		if (*q != ']' || (pass == 0 ? !dot && !tc : !tc))
+		if (!next)
 			break;
-		p = q + 1;
-		if (*p == ' ')
-			p++;
+		login = next;
 	}
+	if (login && strchr(login, '['))
+		p = login + 8;
+	if (*p == '<') {
+		for (q = p + 1; isdigit((unsigned char)*q); q++)
+			;
+		if (*q == '>' && q > p + 1)
+			p = q + 1;
+	}
+	if (*p != '[')
+		return line;
+	for (q = p + 1; *q == ' '; q++)
+		;
+	for (digits = 0; isdigit((unsigned char)*q); q++, digits++)
+		;
+	if (!digits || *q++ != '.' || !isdigit((unsigned char)*q))
+		return line;
+	while (isdigit((unsigned char)*q))
+		q++;
+	if (*q++ != ']')
+		return line;
+	if (*q == '[') {
+		const char *id = q + 1;
+
+		while (*id == ' ')
+			id++;
+		if ((*id == 'T' || *id == 'C') && isdigit((unsigned char)id[1])) {
+			const char *e = id + 1;
+
+			while (isdigit((unsigned char)*e))
+				e++;
+			if (*e == ']' && e[1] == ' ') {
+				snprintf(ctx, len, "%.*s", (int)(e - id), id);
+				q = e + 1;
+			}
+		}
+	}
+	if (*q != ' ')
+		return line;
+	if (!ctx[0])
+		snprintf(ctx, len, "console");
+	/* What follows the first "] " of the line is its text. */
+	q = strstr(line, "] ");
+	return q ? q + 2 : line;
+}
+
+const char *ks_strip_console_prefix(const char *line)
+{
+	char ctx[16];
+	const char *p = ks_console_context(line, ctx, sizeof(ctx));
+
 	/* kmemleak.verbose=1 prefixes every line of its report. */
 	if (!strncmp(p, "kmemleak: ", 10))
 		p += 10;
@@ -65,64 +114,10 @@ const char *ks_strip_console_prefix(const char *p)
 void ks_classifier_init(struct ks_classifier *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->oops = -1;
 }
 
-/* "func+0x1c/0x30", "[<ffff>] ? func+0x..", "func file.c:12 [inline]" */
-static int frame_name(const char *l, char *fn, size_t len, int *unreliable)
-{
-	const char *p = l, *e;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (p[0] == '[' && p[1] == '<') {
-		p = strchr(p, ']');
-		if (!p)
-			return 0;
-		p++;
-		while (*p == ' ')
-			p++;
-	}
-	*unreliable = 0;
-	if (p[0] == '?' && p[1] == ' ') {
-		*unreliable = 1;
-		p += 2;
-	}
-	for (e = p; isalnum((unsigned char)*e) || *e == '_' || *e == '.' ||
-	     *e == '$'; e++)
-		;
-	if (e == p || (strncmp(e, "+0x", 3) && !strstr(e, "[inline]")))
-		return 0;
-	if ((size_t)(e - p) >= len)
-		return 0;
-	memcpy(fn, p, e - p);
-	fn[e - p] = '\0';
-	/* Compiler clones dedupe with their original: "f.isra.0" -> "f". */
-	if ((e = strchr(fn + 1, '.')))
-		fn[e - fn] = '\0';
-	return 1;
-}
-
-static int is_trace_line(const char *l)
-{
-	static const char *const marks[] = {
-		"Call Trace:", "<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "<NMI>",
-		"</NMI>", "<EOI>", "<SOFTIRQ>", "</SOFTIRQ>", "RIP:", "RSP:",
-		"RAX:", "RDX:", "RBP:", "R10:", "R13:", "FS:", "CS:", "CR2:",
-		"DR0:", "DR3:", "DR6:", "Code:", "PKRU:", "Stack:",
-		"backtrace", "Backtrace:", NULL,
-	};
-	char fn[128];
-	int i, unrel;
-
-	while (*l == ' ' || *l == '\t')
-		l++;
-	for (i = 0; marks[i]; i++)
-		if (!strncmp(l, marks[i], strlen(marks[i])))
-			return 1;
-	return frame_name(l, fn, sizeof(fn), &unrel);
-}
-
-static void append(struct ks_kreport *r, const char *line)
+void ks_kreport_append(struct ks_kreport *r, const char *line)
 {
 	size_t n = strlen(line);
 
@@ -135,212 +130,6 @@ static void append(struct ks_kreport *r, const char *line)
 	r->lines++;
 }
 
-enum { CAND_NAMED, CAND_TRACE, CAND_OTHER, CAND_UNRELIABLE };
-
-static void add_candidate(struct ks_classifier *c, int rank, const char *fn)
-{
-	if (!*fn)
-		return;
-	if (!c->first[rank][0])
-		snprintf(c->first[rank], sizeof(c->first[0]), "%s", fn);
-	if (!c->best[rank][0] && !ks_frame_skipped(fn))
-		snprintf(c->best[rank], sizeof(c->best[0]), "%s", fn);
-}
-
-/* "... at FILE:LINE func+0x..": the function named after the location. */
-static void candidate_after(struct ks_classifier *c, const char *l,
-			    const char *key)
-{
-	const char *p = strstr(l, key);
-	char fn[128];
-	int unrel;
-
-	if (!p)
-		return;
-	p += strlen(key);
-	if (!strcmp(key, " at ")) {
-		p = strchr(p, ' ');	/* skip FILE:LINE */
-		if (!p)
-			return;
-	}
-	if (frame_name(p, fn, sizeof(fn), &unrel))
-		add_candidate(c, CAND_NAMED, fn);
-}
-
-/* Copy a token after key in l, up to a character in stop. */
-static void field(const char *l, const char *key, const char *stop,
-		  char *out, size_t len)
-{
-	const char *p = strstr(l, key);
-	size_t n;
-
-	if (!p)
-		return;
-	p += strlen(key);
-	n = strcspn(p, stop);
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
-
-/* The run cgroup's pid would make every run's title differ. */
-static void normalise_cgroup(char *s)
-{
-	char *p = s, *d;
-
-	while ((p = strstr(p, "kmemstorm-"))) {
-		p += 10;
-		for (d = p; isdigit((unsigned char)*d); d++)
-			;
-		if (d > p && (*d == '/' || !*d)) {
-			*p = 'N';
-			memmove(p + 1, d, strlen(d) + 1);
-		}
-	}
-}
-
-static void start_report(struct ks_classifier *c, const struct ks_kind *k,
-			 const char *line, uint64_t seq, int64_t ts)
-{
-	struct ks_kreport *r = &c->cur;
-	const char *p;
-
-	memset(r, 0, sizeof(*r));
-	c->active = 1;
-	c->in_trace = c->after_call_trace = c->frames = c->trace_frames = 0;
-	c->prev_frame = c->odd_line = c->interleaved = c->memcg = 0;
-	c->global_mem = 0;
-	memset(c->best, 0, sizeof(c->best));
-	memset(c->first, 0, sizeof(c->first));
-	c->kasan_type[0] = c->panic_msg[0] = '\0';
-	r->kind = k;
-	r->order = -1;
-	r->seq = seq;
-	r->ts_us = ts;
-	snprintf(r->first, sizeof(r->first), "%s", line);
-	if (strstr(c->prev, "cut here"))
-		append(r, c->prev);
-	if (!strcmp(k->name, "warning"))
-		candidate_after(c, line, " at ");
-	if (!strcmp(k->name, "kasan") || !strcmp(k->name, "kfence")) {
-		/* "BUG: KASAN: use-after-free in f+0x.." */
-		p = strchr(line + 5, ':') + 2;
-		field(p, "", " ", c->kasan_type, sizeof(c->kasan_type));
-		if (!strcmp(k->name, "kfence")) {
-			/* "use-after-free read in f": keep the access */
-			const char *in = strstr(p, " in ");
-
-			if (in)
-				snprintf(c->kasan_type, sizeof(c->kasan_type),
-					 "%.*s", (int)(in - p), p);
-		}
-		candidate_after(c, line, " in ");
-	}
-	if (!strcmp(k->name, "ubsan"))
-		field(line, "UBSAN: ", " ", c->kasan_type,
-		      sizeof(c->kasan_type));
-	if (!strcmp(k->name, "page_fault"))
-		snprintf(c->kasan_type, sizeof(c->kasan_type), "%s",
-			 strstr(line, "NULL pointer") ?
-			 "NULL pointer dereference" : "paging request");
-	if (!strcmp(k->name, "panic"))
-		field(line, "not syncing: ", "", c->panic_msg,
-		      sizeof(c->panic_msg));
-	if (!strcmp(k->name, "alloc_fail")) {
-		char order[16] = "";
-
-		field(line, "order:", ",", order, sizeof(order));
-		r->order = atoi(order);
-		field(line, "mode:", ",", r->gfp, sizeof(r->gfp));
-	}
-	append(r, line);
-}
-
-/* "0x1234" -> "0x...": titles must not differ by an address. */
-static void normalise_message(char *s)
-{
-	char *p = s;
-
-	while ((p = strstr(p, "0x"))) {
-		char *d = p + 2;
-
-		while (isxdigit((unsigned char)*d))
-			d++;
-		if (d - p > 2) {
-			memcpy(p + 2, "...", 3);
-			memmove(p + 5, d, strlen(d) + 1);
-		}
-		p += 2;
-	}
-}
-
-static void build_title(struct ks_classifier *c)
-{
-	struct ks_kreport *r = &c->cur;
-	const char *f = r->kind->title_fmt;
-	char *o = r->title, *end = r->title + sizeof(r->title) - 1;
-	char val[256];
-
-	for (; *f && o < end; f++) {
-		if (*f != '%') {
-			*o++ = *f;
-			continue;
-		}
-		f++;
-		val[0] = '\0';
-		switch (*f) {
-		case 'F':
-			snprintf(val, sizeof(val), "%s",
-				 r->guilty[0] ? r->guilty : "?");
-			break;
-		case 'T':
-			snprintf(val, sizeof(val), "%s", c->kasan_type);
-			break;
-		case 'A':
-			/* " Read"/" Write"; a bad free has no access. */
-			snprintf(val, sizeof(val), "%s",
-				 strstr(r->text, "\nWrite of size") ? " Write" :
-				 strstr(r->text, "\nRead of size") ? " Read" : "");
-			break;
-		case 'M':
-			snprintf(val, sizeof(val), "%s", c->panic_msg);
-			normalise_message(val);
-			break;
-		case 'C':
-			snprintf(val, sizeof(val), "%s",
-				 r->cgroup[0] ? r->cgroup : "?");
-			break;
-		case 'O':
-			snprintf(val, sizeof(val), "%d", r->order);
-			break;
-		}
-		o += snprintf(o, end - o + 1, "%s", val);
-		if (o > end)
-			o = end;
-	}
-	*o = '\0';
-}
-
-static void pick_guilty(struct ks_classifier *c)
-{
-	int rank;
-
-	for (rank = 0; rank < 4; rank++)
-		if (c->best[rank][0]) {
-			snprintf(c->cur.guilty, sizeof(c->cur.guilty), "%s",
-				 c->best[rank]);
-			return;
-		}
-	/* Only skipped frames: better than nothing. */
-	for (rank = 0; rank < 4; rank++)
-		if (c->first[rank][0]) {
-			snprintf(c->cur.guilty, sizeof(c->cur.guilty), "%s",
-				 c->first[rank]);
-			return;
-		}
-}
-
 static void corrupt(struct ks_kreport *r, const char *why)
 {
 	if (r->corrupted)
@@ -349,24 +138,43 @@ static void corrupt(struct ks_kreport *r, const char *why)
 	snprintf(r->corrupt_why, sizeof(r->corrupt_why), "%s", why);
 }
 
+/* The title of a syzkaller-kind report, from its text. */
+static void syz_title(struct ks_classifier *c)
+{
+	struct ks_kreport *r = &c->cur;
+	struct ks_syz_title t;
+	int i;
+
+	if (ks_syz_describe((size_t)c->oops, r->text + c->title_from,
+			    r->len - c->title_from, &t)) {
+		snprintf(r->title, sizeof(r->title), "%s", r->first);
+		corrupt(r, "the classifier's rules did not compile");
+		return;
+	}
+	snprintf(r->title, sizeof(r->title), "%s", t.title);
+	snprintf(r->guilty, sizeof(r->guilty), "%s", t.frame);
+	snprintf(r->kind, sizeof(r->kind), "%s", t.fmt ? t.fmt->kind : "bug");
+	r->syz = 1;
+	for (i = 0; i < t.nalt; i++)
+		snprintf(r->alt[i], sizeof(r->alt[i]), "%s", t.alt[i]);
+	r->nalt = t.nalt;
+	if (t.corrupted)
+		corrupt(r, t.corrupted);
+}
+
 /* Close the open report into *out; 1 if it was one to hand out. */
-static int finish(struct ks_classifier *c, struct ks_kreport *out,
-		  int cut_off)
+static int finish(struct ks_classifier *c, struct ks_kreport *out)
 {
 	struct ks_kreport *r = &c->cur;
 
 	if (!c->active)
 		return 0;
 	c->active = 0;
-	if (cut_off)
-		corrupt(r, "truncated: the log ends inside the report");
-	if (r->kind->needs_stack && !c->frames)
-		corrupt(r, "no stack trace");
-	if (c->interleaved)
-		corrupt(r, "interleaved: other output inside the call trace");
-	pick_guilty(c);
-	build_title(c);
-	if (r->kind->sev == KS_SEV_CONTEXT) {
+	if (c->oops >= 0)
+		syz_title(c);
+	else
+		ks_extra_finish(c);
+	if (r->sev == KS_SEV_CONTEXT) {
 		/* Context waits for the report it explains. */
 		c->fi = *r;
 		c->fi_pending = KS_CONTEXT_REACH;
@@ -384,147 +192,170 @@ static int finish(struct ks_classifier *c, struct ks_kreport *out,
 	return 1;
 }
 
-/* A report line that may look like a new report but continues this one. */
-static int continues(struct ks_classifier *c, const struct ks_kind *k)
+static void start(struct ks_classifier *c, int oops,
+		  const struct ks_kind *extra, const char *text,
+		  const char *ctx, uint64_t seq, int64_t ts)
 {
-	const char *open = c->cur.kind->name;
+	struct ks_kreport *r = &c->cur;
 
-	if (!strcmp(k->name, "panic"))
-		return 1;
-	/* The OOM killer found no victim: the same report, another kind. */
-	if (!strcmp(k->name, "oom_no_killable"))
-		return !strcmp(open, "oom");
-	if (!strcmp(k->name, "oops") || !strcmp(k->name, "gpf"))
-		return c->cur.lines <= 8 && strcmp(open, "fault_inject");
+	memset(r, 0, sizeof(*r));
+	ks_extra_reset(c);
+	c->active = 1;
+	c->oops = oops;
+	c->extra = extra;
+	c->text_lines = c->skip_text = c->cpu_traceback = 0;
+	c->frames = c->trace_frames = c->after_trace = c->rules = 0;
+	c->end = oops >= 0 ? ks_end_rule(text) : NULL;
+	snprintf(c->ctx, sizeof(c->ctx), "%s", ctx);
+	r->order = -1;
+	r->seq = seq;
+	r->ts_us = ts;
+	r->sev = oops >= 0 ? KS_SEV_BUG : extra->sev;
+	snprintf(r->kind, sizeof(r->kind), "%s", oops >= 0 ? "bug" : extra->name);
+	snprintf(r->first, sizeof(r->first), "%s", text);
+	if (strstr(c->prev, "cut here"))
+		ks_kreport_append(r, c->prev);
+	c->title_from = r->len;
+	ks_kreport_append(r, text);
+	if (oops < 0)
+		ks_extra_gather(c, text);
+}
+
+/* Does an open report end before this line (which is not its own)? */
+static int ends_before(struct ks_classifier *c, const char *text)
+{
+	if (c->oops < 0)
+		return ks_extra_ends_before(c, text);
+	return !c->end && c->trace_frames && !ks_is_trace_line(text);
+}
+
+/* Does this line, now in the report, end it? */
+static int ends_with(struct ks_classifier *c, const char *text)
+{
+	if (c->oops < 0)
+		return ks_extra_ends_with(c, text);
+	if (!c->end)
+		return 0;
+	/* KASAN's closing rule, not the one above its header. */
+	if (!strcmp(c->end, "===="))
+		return strspn(text, "=") >= 60;
+	return strstr(text, c->end) != NULL;
+}
+
+/* Track where the call trace is, for reports that end with it. */
+static void count_frames(struct ks_classifier *c, const char *text)
+{
+	if (strstr(text, "Call Trace:") || strstr(text, "backtrace"))
+		c->after_trace = 1;
+	if (ks_frame_line(text)) {
+		c->frames++;
+		c->trace_frames += c->after_trace;
+	}
+}
+
+/* A line inside the open report; 1 if it finished it into *out. */
+static int add_line(struct ks_classifier *c, const char *raw, const char *text,
+		    const char *ctx, int questionable, struct ks_kreport *out)
+{
+	struct ks_kreport *r = &c->cur;
+
+	/* Another printk caller's lines are not this report's. */
+	if (questionable || (strcmp(ctx, c->ctx) &&
+	    !(c->cpu_traceback && ctx[0] == 'C')))
+		return 0;
+	c->text_lines++;
+	if (strstr(raw, "Disabling lock debugging due to kernel taint"))
+		return 0;
+	if (strstr(raw, "Sending NMI from CPU"))
+		c->cpu_traceback = 1;
+	/*
+	 * panic_on_warn's panic, or the deadlock report an oops provokes,
+	 * after enough of the report: theirs are not the report's lines.
+	 */
+	if (c->oops >= 0 && c->text_lines > (strstr(r->first, "BUG: KMSAN:") ? 16 : 22) &&
+	    (strstr(raw, "Kernel panic - not syncing") ||
+	     strstr(raw, "WARNING: possible circular locking dependency detected"))) {
+		c->skip_text = 1;
+		return finish(c, out);
+	}
+	ks_kreport_append(r, text);
+	count_frames(c, text);
+	if (c->oops < 0)
+		ks_extra_gather(c, text);
+	if (ends_with(c, text) || r->lines >= KS_REPORT_MAX_LINES)
+		return finish(c, out);
 	return 0;
 }
 
-/* Facts an open report gathers from its later lines. */
-static void gather(struct ks_classifier *c, const char *line)
+static int is_marker(const char *text)
 {
-	struct ks_kreport *r = &c->cur;
-	char fn[128];
-	int unrel;
-
-	if (!strcmp(r->kind->name, "lockdep_held_return"))
-		candidate_after(c, line, ", at: ");
-	if (!strncmp(line, "oom-kill:constraint=", 20)) {
-		if (!strncmp(line + 20, "CONSTRAINT_MEMCG", 16))
-			r->kind = ks_kind_named("memcg_oom");
-		field(line, "oom_memcg=", ",", r->cgroup, sizeof(r->cgroup));
-		normalise_cgroup(r->cgroup);
-		field(line, ",task=", ",", r->victim, sizeof(r->victim));
-	}
-	if (strstr(line, "Killed process ") && !r->victim[0])
-		field(strstr(line, "Killed process "), "(", ")", r->victim,
-		      sizeof(r->victim));
-	if (!strncmp(line, "Kernel panic - not syncing: ", 28) &&
-	    !c->panic_msg[0])
-		field(line, "not syncing: ", "", c->panic_msg,
-		      sizeof(c->panic_msg));
-	/*
-	 * mem_cgroup_print_oom_meminfo(): the OOM is a memcg's, whose path
-	 * is the title's (no oom-kill:constraint line without a victim).
-	 */
-	if (!strncmp(line, "memory: usage ", 14))
-		c->memcg = 1;
-	if (!strncmp(line, "Memory cgroup stats for ", 24) && !r->cgroup[0]) {
-		c->memcg = 1;
-		field(line, "stats for ", ":", r->cgroup, sizeof(r->cgroup));
-		normalise_cgroup(r->cgroup);
-	}
-	/*
-	 * Global only when the report shows the global memory dump: under a
-	 * storm of failed charges /dev/kmsg overruns and the ring loses the
-	 * lines between the header and this one (memcg lines included), and
-	 * dump_header() is ratelimited while this line is not.  A global one
-	 * always goes on to panic("System is deadlocked on memory"), a
-	 * report of its own, so nothing is hidden by leaning to the memcg.
-	 */
-	if (!strncmp(line, "Mem-Info:", 9))
-		c->global_mem = 1;
-	if (!strncmp(line, "Out of memory and no killable processes", 39))
-		r->kind = ks_kind_named(c->memcg || !c->global_mem ?
-			"memcg_oom_no_killable" : "oom_no_killable");
-	if (!strncmp(line, "RIP: 0010:", 10) &&
-	    frame_name(line + 10, fn, sizeof(fn), &unrel))
-		add_candidate(c, CAND_NAMED, fn);
-	if (!strncmp(line, "Call Trace:", 11) || !strncmp(line, "backtrace", 9)) {
-		c->in_trace = 1;
-		c->after_call_trace = 1;
-	}
-	if (frame_name(line, fn, sizeof(fn), &unrel)) {
-		c->in_trace = 1;
-		c->frames++;
-		c->trace_frames += c->after_call_trace;
-		/* One odd line between two frames: another CPU's output. */
-		if (c->odd_line)
-			c->interleaved = 1;
-		c->prev_frame = 1;
-		c->odd_line = 0;
-		add_candidate(c, unrel ? CAND_UNRELIABLE : c->after_call_trace ?
-			      CAND_TRACE : CAND_OTHER, fn);
-		return;
-	}
-	/* Section headers ("Freed by task 1:") and blank lines belong. */
-	c->odd_line = c->prev_frame && !is_trace_line(line) && *line &&
-		      line[strlen(line) - 1] != ':';
-	c->prev_frame = 0;
+	return !strncmp(text, "kmemstorm: scenario ", 20) ||
+	       !strcmp(text, "kmemstorm: boundary");
 }
 
 int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 		     int64_t ts_us, struct ks_kreport *out)
 {
-	const char *line = ks_strip_console_prefix(raw);
-	const struct ks_kind *k;
-	int done = 0;
+	char ctx[16];
+	const char *text = ks_console_context(raw, ctx, sizeof(ctx));
+	const struct ks_kind *extra = NULL;
+	int oops, done = 0, questionable = 0, own;
 
-	/* An injected failure explains only what follows within reach. */
+	if (!strncmp(text, "kmemleak: ", 10))
+		text += 10;
 	if (c->fi_pending)
 		c->fi_pending--;
-	if (c->active) {
-		const struct ks_kind *ck = c->cur.kind;
+	/* syzkaller drops a "? func" frame: the unwinder only guesses. */
+	if (ctx[0] && !strstr(text, "<EOI>") &&
+	    (strstr(text, " ? ") || !strncmp(text, "? ", 2)))
+		questionable = 1;
+	/* A report's end line names it, but starts nothing. */
+	oops = !strncmp(text, "---[ end ", 9) ? -1 :
+	       ks_syz_header(raw, strlen(raw));
+	if (oops < 0)
+		extra = ks_extra_match(text);
+	own = c->active && !questionable && (!strcmp(ctx, c->ctx) ||
+					    (c->cpu_traceback && ctx[0] == 'C'));
+	if (c->active && is_marker(text)) {
+		done = finish(c, out);
+		goto out;
+	}
+	if (c->active && (oops >= 0 || extra)) {
+		int second = oops >= 0 ?
+			!(c->oops >= 0 && ks_syz_start_ignored(raw)) :
+			!ks_extra_continues(c, extra);
 
-		/*
-		 * Reports that end where their call trace does; stacks
-		 * listed before it ("Preemption disabled at:", lockdep's
-		 * chains) do not end them.
-		 */
-		if (ck->end == KS_END_STACK && c->trace_frames &&
-		    !is_trace_line(line))
-			done = finish(c, out, 0);
+		if (second)
+			done = finish(c, out);
+	} else if (c->active && c->oops >= 0 && ks_syz_info_with_stack(text)) {
+		done = finish(c, out);
+		extra = ks_extra_match(text);
+	} else if (own && ends_before(c, text)) {
+		done = finish(c, out);
 	}
-	k = ks_kind_match(line);
-	if (c->active && k && !continues(c, k))
-		done = finish(c, out, 0) || done;
-	if (!c->active && k) {
-		start_report(c, k, line, seq, ts_us);
-	} else if (c->active) {
-		append(&c->cur, line);
-		gather(c, line);
-		if ((c->cur.kind->end == KS_END_MARKER &&
-		     (strstr(line, c->cur.kind->end_marker) ||
-		      (c->cur.kind->end_marker2 &&
-		       strstr(line, c->cur.kind->end_marker2)))) ||
-		    (c->cur.kind->end == KS_END_KILLED &&
-		     strstr(line, "Killed process")) ||
-		    c->cur.lines >= KS_REPORT_MAX_LINES) {
-			done = finish(c, out, 0);
+	if (!c->active && (oops >= 0 || extra)) {
+		if (extra && extra->syz_leak) {
+			/* kmemleak on the console: the header syzkaller prints */
+			start(c, 0, NULL, "BUG: memory leak", ctx, seq, ts_us);
+			c->leak_objects = 1;
+			add_line(c, raw, text, ctx, 0, out);
+		} else {
+			start(c, oops, extra, text, ctx, seq, ts_us);
 		}
+	} else if (c->active) {
+		done = add_line(c, raw, text, ctx, questionable, out) || done;
 	}
-	if (c->active && k && c->cur.lines == 1)
-		gather(c, line);
-	snprintf(c->prev, sizeof(c->prev), "%s", line);
+out:
+	snprintf(c->prev, sizeof(c->prev), "%s", text);
 	return done;
 }
 
 int ks_classify_flush(struct ks_classifier *c, struct ks_kreport *out)
 {
-	if (!c->active)
-		return 0;
-	/*
-	 * A report that ends where its trace does cannot be told apart
-	 * from one cut off after it; one with an end line can.
-	 */
-	return finish(c, out, c->cur.kind->end != KS_END_STACK);
+	return finish(c, out);
+}
+
+int ks_kreport_syzkaller(const struct ks_kreport *r)
+{
+	return r->syz;
 }

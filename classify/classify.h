@@ -18,9 +18,16 @@ enum ks_severity { KS_SEV_BUG, KS_SEV_INFO, KS_SEV_CONTEXT };
 
 struct ks_kind;
 
+#define KS_REPORT_ALTS	6
+
 struct ks_kreport {
-	const struct ks_kind *kind;
+	char kind[24];			/* "kasan", "warning", "memcg_oom"... */
+	enum ks_severity sev;
+	int syz;			/* a report syzkaller titles too */
 	char title[256];
+	/* the other titles syzkaller gives it, for matching across runs */
+	char alt[KS_REPORT_ALTS][160];
+	int nalt;
 	char guilty[128];		/* guilty frame, "" when none */
 	int corrupted;
 	char corrupt_why[96];
@@ -45,24 +52,18 @@ struct ks_kreport {
 struct ks_classifier {
 	struct ks_kreport cur;
 	int active;
-	int in_trace;			/* a call trace has started */
-	int after_call_trace;		/* past a "Call Trace:" line */
-	int prev_frame;			/* the line before was a frame */
-	int odd_line;			/* a non-frame line right after one */
-	int interleaved;
-	int frames;			/* frame lines seen */
-	int trace_frames;		/* of them after "Call Trace:" */
-	int memcg;			/* an OOM report's memcg lines seen */
-	int global_mem;			/* and a global one's (Mem-Info:) */
-	/*
-	 * Guilty frame candidates by rank: named by the report's own lines
-	 * (RIP, "at FILE:LINE F", "in F"), frames of the call trace, frames
-	 * of other listings before it, unreliable ("?") frames.
-	 */
-	char best[4][128];		/* first not skipped, per rank */
-	char first[4][128];		/* first at all, per rank */
+	int oops;			/* its syzkaller header group, or -1 */
+	const struct ks_kind *extra;	/* else its kind of our own */
+	char ctx[16];			/* printk caller of its header line */
+	size_t title_from;		/* text offset of the header line */
+	const char *end;		/* line that ends it; NULL: its trace */
+	int rules;			/* KASAN's "=====" lines seen */
+	int text_lines, skip_text, cpu_traceback;
+	int frames, trace_frames, after_trace;
+	int leak_objects;		/* kmemleak objects in the report */
+	/* OOM reports: which lines were seen */
+	int memcg, global_mem;
 	char kasan_type[64];
-	char panic_msg[160];
 	char prev[256];			/* the line before, e.g. "cut here" */
 	/* fault-injection context waiting for the next report */
 	struct ks_kreport fi;
@@ -91,5 +92,9 @@ struct json_t *ks_kreport_json(const struct ks_kreport *r);
 
 /* "[  12.345678] [ T123] text" -> "text" */
 const char *ks_strip_console_prefix(const char *line);
+/* The same, and the printk caller ("T123", "console", "" with no prefix). */
+const char *ks_console_context(const char *line, char *ctx, size_t len);
+/* Would syzkaller report it (not an OOM kill or fault-injection block)? */
+int ks_kreport_syzkaller(const struct ks_kreport *r);
 
 #endif

@@ -1,37 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The report kinds table (classify_kinds.c) and what the engine needs. */
+/*
+ * The engine's parts (classify.c): kernel messages that are ours to
+ * record but not syzkaller's to title (classify_extra.c), and what the
+ * lines of a report look like (classify_kinds.c).
+ */
 #ifndef KS_CLASSIFY_INTERNAL_H
 #define KS_CLASSIFY_INTERNAL_H
 
 #include "classify.h"
 
 enum ks_end_rule {
-	KS_END_MARKER,		/* a line containing end_marker, included */
 	KS_END_STACK,		/* the first line after the call trace */
 	KS_END_KILLED,		/* the OOM killer's "Killed process" line */
 };
 
+/* OOM kills, allocation failures, fault injection: titles of our own. */
 struct ks_kind {
 	const char *name;
 	enum ks_severity sev;
-	const char *start[4];	/* line prefixes (after console prefixes) */
-	const char *within;	/* or a substring anywhere in the line */
-	/*
-	 * %F guilty frame, %T type (KASAN, UBSAN...), %A access (Read,
-	 * Write), %M message, %C cgroup, %O order.
-	 */
+	const char *start;	/* a line starting with this, */
+	const char *within;	/* or containing this, starts one */
+	/* %F guilty frame, %C cgroup, %O order */
 	const char *title_fmt;
-	int needs_stack;	/* a report without frames is corrupted */
 	enum ks_end_rule end;
-	const char *end_marker, *end_marker2;
+	int syz_leak;		/* a kmemleak object: syzkaller's "BUG: memory leak" */
 };
 
 extern const struct ks_kind ks_kinds[];
 const struct ks_kind *ks_kind_named(const char *name);
+const struct ks_kind *ks_extra_match(const char *line);
 
-/* Frames a guilty frame is never taken from (allocators, debugging...). */
-int ks_frame_skipped(const char *fn);
-/* The kind a line starts, or NULL. */
-const struct ks_kind *ks_kind_match(const char *line);
+void ks_extra_reset(struct ks_classifier *c);
+void ks_extra_gather(struct ks_classifier *c, const char *line);
+void ks_extra_finish(struct ks_classifier *c);
+int ks_extra_ends_before(struct ks_classifier *c, const char *line);
+int ks_extra_ends_with(struct ks_classifier *c, const char *line);
+/* Does a kind-starting line continue the open report instead? */
+int ks_extra_continues(struct ks_classifier *c, const struct ks_kind *k);
+
+/* What line ends a syzkaller report with this header; NULL: its trace. */
+const char *ks_end_rule(const char *header);
+/* A stack frame ("func+0x1c/0x30", "func file.c:12 [inline]"), or a line of a trace. */
+int ks_frame_line(const char *line);
+int ks_is_trace_line(const char *line);
+/* The function of a frame line; 0 if it is none (*unreliable: "? f"). */
+int ks_frame_name(const char *l, char *fn, size_t len, int *unreliable);
+void ks_kreport_append(struct ks_kreport *r, const char *line);
 
 #endif

@@ -17,6 +17,14 @@ json_t *ks_kreport_json(const struct ks_kreport *r)
 
 	if (!o)
 		return NULL;
+	if (r->nalt) {
+		json_t *a = json_array();
+		int i;
+
+		for (i = 0; i < r->nalt; i++)
+			json_array_append_new(a, json_string(r->alt[i]));
+		json_object_set_new(o, "alt_titles", a);
+	}
 	if (r->corrupted)
 		json_object_set_new(o, "corrupt_reason",
 				    json_string(r->corrupt_why));

@@ -14,6 +14,7 @@
 struct classify_cli {
 	int json;
 	int all;
+	int syzkaller;
 };
 
 #define CLS(f) offsetof(struct classify_cli, f)
@@ -23,13 +24,15 @@ const struct ks_cli_opt ks_classify_cli_opts[] = {
 	  "the journal's kernel_report fields, one object per line" },
 	{ "all", 0, KS_ARG_FLAG, CLS(all), 0, 0, NULL, NULL,
 	  "also fault-injection context blocks of their own" },
+	{ "syzkaller", 0, KS_ARG_FLAG, CLS(syzkaller), 0, 0, NULL, NULL,
+	  "only the reports syzkaller finds, each as its title alone (with --json: their records)" },
 	KS_ARG_END,
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kmemstorm classify [--json] [--all] FILE...\n"
+		"usage: kmemstorm classify [--json] [--all] [--syzkaller] FILE...\n"
 		"\n"
 		"Classify the kernel reports in saved logs (dmesg, serial console,\n"
 		"kmsg.log, console.log; '-' is standard input), one per line:\n"
@@ -41,8 +44,12 @@ static void usage(FILE *f)
 		"Exit: 0 no bug-severity report, 1 some, 2 a file could not be read.\n");
 }
 
+static int syz_only;
+
 static void print(const struct ks_kreport *r, int as_json, int *bugs)
 {
+	if (syz_only && !ks_kreport_syzkaller(r))
+		return;
 	if (ks_kreport_severity(r) == KS_SEV_BUG)
 		(*bugs)++;
 	if (as_json) {
@@ -53,6 +60,10 @@ static void print(const struct ks_kreport *r, int as_json, int *bugs)
 			printf("%s\n", s);
 		free(s);
 		json_decref(o);
+		return;
+	}
+	if (syz_only) {
+		printf("%s\n", r->title);
 		return;
 	}
 	printf("%-7s %-16s %s", ks_severity_name(ks_kreport_severity(r)),
@@ -116,6 +127,7 @@ int ks_cmd_classify(int argc, char **argv)
 		usage(stderr);
 		return KS_EXIT_USAGE;
 	}
+	syz_only = o.syzkaller;
 	for (i = first; i < argc; i++) {
 		FILE *f = strcmp(argv[i], "-") ? fopen(argv[i], "r") : stdin;
 

@@ -87,6 +87,34 @@ static void set_diff(json_t *list, int *regs, const char *what,
 			       json_string_value(x));
 }
 
+/* Bug reports: the same bug when any of their titles is the same. */
+static void bug_diff(json_t *list, int *regs, const struct ks_scn_metrics *b,
+		     const struct ks_scn_metrics *c)
+{
+	json_t *x, *y;
+	size_t i, j;
+	int seen;
+
+	json_array_foreach(c->bug_names, i, x) {
+		seen = 0;
+		json_array_foreach(b->bug_names, j, y)
+			seen |= ks_names_meet(x, y);
+		if (!seen)
+			change(list, regs, 1, "kernel_report",
+			       "new: kernel report %s",
+			       json_string_value(json_array_get(x, 0)));
+	}
+	json_array_foreach(b->bug_names, i, x) {
+		seen = 0;
+		json_array_foreach(c->bug_names, j, y)
+			seen |= ks_names_meet(x, y);
+		if (!seen)
+			change(list, regs, 0, "kernel_report",
+			       "gone: kernel report %s",
+			       json_string_value(json_array_get(x, 0)));
+	}
+}
+
 static void enomem_paths(json_t *list, int *regs, json_t *b, json_t *c)
 {
 	json_t *x;
@@ -138,8 +166,7 @@ static void compare_scn(json_t *list, int *regs, const struct side *bs,
 	if (strcmp(b.verdict, c.verdict))
 		change(list, regs, !strcmp(b.verdict, "pass"), "verdict",
 		       "verdict %s -> %s", b.verdict, c.verdict);
-	set_diff(list, regs, "kernel_report", "kernel report ", b.bug_titles,
-		 c.bug_titles);
+	bug_diff(list, regs, &b, &c);
 	set_diff(list, regs, "enomem_surfaced", "ENOMEM surfaced as ",
 		 b.surfaced, c.surfaced);
 	enomem_paths(list, regs, b.enomem_ops, c.enomem_ops);

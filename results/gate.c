@@ -67,6 +67,24 @@ static void tally(json_t *list, const char *key, const char *title,
 	json_array_append_new(list, source);
 }
 
+/* One row per bug: a report whose titles meet a row's counts there. */
+static void tally_bug(json_t *list, json_t *r, int forced, json_t *source)
+{
+	json_t *names = ks_report_names(r), *x;
+	const char *key = ks_jstr(r, "title", "?");
+	size_t i;
+
+	json_array_foreach(list, i, x)
+		if (ks_names_meet(json_object_get(x, "names"), names)) {
+			key = ks_jstr(x, "key", key);
+			break;
+		}
+	if (!json_object_get(source, "names"))
+		json_object_set(source, "names", names);
+	tally(list, key, ks_jstr(r, "title", "?"), 1, forced, source);
+	json_decref(names);
+}
+
 /* Failures forced on the storm, not a charge that failed. */
 static int forced(const struct ks_scn_view *s)
 {
@@ -116,9 +134,7 @@ static void add_scenario(struct cfg_result *c, struct cfg_result *base,
 	}
 	json_array_foreach(s->reports, i, r)
 		if (!strcmp(ks_jstr(r, "severity", ""), "bug"))
-			tally(c->bugs, ks_jstr(r, "title", "?"),
-			      ks_jstr(r, "title", "?"), 1, f,
-			      src(v, s->name, ks_rec_line(v, r)));
+			tally_bug(c->bugs, r, f, src(v, s->name, ks_rec_line(v, r)));
 	json_array_foreach(s->surfaced, i, r) {
 		char path[160];
 

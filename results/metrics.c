@@ -59,6 +59,30 @@ static long long overshoot(json_t *end, long long peak, long long limit)
 	return peak > limit ? peak - limit : 0;
 }
 
+json_t *ks_report_names(json_t *r)
+{
+	json_t *names = json_array(), *x;
+	size_t i;
+
+	json_array_append_new(names, json_string(ks_jstr(r, "title", "?")));
+	json_array_foreach(json_object_get(r, "alt_titles"), i, x)
+		if (json_is_string(x))
+			json_array_append(names, x);
+	return names;
+}
+
+int ks_names_meet(const json_t *a, const json_t *b)
+{
+	json_t *x, *y;
+	size_t i, j;
+
+	json_array_foreach(a, i, x)
+		json_array_foreach(b, j, y)
+			if (json_equal(x, y))
+				return 1;
+	return 0;
+}
+
 static void add_title(json_t *titles, json_t *lines, const char *t, int line)
 {
 	json_t *x;
@@ -69,6 +93,22 @@ static void add_title(json_t *titles, json_t *lines, const char *t, int line)
 			return;
 	json_array_append_new(titles, json_string(t));
 	json_array_append_new(lines, json_integer(line));
+}
+
+/* A bug report, once per bug: reports whose names meet are one. */
+static void add_bug(struct ks_scn_metrics *m, json_t *r, int line)
+{
+	json_t *names = ks_report_names(r), *x;
+	size_t i;
+
+	json_array_foreach(m->bug_names, i, x)
+		if (ks_names_meet(x, names)) {
+			json_decref(names);
+			return;
+		}
+	json_array_append_new(m->bug_titles, json_string(ks_jstr(r, "title", "?")));
+	json_array_append_new(m->bug_lines, json_integer(line));
+	json_array_append_new(m->bug_names, names);
 }
 
 void ks_metrics_get(const struct ks_run_view *v, const struct ks_scn_view *s,
@@ -96,6 +136,7 @@ void ks_metrics_get(const struct ks_run_view *v, const struct ks_scn_view *s,
 		m->limit_reached = m->limit_hits > 0;
 	m->bug_titles = json_array();
 	m->bug_lines = json_array();
+	m->bug_names = json_array();
 	m->surfaced = json_array();
 	m->surfaced_lines = json_array();
 	m->enomem_ops = json_array();
@@ -111,8 +152,7 @@ void ks_metrics_get(const struct ks_run_view *v, const struct ks_scn_view *s,
 			m->global_oom_line = ks_rec_line(v, r);
 		}
 		if (!strcmp(ks_jstr(r, "severity", ""), "bug"))
-			add_title(m->bug_titles, m->bug_lines,
-				  ks_jstr(r, "title", "?"), ks_rec_line(v, r));
+			add_bug(m, r, ks_rec_line(v, r));
 	}
 	json_array_foreach(s->surfaced, i, r) {
 		snprintf(buf, sizeof(buf), "%s from %s", ks_jstr(r, "errno", "?"),
@@ -128,6 +168,7 @@ void ks_metrics_free(struct ks_scn_metrics *m)
 {
 	json_decref(m->bug_titles);
 	json_decref(m->bug_lines);
+	json_decref(m->bug_names);
 	json_decref(m->surfaced);
 	json_decref(m->surfaced_lines);
 	json_decref(m->enomem_ops);

@@ -24,6 +24,7 @@ struct ks_scn_metrics {
 	int global_oom_line;
 	json_t *bug_titles;	/* ["WARNING in f", ...] */
 	json_t *bug_lines;	/* their kernel_report lines, same order */
+	json_t *bug_names;	/* each one's title and alternates, same order */
 	json_t *surfaced;	/* ["ENFILE from tcp_connect", ...] */
 	json_t *surfaced_lines;
 	json_t *enomem_ops;	/* operations with ENOMEM failures */
@@ -32,5 +33,11 @@ struct ks_scn_metrics {
 void ks_metrics_get(const struct ks_run_view *v, const struct ks_scn_view *s,
 		    struct ks_scn_metrics *m);
 void ks_metrics_free(struct ks_scn_metrics *m);
+/*
+ * A kernel_report's names: its title and syzkaller's alternates (new
+ * reference).  Two reports are the same bug when their names meet.
+ */
+json_t *ks_report_names(json_t *r);
+int ks_names_meet(const json_t *a, const json_t *b);
 
 #endif

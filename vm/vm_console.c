@@ -73,7 +73,7 @@ static void line(struct ks_vm *vm, const char *raw)
 	 * that has just begun holds only its first line.
 	 */
 	snprintf(owner, sizeof(owner), "%s", vm->rep_scenario);
-	if (ks_classify_line(c, t, 0, 0, &vm->done))
+	if (ks_classify_line(c, raw, 0, 0, &vm->done))
 		report_done(vm, &vm->done, owner);
 	if (c->active && c->cur.lines == 1)
 		snprintf(vm->rep_scenario, sizeof(vm->rep_scenario), "%s",
