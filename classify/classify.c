@@ -146,7 +146,7 @@ static void syz_title(struct ks_classifier *c)
 	int i;
 
 	if (ks_syz_describe((size_t)c->oops, r->text + c->title_from,
-			    r->len - c->title_from, &t)) {
+			    r->len - c->title_from, &t, c->second)) {
 		snprintf(r->title, sizeof(r->title), "%s", r->first);
 		corrupt(r, "the classifier's rules did not compile");
 		return;
@@ -183,8 +183,9 @@ static int finish(struct ks_classifier *c, struct ks_kreport *out)
 	}
 	if (c->fi_pending) {
 		r->has_context = 1;
+		/* verbose=1 prints no stack: the site is not known */
 		snprintf(r->context_site, sizeof(r->context_site), "%s",
-			 c->fi.guilty);
+			 c->fi.guilty[0] ? c->fi.guilty : "?");
 		snprintf(r->context, sizeof(r->context), "%s", c->fi.text);
 		c->fi_pending = 0;
 	}
@@ -203,7 +204,7 @@ static void start(struct ks_classifier *c, int oops,
 	c->active = 1;
 	c->oops = oops;
 	c->extra = extra;
-	c->text_lines = c->skip_text = c->cpu_traceback = 0;
+	c->text_lines = c->skip_text = c->cpu_traceback = c->second = 0;
 	c->frames = c->trace_frames = c->after_trace = c->rules = 0;
 	c->end = oops >= 0 ? ks_end_rule(text) : NULL;
 	snprintf(c->ctx, sizeof(c->ctx), "%s", ctx);
@@ -287,6 +288,25 @@ static int add_line(struct ks_classifier *c, const char *raw, const char *text,
 	return 0;
 }
 
+/*
+ * The harness's own output on a guest console (progress, the summary
+ * table and its reasons) quotes report titles: never a report.
+ */
+static int harness_output(struct ks_classifier *c, const char *text)
+{
+	if (c->in_summary) {
+		if (isdigit((unsigned char)text[0]) && strstr(text, " passed, "))
+			c->in_summary = 0;
+		return 1;
+	}
+	if (!strncmp(text, "SCENARIO ", 9) && strstr(text, " VERDICT ")) {
+		c->in_summary = 1;
+		return 1;
+	}
+	return !strncmp(text, "kmemstorm: [", 12) ||
+	       !strncmp(text, "kmemstorm-guest: ", 17);
+}
+
 static int is_marker(const char *text)
 {
 	return !strncmp(text, "kmemstorm: scenario ", 20) ||
@@ -303,6 +323,8 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 
 	if (!strncmp(text, "kmemleak: ", 10))
 		text += 10;
+	if (harness_output(c, text))
+		return 0;
 	if (c->fi_pending)
 		c->fi_pending--;
 	/* syzkaller drops a "? func" frame: the unwinder only guesses. */
@@ -325,8 +347,10 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 			!(c->oops >= 0 && ks_syz_start_ignored(raw)) :
 			!ks_extra_continues(c, extra);
 
-		if (second)
+		if (second) {
+			c->second = 1;
 			done = finish(c, out);
+		}
 	} else if (c->active && c->oops >= 0 && ks_syz_info_with_stack(text)) {
 		done = finish(c, out);
 		extra = ks_extra_match(text);

@@ -61,6 +61,8 @@ struct ks_classifier {
 	int text_lines, skip_text, cpu_traceback;
 	int frames, trace_frames, after_trace;
 	int leak_objects;		/* kmemleak objects in the report */
+	int second;			/* ended by the next report's header */
+	int in_summary;			/* inside the harness's summary table */
 	/* OOM reports: which lines were seen */
 	int memcg, global_mem;
 	char kasan_type[64];

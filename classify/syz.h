@@ -75,10 +75,12 @@ struct ks_syz_title {
 
 /*
  * Title text (len bytes, lines without console prefixes), a report of
- * ks_oopses[oops].  0, or -1 when the rules could not be compiled.
+ * ks_oopses[oops].  more: another report followed, whose lines syzkaller
+ * would also search for a stack trace (so a missing one is not held
+ * against this one).  0, or -1 when the rules could not be compiled.
  */
 int ks_syz_describe(size_t oops, const char *text, size_t len,
-		    struct ks_syz_title *out);
+		    struct ks_syz_title *out, int more);
 /* The index of the oops group a line starts, or -1. */
 int ks_syz_header(const char *line, size_t len);
 /* Does this header line continue a report instead of starting one? */

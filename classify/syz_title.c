@@ -319,11 +319,11 @@ static void clean(char *s, size_t cap)
 
 /* Is the report cut or mixed up (syzkaller's isCorrupted)? */
 static const char *corrupted(const struct ks_syz_title *t, const char *text,
-			     size_t len)
+			     size_t len, int more)
 {
 	if (ks_re_search(rx.corrupt_title, t->title, strlen(t->title), NULL))
 		return "title matches corrupted regexp";
-	if (!t->fmt || t->fmt->no_stack)
+	if (!t->fmt || t->fmt->no_stack || more)
 		return NULL;
 	return ks_stack_corrupted(text, len);
 }
@@ -341,7 +341,7 @@ static void title_frame(struct ks_syz_title *t)
 }
 
 int ks_syz_describe(size_t oops, const char *text, size_t len,
-		    struct ks_syz_title *t)
+		    struct ks_syz_title *t, int more)
 {
 	const struct ks_syzfmt *fmts = ks_oopses[oops].fmts;
 	long start = (long)len;
@@ -378,7 +378,7 @@ int ks_syz_describe(size_t oops, const char *text, size_t len,
 	if (!t->corrupted && t->fmt && t->fmt->corrupted)
 		t->corrupted = "report format is marked as corrupted";
 	if (!t->corrupted)
-		t->corrupted = corrupted(t, text, len);
+		t->corrupted = corrupted(t, text, len, more);
 	clean(t->title, sizeof(t->title));
 	for (i = 0; i < t->nalt; i++)
 		clean(t->alt[i], sizeof(t->alt[i]));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "syz.h"
 #include "cli.h"
 #include "options.h"
 
@@ -15,6 +16,7 @@ struct classify_cli {
 	int json;
 	int all;
 	int syzkaller;
+	int rules;
 };
 
 #define CLS(f) offsetof(struct classify_cli, f)
@@ -26,6 +28,8 @@ const struct ks_cli_opt ks_classify_cli_opts[] = {
 	  "also fault-injection context blocks of their own" },
 	{ "syzkaller", 0, KS_ARG_FLAG, CLS(syzkaller), 0, 0, NULL, NULL,
 	  "only the reports syzkaller finds, each as its title alone (with --json: their records)" },
+	{ "rules", 0, KS_ARG_FLAG, CLS(rules), 0, 0, NULL, NULL,
+	  "print the title rules (header, kind, title format), one a line, and exit" },
 	KS_ARG_END,
 };
 
@@ -123,6 +127,16 @@ int ks_cmd_classify(int argc, char **argv)
 
 	if (first < 0)
 		return code;
+	if (o.rules) {
+		size_t k, f;
+
+		for (k = 0; k < ks_noopses; k++)
+			for (f = 0; ks_oopses[k].fmts[f].title; f++)
+				printf("%s\t%s\t%s\n", ks_oopses[k].header,
+				       ks_oopses[k].fmts[f].kind,
+				       ks_oopses[k].fmts[f].fmt);
+		return 0;
+	}
 	if (first >= argc) {
 		usage(stderr);
 		return KS_EXIT_USAGE;
