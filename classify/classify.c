@@ -47,7 +47,8 @@ const char *ks_console_context(const char *line, char *ctx, size_t len)
 	ctx[0] = '\0';
 	if (!strncmp(p, "** ", 3) && (q = strstr(p + 3, " printk messages dropped ** ")))
 		p = q + 28;
-	login = strstr(p, " login: ");
+	/* A line that starts like a kernel line was merged into nothing. */
+	login = *p == '[' || *p == '<' ? NULL : strstr(p, " login: ");
 	while (login) {	/* the last one: ".* login: " is greedy */
 		const char *next = strstr(login + 1, " login: ");
 
@@ -307,6 +308,15 @@ static int harness_output(struct ks_classifier *c, const char *text)
 	       !strncmp(text, "kmemstorm-guest: ", 17);
 }
 
+/* The line before the next one (a "cut here" belongs to the report). */
+static void remember(struct ks_classifier *c, const char *text)
+{
+	size_t n = strnlen(text, sizeof(c->prev) - 1);
+
+	memcpy(c->prev, text, n);
+	c->prev[n] = '\0';
+}
+
 static int is_marker(const char *text)
 {
 	return !strncmp(text, "kmemstorm: scenario ", 20) ||
@@ -328,7 +338,7 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 	if (c->fi_pending)
 		c->fi_pending--;
 	/* syzkaller drops a "? func" frame: the unwinder only guesses. */
-	if (ctx[0] && !strstr(text, "<EOI>") &&
+	if (c->active && ctx[0] && !strstr(text, "<EOI>") &&
 	    (strstr(text, " ? ") || !strncmp(text, "? ", 2)))
 		questionable = 1;
 	/* A report's end line names it, but starts nothing. */
@@ -370,7 +380,7 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 		done = add_line(c, raw, text, ctx, questionable, out) || done;
 	}
 out:
-	snprintf(c->prev, sizeof(c->prev), "%s", text);
+	remember(c, text);
 	return done;
 }
 

@@ -54,6 +54,10 @@ const struct ks_kind *ks_extra_match(const char *line)
 {
 	const struct ks_kind *k;
 
+	/* Every kind's text has a colon, or starts the line: most lines go. */
+	if (!strchr(line, ':') && line[0] != 'u' && line[0] != 'O' &&
+	    !strstr(line, "LOCKUP"))
+		return NULL;
 	for (k = ks_kinds; k->name; k++) {
 		if (k->start && !strncmp(line, k->start, strlen(k->start)))
 			return k;

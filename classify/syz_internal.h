@@ -9,7 +9,7 @@
 struct cstack {		/* a stack format, compiled */
 	pcre2_code *parts[5], *parts2[4];
 	int nparts, nparts2;
-	pcre2_code *skip;	/* the global skip list and the format's */
+	pcre2_code *skip;	/* the format's own skip list (rx.skip: all) */
 };
 
 struct cfmt {

@@ -21,6 +21,11 @@ static const struct {
 
 pcre2_code *ks_re_compile(const char *src)
 {
+	return ks_re_compile_opts(src, 0);
+}
+
+pcre2_code *ks_re_compile_opts(const char *src, uint32_t options)
+{
 	size_t cap = strlen(src) * 4 + 64, o = 0, i;
 	char *buf = malloc(cap);
 	PCRE2_SIZE erroff;
@@ -49,8 +54,8 @@ pcre2_code *ks_re_compile(const char *src)
 		buf[o++] = *src++;
 	}
 	buf[o] = '\0';
-	re = pcre2_compile((PCRE2_SPTR)buf, PCRE2_ZERO_TERMINATED, 0, &err,
-			   &erroff, NULL);
+	re = pcre2_compile((PCRE2_SPTR)buf, PCRE2_ZERO_TERMINATED, options,
+			   &err, &erroff, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[120];
 
@@ -119,13 +124,52 @@ static pcre2_match_data *match_data(void)
 int ks_re_search(const pcre2_code *re, const char *s, size_t len,
 		 struct ks_re_match *m)
 {
+	return ks_re_search_upto(re, s, len, (size_t)-1, m);
+}
+
+static pthread_key_t mc_key;
+static pthread_once_t mc_once = PTHREAD_ONCE_INIT;
+
+static void mc_free(void *mc)
+{
+	pcre2_match_context_free(mc);
+}
+
+static void mc_init(void)
+{
+	pthread_key_create(&mc_key, mc_free);
+}
+
+static pcre2_match_context *match_context(void)
+{
+	pcre2_match_context *mc;
+
+	pthread_once(&mc_once, mc_init);
+	mc = pthread_getspecific(mc_key);
+	if (!mc) {
+		mc = pcre2_match_context_create(NULL);
+		pthread_setspecific(mc_key, mc);
+	}
+	return mc;
+}
+
+int ks_re_search_upto(const pcre2_code *re, const char *s, size_t len,
+		      size_t start_max, struct ks_re_match *m)
+{
 	pcre2_match_data *md = match_data();
+	pcre2_match_context *mc = NULL;
 	PCRE2_SIZE *ov;
 	int rc, i;
 
 	if (!re || !md)
 		return 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+	if (start_max != (size_t)-1) {
+		mc = match_context();
+		if (!mc)
+			return 0;
+		pcre2_set_offset_limit(mc, start_max);
+	}
+	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mc);
 	if (rc <= 0)
 		return 0;
 	if (!m)

@@ -60,7 +60,8 @@ static void take(struct raw *r, const char *line, const struct ks_re_match *m,
 		if (m->so[g] < 0 || n <= 0 || r->n >= MAX_RAW)
 			continue;
 		snprintf(fn, sizeof(fn), "%.*s", (int)n, line + m->so[g]);
-		if (skip && ks_re_search(skip, fn, strlen(fn), NULL))
+		if (ks_re_search(ks_syz_rx.skip, fn, strlen(fn), NULL) ||
+		    (skip && ks_re_search(skip, fn, strlen(fn), NULL)))
 			continue;
 		snprintf(r->f[r->n++], sizeof(fn), "%s", fn);
 	}

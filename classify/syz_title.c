@@ -6,6 +6,7 @@
  * corrupted, and the clean-up every title gets (addresses, numbers).
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,9 @@ static int compile_stack(const struct ks_stackfmt *s, struct cstack *c)
 		if (s->parts2[i] != KS_PARSE_STACK &&
 		    !(c->parts2[i] = ks_re_compile(s->parts2[i])))
 			return -1;
-	c->skip = ks_re_join(ks_skip_frames, s->skip);
-	return c->skip ? 0 : -1;
+	/* The global list is compiled once (rx.skip); here the format's own. */
+	c->skip = s->skip[0] ? ks_re_join(s->skip, NULL) : NULL;
+	return s->skip[0] && !c->skip ? -1 : 0;
 }
 
 static int compile_oops(size_t o)
@@ -75,7 +77,8 @@ static int compile_oops(size_t o)
 		const struct ks_syzfmt *f = &op->fmts[i];
 		struct cfmt *c = &rx.fmts[o][i];
 
-		if (!(c->title = ks_re_compile(f->title)) ||
+		if (!(c->title = ks_re_compile_opts(f->title,
+						     PCRE2_USE_OFFSET_LIMIT)) ||
 		    (f->report && !(c->report = ks_re_compile(f->report))) ||
 		    (f->stack && compile_stack(f->stack, &c->stack)))
 			return -1;
@@ -87,6 +90,8 @@ static void compile_all(void)
 {
 	size_t o, i;
 
+	if (!(rx.skip = ks_re_join(ks_skip_frames, NULL)))
+		return;
 	for (o = 0; o < ks_noopses && o < 64; o++)
 		if (compile_oops(o))
 			return;
@@ -98,8 +103,6 @@ static void compile_all(void)
 	    !(rx.corrupt_title = ks_re_compile("\\[ *[0-9]+\\.[0-9]+\\]")) ||
 	    !(rx.title_frame = ks_re_compile(
 		".* in ((?:<[a-zA-Z0-9_: ]+>)?[a-zA-Z0-9_:]+)")))
-		return;
-	if (!(rx.skip = ks_re_join(ks_skip_frames, NULL)))
 		return;
 	for (i = 0; i < 9; i++)
 		if (!(rx.repl[i] = ks_re_compile(replacements[i].re)))
@@ -123,16 +126,62 @@ static int any(pcre2_code *const *res, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * Which headers start with each 4-byte sequence (hashed): a line is
+ * scanned once, and only where a header could begin is it compared (a
+ * memmem per header per line cost the classifier most of its speed).
+ */
+static uint32_t quad_heads[65536];
+static size_t head_len[32];
+static unsigned char head_first[256];	/* a header starts with this byte */
+
+static unsigned int quad(const unsigned char *p)
+{
+	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+		     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+
+	return (x * 2654435761u) >> 16;
+}
+
+static void index_headers(void)
+{
+	size_t o;
+
+	for (o = 0; o < ks_noopses && o < 32; o++) {
+		head_len[o] = strlen(ks_oopses[o].header);
+		head_first[(unsigned char)ks_oopses[o].header[0]] = 1;
+		quad_heads[quad((const unsigned char *)ks_oopses[o].header)] |=
+			1u << o;
+	}
+}
+
 int ks_syz_header(const char *line, size_t len)
 {
-	size_t o, i;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const unsigned char *p = (const unsigned char *)line;
+	uint32_t found = 0;
+	size_t i, o;
 
 	if (!ready())
 		return -1;
-	for (o = 0; o < ks_noopses; o++) {
-		const char *h = ks_oopses[o].header;
+	pthread_once(&once, index_headers);
+	for (i = 0; i + 4 <= len; i++) {
+		uint32_t m;
 
-		if (!memmem(line, len, h, strlen(h)))
+		if (!head_first[p[i]])
+			continue;
+		m = quad_heads[quad(p + i)];
+		while (m) {
+			o = (size_t)__builtin_ctz(m);
+			m &= m - 1;
+			if (i + head_len[o] <= len &&
+			    !memcmp(line + i, ks_oopses[o].header, head_len[o]))
+				found |= 1u << o;
+		}
+	}
+	/* The first header of the table the line has, not suppressed. */
+	for (o = 0; found; o++, found >>= 1) {
+		if (!(found & 1))
 			continue;
 		for (i = 0; rx.suppress[o][i]; i++)
 			if (ks_re_search(rx.suppress[o][i], line, len, NULL))
@@ -345,16 +394,27 @@ int ks_syz_describe(size_t oops, const char *text, size_t len,
 {
 	const struct ks_syzfmt *fmts = ks_oopses[oops].fmts;
 	long start = (long)len;
-	int i, matched = 0;
+	int i, matched = 0, pass;
+	const char *first_line;
+	size_t upto;
 
 	memset(t, 0, sizeof(*t));
 	if (!ready())
 		return -1;
+	/*
+	 * The earliest match wins: when one starts in the header line, no
+	 * format need be searched for past it (the whole report otherwise,
+	 * every format of the group: most of the classifier's time).
+	 */
+	first_line = memchr(text, '\n', len);
+	upto = first_line ? (size_t)(first_line - text) : len;
+	for (pass = 0; pass < 2 && !matched; pass++, upto = (size_t)-1)
 	for (i = 0; fmts[i].title; i++) {
 		struct ks_re_match m;
 		struct ks_syz_title try = *t;
 
-		if (!ks_re_search(rx.fmts[oops][i].title, text, len, &m) ||
+		if (!ks_re_search_upto(rx.fmts[oops][i].title, text, len, upto,
+				       &m) ||
 		    m.so[0] > start || (m.so[0] == start && t->title[0]))
 			continue;
 		if (m.so[0] < start) {
