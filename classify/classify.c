@@ -203,6 +203,7 @@ static void start(struct ks_classifier *c, int oops,
 	memset(r, 0, sizeof(*r));
 	ks_extra_reset(c);
 	c->active = 1;
+	c->started = 1;
 	c->oops = oops;
 	c->extra = extra;
 	c->text_lines = c->skip_text = c->cpu_traceback = c->second = 0;
@@ -333,6 +334,7 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 
 	if (!strncmp(text, "kmemleak: ", 10))
 		text += 10;
+	c->started = 0;
 	if (harness_output(c, text))
 		return 0;
 	if (c->fi_pending)

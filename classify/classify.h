@@ -63,6 +63,7 @@ struct ks_classifier {
 	int leak_objects;		/* kmemleak objects in the report */
 	int second;			/* ended by the next report's header */
 	int in_summary;			/* inside the harness's summary table */
+	int started;			/* the last line started the open report */
 	/* OOM reports: which lines were seen */
 	int memcg, global_mem;
 	char kasan_type[64];

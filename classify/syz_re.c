@@ -94,31 +94,48 @@ pcre2_code *ks_re_join(const char *const *a, const char *const *b)
 	return re;
 }
 
-static pthread_key_t md_key;
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
-
-static void md_free(void *md)
-{
-	pcre2_match_data_free(md);
-}
-
-static void md_init(void)
-{
-	pthread_key_create(&md_key, md_free);
-}
-
-/* One match block per thread: the monitor and a console reader may race. */
-static pcre2_match_data *match_data(void)
-{
+/* One match block and context per thread: monitor and console reader race. */
+struct per_thread {
 	pcre2_match_data *md;
+	pcre2_match_context *mc;
+};
 
-	pthread_once(&md_once, md_init);
-	md = pthread_getspecific(md_key);
-	if (!md) {
-		md = pcre2_match_data_create(KS_RE_GROUPS, NULL);
-		pthread_setspecific(md_key, md);
+static pthread_key_t pt_key;
+static pthread_once_t pt_once = PTHREAD_ONCE_INIT;
+
+static void pt_free(void *p)
+{
+	struct per_thread *pt = p;
+
+	pcre2_match_data_free(pt->md);
+	pcre2_match_context_free(pt->mc);
+	free(pt);
+}
+
+static void pt_init(void)
+{
+	pthread_key_create(&pt_key, pt_free);
+}
+
+static struct per_thread *per_thread(void)
+{
+	struct per_thread *pt;
+
+	pthread_once(&pt_once, pt_init);
+	pt = pthread_getspecific(pt_key);
+	if (pt)
+		return pt;
+	pt = calloc(1, sizeof(*pt));
+	if (!pt)
+		return NULL;
+	pt->md = pcre2_match_data_create(KS_RE_GROUPS, NULL);
+	pt->mc = pcre2_match_context_create(NULL);
+	if (!pt->md || !pt->mc) {
+		pt_free(pt);
+		return NULL;
 	}
-	return md;
+	pthread_setspecific(pt_key, pt);
+	return pt;
 }
 
 int ks_re_search(const pcre2_code *re, const char *s, size_t len,
@@ -127,46 +144,20 @@ int ks_re_search(const pcre2_code *re, const char *s, size_t len,
 	return ks_re_search_upto(re, s, len, (size_t)-1, m);
 }
 
-static pthread_key_t mc_key;
-static pthread_once_t mc_once = PTHREAD_ONCE_INIT;
-
-static void mc_free(void *mc)
-{
-	pcre2_match_context_free(mc);
-}
-
-static void mc_init(void)
-{
-	pthread_key_create(&mc_key, mc_free);
-}
-
-static pcre2_match_context *match_context(void)
-{
-	pcre2_match_context *mc;
-
-	pthread_once(&mc_once, mc_init);
-	mc = pthread_getspecific(mc_key);
-	if (!mc) {
-		mc = pcre2_match_context_create(NULL);
-		pthread_setspecific(mc_key, mc);
-	}
-	return mc;
-}
-
 int ks_re_search_upto(const pcre2_code *re, const char *s, size_t len,
 		      size_t start_max, struct ks_re_match *m)
 {
-	pcre2_match_data *md = match_data();
+	struct per_thread *pt = per_thread();
 	pcre2_match_context *mc = NULL;
+	pcre2_match_data *md;
 	PCRE2_SIZE *ov;
 	int rc, i;
 
-	if (!re || !md)
+	if (!re || !pt)
 		return 0;
+	md = pt->md;
 	if (start_max != (size_t)-1) {
-		mc = match_context();
-		if (!mc)
-			return 0;
+		mc = pt->mc;
 		pcre2_set_offset_limit(mc, start_max);
 	}
 	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mc);

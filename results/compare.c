@@ -87,30 +87,21 @@ static void set_diff(json_t *list, int *regs, const char *what,
 			       json_string_value(x));
 }
 
-/* Bug reports: the same bug when any of their titles is the same. */
-static void bug_diff(json_t *list, int *regs, const struct ks_scn_metrics *b,
-		     const struct ks_scn_metrics *c)
+/* Bugs of one side that the other side has under none of their titles. */
+static void bugs_only_in(json_t *list, int *regs, json_t *side,
+			 json_t *other, int is_new)
 {
 	json_t *x, *y;
 	size_t i, j;
-	int seen;
 
-	json_array_foreach(c->bug_names, i, x) {
-		seen = 0;
-		json_array_foreach(b->bug_names, j, y)
+	json_array_foreach(side, i, x) {
+		int seen = 0;
+
+		json_array_foreach(other, j, y)
 			seen |= ks_names_meet(x, y);
 		if (!seen)
-			change(list, regs, 1, "kernel_report",
-			       "new: kernel report %s",
-			       json_string_value(json_array_get(x, 0)));
-	}
-	json_array_foreach(b->bug_names, i, x) {
-		seen = 0;
-		json_array_foreach(c->bug_names, j, y)
-			seen |= ks_names_meet(x, y);
-		if (!seen)
-			change(list, regs, 0, "kernel_report",
-			       "gone: kernel report %s",
+			change(list, regs, is_new, "kernel_report",
+			       "%s: kernel report %s", is_new ? "new" : "gone",
 			       json_string_value(json_array_get(x, 0)));
 	}
 }
@@ -166,7 +157,8 @@ static void compare_scn(json_t *list, int *regs, const struct side *bs,
 	if (strcmp(b.verdict, c.verdict))
 		change(list, regs, !strcmp(b.verdict, "pass"), "verdict",
 		       "verdict %s -> %s", b.verdict, c.verdict);
-	bug_diff(list, regs, &b, &c);
+	bugs_only_in(list, regs, c.bug_names, b.bug_names, 1);
+	bugs_only_in(list, regs, b.bug_names, c.bug_names, 0);
 	set_diff(list, regs, "enomem_surfaced", "ENOMEM surfaced as ",
 		 b.surfaced, c.surfaced);
 	enomem_paths(list, regs, b.enomem_ops, c.enomem_ops);

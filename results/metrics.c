@@ -71,7 +71,7 @@ json_t *ks_report_names(json_t *r)
 	return names;
 }
 
-int ks_names_meet(const json_t *a, const json_t *b)
+int ks_names_meet(json_t *a, json_t *b)
 {
 	json_t *x, *y;
 	size_t i, j;

@@ -38,6 +38,6 @@ void ks_metrics_free(struct ks_scn_metrics *m);
  * reference).  Two reports are the same bug when their names meet.
  */
 json_t *ks_report_names(json_t *r);
-int ks_names_meet(const json_t *a, const json_t *b);
+int ks_names_meet(json_t *a, json_t *b);
 
 #endif

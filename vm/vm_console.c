@@ -69,13 +69,13 @@ static void line(struct ks_vm *vm, const char *raw)
 		snprintf(vm->panic_title, sizeof(vm->panic_title), "%s", t);
 	}
 	/*
-	 * A report belongs to the scenario running when it started: one
-	 * that has just begun holds only its first line.
+	 * A report belongs to the scenario running when it started (its
+	 * "cut here" line before it makes it two lines long already).
 	 */
 	snprintf(owner, sizeof(owner), "%s", vm->rep_scenario);
 	if (ks_classify_line(c, raw, 0, 0, &vm->done))
 		report_done(vm, &vm->done, owner);
-	if (c->active && c->cur.lines == 1)
+	if (c->active && c->started)
 		snprintf(vm->rep_scenario, sizeof(vm->rep_scenario), "%s",
 			 vm->con_scenario);
 }

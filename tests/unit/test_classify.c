@@ -401,3 +401,32 @@ Test(rules, panic_message_normalised)
 	cr_expect_str_eq(r.title, "kernel panic: Attempted to kill init!");
 	cr_expect_eq(r.corrupted, 0);
 }
+
+/*
+ * Headers are matched anywhere in a line, so the guest's own progress
+ * and summary lines, which quote titles, must not count as reports.
+ */
+Test(rules, harness_lines_quoting_titles_are_no_reports)
+{
+	cr_expect(!first_report(
+		"kmemstorm: [8/21] inode-failslab: fail (1422 ops in 0.3s): kernel report: kernel BUG in __d_alloc (and more)\n"
+		"SCENARIO                 WORKLOAD VERDICT      OPS/S\n"
+		"dentry-32m               dentry   fail             0\n"
+		"    kernel report: WARNING in d_alloc\n"
+		"1 passed, 1 failed, 0 skipped, 0 errors\n"
+		"kmemstorm-guest: exit=1 kernel BUG in x\n", &r),
+		"found %s", r.title);
+	/* After the table, kernel lines count again. */
+	cr_assert(first_report(
+		"SCENARIO                 WORKLOAD VERDICT      OPS/S\n"
+		"    kernel report: WARNING in d_alloc\n"
+		"1 passed, 1 failed, 0 skipped, 0 errors\n"
+		"[   10.0] kernel BUG at fs/x.c:1!\n"
+		"[   10.1] RIP: 0010:f+0x1/0x2\n"
+		"[   10.2] Call Trace:\n"
+		"[   10.3]  <TASK>\n"
+		"[   10.4]  g+0x1/0x2\n"
+		"[   10.5]  </TASK>\n"
+		"[   10.6] ---[ end trace 0000000000000000 ]---\n", &r));
+	cr_expect_str_eq(r.title, "kernel BUG in f");
+}
