@@ -159,25 +159,47 @@ static bool prints_stack(const struct ks_inject *in,
 	return false;
 }
 
+/* "name failslab, interval 1, ...": which injector's message it was */
+static void count_message(struct ks_inject *in, const char *name)
+{
+	int i;
+
+	for (i = 0; ks_injectors[i]; i++) {
+		size_t l = strlen(ks_injectors[i]->name);
+
+		if (!strncmp(name, ks_injectors[i]->name, l) &&
+		    name[l] == ',') {
+			in->msgs[i]++;
+			if (prints_stack(in, ks_injectors[i]))
+				in->pending++;
+		}
+	}
+}
+
+/*
+ * The kernel prints "FAULT_INJECTION: forcing a failure.\nname %pd, ..."
+ * in one printk, which the reader gives as two lines; an older reader
+ * (or a hand-made log) may keep both on one.
+ */
 void ks_inject_kmsg(struct ks_inject *in, const char *text)
 {
 	const char *p;
-	int i;
 
 	if (!in->n)
 		return;
+	if (in->name_next) {
+		in->name_next = false;
+		if (!strncmp(text, "name ", 5)) {
+			count_message(in, text + 5);
+			return;
+		}
+	}
 	if (!strncmp(text, "FAULT_INJECTION: forcing a failure.", 35)) {
 		p = strstr(text, "name ");
-		for (i = 0; p && ks_injectors[i]; i++) {
-			size_t l = strlen(ks_injectors[i]->name);
-
-			if (!strncmp(p + 5, ks_injectors[i]->name, l) &&
-			    p[5 + l] == ',') {
-				in->msgs[i]++;
-				if (prints_stack(in, ks_injectors[i]))
-					in->pending++;
-			}
-		}
+		if (p)
+			count_message(in, p + 5);
+		else
+			in->name_next = true;
 		return;
 	}
 	/* verbose=2: dump_stack()'s "CPU: 1 UID: 0 PID: 95 Comm: ksw-..." */

@@ -28,6 +28,8 @@ struct ks_inject {
 	 * print both FAULT_INJECTION lines before either stack.
 	 */
 	int pending;
+	/* The "name failslab, ..." line that follows FAULT_INJECTION's */
+	bool name_next;
 };
 
 void ks_inject_init(struct ks_inject *in, const struct ks_scenario *sc,

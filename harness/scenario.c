@@ -617,6 +617,11 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	ks_progress_done(run, sc, &s.vr, s.out.ops,
 			 (ks_now_ns() - t0) / 1000000, s.reached_ns < 0 ? -1 :
 			 (s.reached_ns - s.start_ns) / 1000000);
+	if (run->kmsg.lost > s.kmsg_lost0)
+		fprintf(stderr,
+			"kmemstorm: [%d/%d] %s: %llu kernel log records wrapped out of the ring before they were read: reports among them are missed (journal: kmsg_lost)\n",
+			run->index, run->plan->nscenarios, sc->name,
+			(unsigned long long)(run->kmsg.lost - s.kmsg_lost0));
 	ks_crew_free(&s.crew);
 	if (s.mode->free)
 		s.mode->free(&s);

@@ -112,8 +112,11 @@ static int build_argv(struct ks_vm *vm, const char *sock, char **argv,
 	/*
 	 * panic=-1 reboots at once, and -no-reboot turns that into QEMU
 	 * exiting; the guest is disposable, which lets plans crash it.
+	 * log_buf_len: a burst of injection stacks (thousands of lines in
+	 * a second) must wait in the ring for the monitor, not wrap past
+	 * it, on a TCG guest whose monitor shares its CPUs with a storm.
 	 */
-	ARG("console=ttyS0 panic=-1 kmemstorm.disposable=1 kmemstorm.plan=%s%s%s%s",
+	ARG("console=ttyS0 panic=-1 log_buf_len=8M kmemstorm.disposable=1 kmemstorm.plan=%s%s%s%s",
 	    o->plan, o->append && *o->append ? " " : "",
 	    o->append ? o->append : "", start_arg(o));
 	/*

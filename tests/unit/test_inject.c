@@ -148,17 +148,20 @@ Test(inject, arms_scoped_and_restores_everything)
 	cr_expect(state_file_exists(), "no recovery file while armed");
 	/* The kernel counts down "times" on every injection. */
 	put(strcat(strcpy(why, dfs), "/failslab/times"), "2147483640");
-	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483646");
+	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.");
+	ks_inject_kmsg(&in, "name failslab, interval 1, probability 7, space 0, times 2147483646");
 	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 95 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483645");
 	ks_inject_kmsg(&in, "CPU: 0 UID: 0 PID: 12 Comm: kworker/0:1 Not tainted 6.12.0 #1");
 	/* Two CPUs at once: both messages, then both stacks. */
-	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483643");
+	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.");
+	ks_inject_kmsg(&in, "name failslab, interval 1, probability 7, space 0, times 2147483643");
 	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483642");
 	ks_inject_kmsg(&in, "CPU: 0 UID: 0 PID: 97 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 98 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	/* Injected as the storm ended: its stack is read after the disarm. */
-	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.\\x0aname failslab, interval 1, probability 7, space 0, times 2147483644");
+	ks_inject_kmsg(&in, "FAULT_INJECTION: forcing a failure.");
+	ks_inject_kmsg(&in, "name failslab, interval 1, probability 7, space 0, times 2147483644");
 	rep = ks_inject_disarm(&in, NULL, err, sizeof(err));
 	ks_inject_kmsg(&in, "CPU: 1 UID: 0 PID: 96 Comm: ksw-dentry Not tainted 6.12.0 #1");
 	ks_inject_kmsg_counts(&in, rep);
