@@ -39,6 +39,15 @@ const char *ks_severity_name(enum ks_severity s)
  * "[ T123]" or "[  C1]" (CONFIG_PRINTK_CALLER) and a space.  The context
  * is the caller id, "console" without one, "" with no prefix at all.
  */
+/* The context's name into ctx: on every console line, so no printf. */
+static void set_ctx(char *ctx, size_t len, const char *name, size_t n)
+{
+	if (n >= len)
+		n = len - 1;
+	memcpy(ctx, name, n);
+	ctx[n] = '\0';
+}
+
 const char *ks_console_context(const char *line, char *ctx, size_t len)
 {
 	const char *p = line, *q, *login;
@@ -87,7 +96,7 @@ const char *ks_console_context(const char *line, char *ctx, size_t len)
 			while (isdigit((unsigned char)*e))
 				e++;
 			if (*e == ']' && e[1] == ' ') {
-				snprintf(ctx, len, "%.*s", (int)(e - id), id);
+				set_ctx(ctx, len, id, (size_t)(e - id));
 				q = e + 1;
 			}
 		}
@@ -95,7 +104,7 @@ const char *ks_console_context(const char *line, char *ctx, size_t len)
 	if (*q != ' ')
 		return line;
 	if (!ctx[0])
-		snprintf(ctx, len, "console");
+		set_ctx(ctx, len, "console", 7);
 	/* What follows the first "] " of the line is its text. */
 	q = strstr(line, "] ");
 	return q ? q + 2 : line;
@@ -305,8 +314,8 @@ static int harness_output(struct ks_classifier *c, const char *text)
 		c->in_summary = 1;
 		return 1;
 	}
-	return !strncmp(text, "kmemstorm: [", 12) ||
-	       !strncmp(text, "kmemstorm-guest: ", 17);
+	return text[0] == 'k' && (!strncmp(text, "kmemstorm: [", 12) ||
+				  !strncmp(text, "kmemstorm-guest: ", 17));
 }
 
 /* The line before the next one (a "cut here" belongs to the report). */

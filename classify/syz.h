@@ -51,6 +51,8 @@ extern const size_t ks_noopses;
 
 /* Everything about stack traces that is not per format. */
 extern const char *const ks_stack_start[];	/* a trace starts */
+/* Every stack-start rule has one of these in its text (tested) */
+extern const char *const ks_stack_start_needles[];
 extern const char *const ks_frame_res[];	/* a frame line: (func) */
 extern const char *const ks_skip_frames[];	/* never guilty */
 extern const char *const ks_corrupted_lines[];	/* mixed-in stacks */

@@ -20,8 +20,10 @@ struct cfmt {
 struct ks_syz_rx {
 	int ok;
 	struct cfmt *fmts[64];		/* per oops, per format */
-	pcre2_code **suppress[64];
+	pcre2_code *suppress[64];	/* per oops, its list as one */
 	pcre2_code *stack_start[16], *frame[4], *corrupted_line[4];
+	/* each list as one alternation: one search per line to say none */
+	pcre2_code *any_stack_start, *any_frame, *any_anchor;
 	pcre2_code *anchors[128], *start_ignore[8], *corrupt_title;
 	pcre2_code *title_frame, *skip;
 	pcre2_code *repl[9];

@@ -160,7 +160,10 @@ int ks_re_search_upto(const pcre2_code *re, const char *s, size_t len,
 		mc = pt->mc;
 		pcre2_set_offset_limit(mc, start_max);
 	}
-	rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mc);
+	/* JIT's own entry skips the checks that cost most on short lines. */
+	rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mc);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, mc);
 	if (rc <= 0)
 		return 0;
 	if (!m)

@@ -282,11 +282,25 @@ const char *const ks_info_with_stack[] = {
 const char *const ks_stack_start[] = {
 	"Call (?:T|t)race", "Allocated:", "Allocated by task [0-9]+:", "Freed:",
 	"Freed by task [0-9]+:",
-	/* kmemleak's, with or without its crc; not lockdep's "stack backtrace:" */
-	"[^k] backtrace(?: \\(crc [[:xdigit:]]*\\))?:", "Backtrace:",
+	/*
+	 * kmemleak's, with or without its crc; not lockdep's "stack
+	 * backtrace:".  syzkaller's "[^k] backtrace" as a lookbehind: the
+	 * same lines, and a search can start only at a space.
+	 */
+	"(?<=[^k]) backtrace(?: \\(crc [[:xdigit:]]*\\))?:", "Backtrace:",
 	"Uninit was stored to memory at",
 	/* RISC-V prints no marker before a kernel-mode stack dump. */
 	"status: [0-9a-f]{16} badaddr: [0-9a-f]{16} cause: [0-9a-f]{16}", NULL,
+};
+
+/*
+ * A line with none of these starts no trace: one cheap scan instead of
+ * the regexes on each line of each report (test_classify checks that
+ * every rule above contains one of them).
+ */
+const char *const ks_stack_start_needles[] = {
+	"race", "Allocated", "Freed", "acktrace", "Uninit was stored",
+	"badaddr: ", NULL,
 };
 
 const char *const ks_frame_res[] = {

@@ -5,6 +5,7 @@
  * parse up to the next trace), gather the frames not skipped, and pick
  * one: the first, or for stalls and hangs the one that says where.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,10 +43,67 @@ static int any(pcre2_code *const *res, const char *s, size_t len)
 	return 0;
 }
 
+/* Does a stack trace start on this line? */
+static int trace_starts(const char *s, size_t n)
+{
+	int i;
+
+	for (i = 0; ks_stack_start_needles[i]; i++)
+		if (memmem(s, n, ks_stack_start_needles[i],
+			   strlen(ks_stack_start_needles[i])))
+			return ks_re_search(ks_syz_rx.any_stack_start, s, n,
+					    NULL);
+	return 0;
+}
+
+/*
+ * A fault-injection stack inside the report's.  Every corrupted-line rule
+ * names should_fail: lines without it (nearly all) need no regex.
+ */
+static int corrupted_line(const char *s, size_t n)
+{
+	return memmem(s, n, "should_fail", 11) &&
+	       any(ks_syz_rx.corrupted_line, s, n);
+}
+
 struct raw {
 	char f[MAX_RAW][128];
 	int n;
 };
+
+/*
+ * Is this frame skipped?  The global list is one alternation of some 150
+ * patterns, costly on every frame of every report; the same functions
+ * come back in report after report, so the answers are remembered (per
+ * thread: the monitor and the console reader classify side by side).
+ */
+#define SKIP_CACHE	1024
+struct skip_memo {
+	const pcre2_code *re;
+	char fn[56];
+	int skipped;
+};
+
+static int skipped_by(const pcre2_code *re, const char *fn, size_t n)
+{
+	static __thread struct skip_memo memo[SKIP_CACHE];
+	struct skip_memo *e;
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	if (n >= sizeof(memo[0].fn))
+		return ks_re_search(re, fn, n, NULL);
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)fn[i]) * 16777619u;
+	h ^= (uint32_t)(uintptr_t)re;
+	e = &memo[h % SKIP_CACHE];
+	if (e->re != re || strcmp(e->fn, fn)) {
+		e->re = re;
+		memcpy(e->fn, fn, n + 1);
+		e->skipped = ks_re_search(re, fn, n, NULL);
+	}
+	return e->skipped;
+}
 
 /* Every group a part's or frame regex captured, unless skipped. */
 static void take(struct raw *r, const char *line, const struct ks_re_match *m,
@@ -60,8 +118,8 @@ static void take(struct raw *r, const char *line, const struct ks_re_match *m,
 		if (m->so[g] < 0 || n <= 0 || r->n >= MAX_RAW)
 			continue;
 		snprintf(fn, sizeof(fn), "%.*s", (int)n, line + m->so[g]);
-		if (ks_re_search(ks_syz_rx.skip, fn, strlen(fn), NULL) ||
-		    (skip && ks_re_search(skip, fn, strlen(fn), NULL)))
+		if (skipped_by(ks_syz_rx.skip, fn, strlen(fn)) ||
+		    (skip && skipped_by(skip, fn, strlen(fn))))
 			continue;
 		snprintf(r->f[r->n++], sizeof(fn), "%s", fn);
 	}
@@ -88,7 +146,8 @@ static int stall_pick(char (*fr)[128], int n, const char **pick)
 	int i, prev = 0;
 
 	for (i = 0; i < n; i++) {
-		if (any(ks_syz_rx.anchors, fr[i], strlen(fr[i]))) {
+		if (ks_re_search(ks_syz_rx.any_anchor, fr[i], strlen(fr[i]),
+				 NULL)) {
 			if (strstr(fr[i], "smp_call_function")) {
 				*pick = "smp_call_function";
 				return i;
@@ -163,9 +222,10 @@ static int frames_of(const struct ks_stackfmt *fmt, pcre2_code *const *parts,
 		     const struct lines *l, struct ks_frame *out, int *ok)
 {
 	struct ks_re_match m;
-	struct raw raw = { .n = 0 };
+	struct raw raw;	/* 8K: only .n needs a value */
 	int part, ln = 0, nout = 0, traces = 0;
 
+	raw.n = 0;
 	*ok = 1;
 	for (part = 0;; part++) {
 		if (part == nparts || (src[part] == KS_PARSE_STACK && traces)) {
@@ -188,7 +248,7 @@ static int frames_of(const struct ks_stackfmt *fmt, pcre2_code *const *parts,
 				const char *s = l->p[ln];
 				size_t n = l->len[ln++];
 
-				if (any(ks_syz_rx.corrupted_line, s, n)) {
+				if (corrupted_line(s, n)) {
 					*ok = 0;
 					break;
 				}
@@ -205,11 +265,11 @@ static int frames_of(const struct ks_stackfmt *fmt, pcre2_code *const *parts,
 			size_t n = l->len[ln++];
 			int f;
 
-			if (any(ks_syz_rx.corrupted_line, s, n)) {
+			if (corrupted_line(s, n)) {
 				*ok = 0;
 				break;
 			}
-			if (any(ks_syz_rx.stack_start, s, n))
+			if (trace_starts(s, n))
 				break;
 			/* The next part may end the trace and take this line. */
 			if (part + 1 < nparts && src[part + 1] != KS_PARSE_STACK &&
@@ -243,28 +303,46 @@ int ks_stack_frames(const struct ks_stackfmt *fmt, const struct cstack *c,
 			 ok);
 }
 
+/* Which of the stack-start rules each line matches (most lines: none). */
+static void start_masks(const struct lines *l, unsigned int *mask)
+{
+	int i, k;
+
+	for (i = 0; i < l->n; i++) {
+		mask[i] = 0;
+		if (!trace_starts(l->p[i], l->len[i]))
+			continue;
+		for (k = 0; ks_syz_rx.stack_start[k]; k++)
+			if (ks_re_search(ks_syz_rx.stack_start[k], l->p[i],
+					 l->len[i], NULL))
+				mask[i] |= 1u << k;
+	}
+}
+
 const char *ks_stack_corrupted(const char *text, size_t len)
 {
 	static __thread struct lines l;
+	static __thread unsigned int mask[MAX_LINES];
 	int k, has_trace = 0;
 
 	split(text, len, &l);
+	start_masks(&l, mask);
 	for (k = 0; ks_syz_rx.stack_start[k]; k++) {
 		int i, at = -1, found = 0;
 
 		for (i = 0; i < l.n && at < 0; i++)
-			if (ks_re_search(ks_syz_rx.stack_start[k], l.p[i],
-					 l.len[i], NULL))
+			if (mask[i] & (1u << k))
 				at = i;
 		if (at < 0)
 			continue;
 		if (l.n - at < 4)
 			return "call trace is missed";
 		for (i = at + 1; i < l.n && i < at + 16; i++) {
-			if (any(ks_syz_rx.stack_start, l.p[i], l.len[i]))
+			if (mask[i])
 				break;
 			if (memmem(l.p[i], l.len[i], "(stack is not available)", 24) ||
-			    any(ks_syz_rx.frame, l.p[i], l.len[i])) {
+			    ks_re_search(ks_syz_rx.any_frame, l.p[i], l.len[i],
+					 NULL)) {
 				found = has_trace = 1;
 				break;
 			}

@@ -66,12 +66,10 @@ static int compile_oops(size_t o)
 
 	for (n = 0; op->fmts[n].title; n++)
 		;
-	for (i = 0; op->suppress[i]; i++)
-		;
 	rx.fmts[o] = calloc(n, sizeof(struct cfmt));
-	rx.suppress[o] = calloc(i + 1, sizeof(pcre2_code *));
-	if (!rx.fmts[o] || !rx.suppress[o] ||
-	    compile_list(op->suppress, rx.suppress[o], i))
+	/* One alternation: a header line is searched once, not per rule. */
+	if (!rx.fmts[o] || (op->suppress[0] &&
+	    !(rx.suppress[o] = ks_re_join(op->suppress, NULL))))
 		return -1;
 	for (i = 0; i < n; i++) {
 		const struct ks_syzfmt *f = &op->fmts[i];
@@ -95,7 +93,10 @@ static void compile_all(void)
 	for (o = 0; o < ks_noopses && o < 64; o++)
 		if (compile_oops(o))
 			return;
-	if (compile_list(ks_stack_start, rx.stack_start, 15) ||
+	if (!(rx.any_stack_start = ks_re_join(ks_stack_start, NULL)) ||
+	    !(rx.any_frame = ks_re_join(ks_frame_res, NULL)) ||
+	    !(rx.any_anchor = ks_re_join(ks_stall_anchors, NULL)) ||
+	    compile_list(ks_stack_start, rx.stack_start, 15) ||
 	    compile_list(ks_frame_res, rx.frame, 3) ||
 	    compile_list(ks_corrupted_lines, rx.corrupted_line, 3) ||
 	    compile_list(ks_stall_anchors, rx.anchors, 127) ||
@@ -130,28 +131,37 @@ static int any(pcre2_code *const *res, const char *s, size_t len)
  * Which headers start with each 4-byte sequence (hashed): a line is
  * scanned once, and only where a header could begin is it compared (a
  * memmem per header per line cost the classifier most of its speed).
+ * A bitmap of the headers' first two bytes stops most positions first;
+ * both tables are small enough to stay in L1 (a 256K table did not).
  */
-static uint32_t quad_heads[65536];
+#define QUAD_BITS 10
+static uint32_t quad_heads[1u << QUAD_BITS];
+static uint64_t head_pair[65536 / 64];
 static size_t head_len[32];
-static unsigned char head_first[256];	/* a header starts with this byte */
 
 static unsigned int quad(const unsigned char *p)
 {
 	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
 		     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 
-	return (x * 2654435761u) >> 16;
+	return (x * 2654435761u) >> (32 - QUAD_BITS);
+}
+
+static unsigned int pair(const unsigned char *p)
+{
+	return (unsigned int)p[0] << 8 | p[1];
 }
 
 static void index_headers(void)
 {
+	const unsigned char *h;
 	size_t o;
 
 	for (o = 0; o < ks_noopses && o < 32; o++) {
+		h = (const unsigned char *)ks_oopses[o].header;
 		head_len[o] = strlen(ks_oopses[o].header);
-		head_first[(unsigned char)ks_oopses[o].header[0]] = 1;
-		quad_heads[quad((const unsigned char *)ks_oopses[o].header)] |=
-			1u << o;
+		head_pair[pair(h) / 64] |= 1ull << (pair(h) % 64);
+		quad_heads[quad(h)] |= 1u << o;
 	}
 }
 
@@ -168,7 +178,9 @@ int ks_syz_header(const char *line, size_t len)
 	for (i = 0; i + 4 <= len; i++) {
 		uint32_t m;
 
-		if (!head_first[p[i]])
+		unsigned int pr = pair(p + i);
+
+		if (!(head_pair[pr / 64] & (1ull << (pr % 64))))
 			continue;
 		m = quad_heads[quad(p + i)];
 		while (m) {
@@ -180,15 +192,10 @@ int ks_syz_header(const char *line, size_t len)
 		}
 	}
 	/* The first header of the table the line has, not suppressed. */
-	for (o = 0; found; o++, found >>= 1) {
-		if (!(found & 1))
-			continue;
-		for (i = 0; rx.suppress[o][i]; i++)
-			if (ks_re_search(rx.suppress[o][i], line, len, NULL))
-				break;
-		if (!rx.suppress[o][i])
+	for (o = 0; found; o++, found >>= 1)
+		if ((found & 1) && !(rx.suppress[o] &&
+		    ks_re_search(rx.suppress[o], line, len, NULL)))
 			return (int)o;
-	}
 	return -1;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "syz.h"
 
 static struct ks_classifier c;
 static struct ks_kreport r, scratch;
@@ -430,3 +431,26 @@ Test(rules, harness_lines_quoting_titles_are_no_reports)
 		"[   10.6] ---[ end trace 0000000000000000 ]---\n", &r));
 	cr_expect_str_eq(r.title, "kernel BUG in f");
 }
+
+/*
+ * The stack parser skips the regexes on lines without a needle (and the
+ * corrupted-line ones on lines without "should_fail"): a rule added
+ * without its needle would silently never match.
+ */
+Test(rules, every_stack_start_rule_has_a_needle)
+{
+	int i, k, found;
+
+	for (i = 0; ks_stack_start[i]; i++) {
+		for (k = found = 0; ks_stack_start_needles[k]; k++)
+			found |= !!strstr(ks_stack_start[i],
+					  ks_stack_start_needles[k]);
+		cr_expect(found, "stack-start rule \"%s\" has no needle",
+			  ks_stack_start[i]);
+	}
+	for (i = 0; ks_corrupted_lines[i]; i++)
+		cr_expect(strstr(ks_corrupted_lines[i], "should_fail"),
+			  "corrupted-line rule \"%s\" lacks should_fail",
+			  ks_corrupted_lines[i]);
+}
+
