@@ -43,7 +43,7 @@ fs = ends["failslab-dentry"]["inject"]
 # the kernel counted 200 injections (times); each printed message, all
 # but __GFP_NOWARN ones, came with the stack of a worker, none other
 assert fs["failslab"]["injected"] == 200, fs
-# the guest's 8M log ring holds a burst of stacks until the monitor reads it
+# the 8M log ring of the guest holds a burst of stacks until the monitor reads it
 assert ends["failslab-dentry"]["kmsg_lost"] == 0, ends["failslab-dentry"]
 msgs = fs["failslab"]["kernel_messages"]
 assert 150 <= msgs <= 200, fs
