@@ -22,6 +22,34 @@ struct spawn_arg {
 	pid_t harness;
 };
 
+/*
+ * The worker is a fork: every page it writes is the harness's until the
+ * first write copies it, and that copy is charged to the scenario cgroup.
+ * At the limit, under v1 memory.oom_control = 1, a page fault that cannot
+ * charge sleeps until memory is freed, which in a storm is never: seen as
+ * both workers asleep in mem_cgroup_oom_synchronize on their first errno
+ * (the TLS page), no failure counted.  So the pages every storm writes
+ * become the worker's own now, below the limit: errno's, the stack's,
+ * malloc's state.
+ */
+#define PREFAULT_STACK	(128 << 10)
+
+static void __attribute__((noinline)) prefault_stack(void)
+{
+	volatile char buf[PREFAULT_STACK];
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 0;
+}
+
+static void prefault(void)
+{
+	errno = 0;
+	prefault_stack();
+	free(malloc(64));
+}
+
 /* First code of a worker, already inside the scenario cgroup. */
 static int worker_main(void *p)
 {
@@ -41,6 +69,7 @@ static int worker_main(void *p)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
+	prefault();
 	ctx.worker = a->index;
 	ctx.ctr = &a->crew->shm->ctr[a->index];
 	ctx.stop = &a->crew->shm->stop;
@@ -77,6 +106,11 @@ int ks_crew_init(struct ks_crew *crew, int n, const struct ks_wl_ctx *ctx)
 		crew->shm = NULL;
 		return -e;
 	}
+	/*
+	 * Shared pages are charged to whoever first touches them: the
+	 * harness, now, and not a worker at its limit (see prefault()).
+	 */
+	memset(crew->shm, 0, crew->shm_len);
 	crew->n = n;
 	crew->ctx = *ctx;
 	return 0;
