@@ -8,6 +8,7 @@
  * failures, fault injection) to classify_extra.c.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,73 @@ static void count_frames(struct ks_classifier *c, const char *text)
 	}
 }
 
+/*
+ * One pass over each line finds every report header syzkaller knows, the
+ * texts that start the harness's own kinds, and the texts below, which
+ * every line of a report would otherwise be searched for one by one.
+ */
+enum {
+	MARK_LOCKDEP_OFF, MARK_NMI, MARK_PANIC, MARK_DEADLOCK, NR_MARKS,
+	MARK_INFO = NR_MARKS,	/* and on: ks_info_with_stack[] */
+};
+
+static const char *const mark_text[NR_MARKS] = {
+	[MARK_LOCKDEP_OFF] = "Disabling lock debugging due to kernel taint",
+	[MARK_NMI] = "Sending NMI from CPU",
+	[MARK_PANIC] = "Kernel panic - not syncing",
+	[MARK_DEADLOCK] = "WARNING: possible circular locking dependency detected",
+};
+
+static struct ks_needles starts;
+static int starts_ok, mark_bit[NR_MARKS];
+static uint64_t info_bits;
+
+static void index_starts(void)
+{
+	int i, b;
+
+	/* Too many for one index (test_classify says not): the slow path. */
+	starts_ok = !ks_syz_header_index(&starts) && !ks_extra_index(&starts);
+	for (i = 0; i < NR_MARKS; i++)
+		if ((mark_bit[i] = ks_needles_add(&starts, mark_text[i])) < 0)
+			starts_ok = 0;
+	for (i = 0; ks_info_with_stack[i]; i++) {
+		if ((b = ks_needles_add(&starts, ks_info_with_stack[i])) < 0)
+			starts_ok = 0;
+		else
+			info_bits |= 1ull << b;
+	}
+}
+
+/* Has the line (scanned as a whole) this text? */
+static int marked(const struct ks_classifier *c, int mark)
+{
+	return (c->marks >> mark_bit[mark]) & 1;
+}
+
+/*
+ * Which report the line starts: an oops group's index, or -1 and *extra.
+ * Leaves the line's texts in c->marks (all set on the slow path).
+ */
+static int line_starts(struct ks_classifier *c, const char *raw,
+		       const char *text, const struct ks_kind **extra)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	size_t len = strlen(raw);
+	int oops;
+
+	pthread_once(&once, index_starts);
+	c->marks = starts_ok ? ks_needles_scan(&starts, raw, len) : ~0ull;
+	/* A report's end line names it, but starts nothing. */
+	if (!strncmp(text, "---[ end ", 9))
+		oops = -1;
+	else
+		oops = starts_ok ? ks_syz_header_of(c->marks, raw, len) :
+				   ks_syz_header(raw, len);
+	*extra = oops < 0 ? ks_extra_match_found(text, c->marks) : NULL;
+	return oops;
+}
+
 /* A line inside the open report; 1 if it finished it into *out. */
 static int add_line(struct ks_classifier *c, const char *raw, const char *text,
 		    const char *ctx, int questionable, struct ks_kreport *out)
@@ -276,17 +344,19 @@ static int add_line(struct ks_classifier *c, const char *raw, const char *text,
 	    !(c->cpu_traceback && ctx[0] == 'C')))
 		return 0;
 	c->text_lines++;
-	if (strstr(raw, "Disabling lock debugging due to kernel taint"))
+	if (marked(c, MARK_LOCKDEP_OFF) &&
+	    strstr(raw, mark_text[MARK_LOCKDEP_OFF]))
 		return 0;
-	if (strstr(raw, "Sending NMI from CPU"))
+	if (marked(c, MARK_NMI) && strstr(raw, mark_text[MARK_NMI]))
 		c->cpu_traceback = 1;
 	/*
 	 * panic_on_warn's panic, or the deadlock report an oops provokes,
 	 * after enough of the report: theirs are not the report's lines.
 	 */
 	if (c->oops >= 0 && c->text_lines > (strstr(r->first, "BUG: KMSAN:") ? 16 : 22) &&
-	    (strstr(raw, "Kernel panic - not syncing") ||
-	     strstr(raw, "WARNING: possible circular locking dependency detected"))) {
+	    ((marked(c, MARK_PANIC) && strstr(raw, mark_text[MARK_PANIC])) ||
+	     (marked(c, MARK_DEADLOCK) &&
+	      strstr(raw, mark_text[MARK_DEADLOCK])))) {
 		c->skip_text = 1;
 		return finish(c, out);
 	}
@@ -352,11 +422,7 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 	if (c->active && ctx[0] && !strstr(text, "<EOI>") &&
 	    (strstr(text, " ? ") || !strncmp(text, "? ", 2)))
 		questionable = 1;
-	/* A report's end line names it, but starts nothing. */
-	oops = !strncmp(text, "---[ end ", 9) ? -1 :
-	       ks_syz_header(raw, strlen(raw));
-	if (oops < 0)
-		extra = ks_extra_match(text);
+	oops = line_starts(c, raw, text, &extra);
 	own = c->active && !questionable && (!strcmp(ctx, c->ctx) ||
 					    (c->cpu_traceback && ctx[0] == 'C'));
 	if (c->active && is_marker(text)) {
@@ -372,7 +438,8 @@ int ks_classify_line(struct ks_classifier *c, const char *raw, uint64_t seq,
 			c->second = 1;
 			done = finish(c, out);
 		}
-	} else if (c->active && c->oops >= 0 && ks_syz_info_with_stack(text)) {
+	} else if (c->active && c->oops >= 0 && (c->marks & info_bits) &&
+		   ks_syz_info_with_stack(text)) {
 		done = finish(c, out);
 		extra = ks_extra_match(text);
 	} else if (own && ends_before(c, text)) {

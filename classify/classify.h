@@ -72,6 +72,7 @@ struct ks_classifier {
 	struct ks_kreport fi;
 	int fi_pending;			/* lines it may still explain */
 	int fi_new;			/* fi was just completed (for --all) */
+	uint64_t marks;			/* the line's texts (classify.c) */
 };
 
 void ks_classifier_init(struct ks_classifier *c);

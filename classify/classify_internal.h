@@ -8,6 +8,7 @@
 #define KS_CLASSIFY_INTERNAL_H
 
 #include "classify.h"
+#include "needles.h"
 
 enum ks_end_rule {
 	KS_END_STACK,		/* the first line after the call trace */
@@ -29,6 +30,13 @@ struct ks_kind {
 extern const struct ks_kind ks_kinds[];
 const struct ks_kind *ks_kind_named(const char *name);
 const struct ks_kind *ks_extra_match(const char *line);
+/*
+ * The same after a scan of the line's raw form (of which line is the
+ * end): the kinds' texts go into the scan's index with ks_extra_index(),
+ * and only those found (~0: all) are looked for in line.
+ */
+int ks_extra_index(struct ks_needles *nd);
+const struct ks_kind *ks_extra_match_found(const char *line, uint64_t found);
 
 void ks_extra_reset(struct ks_classifier *c);
 void ks_extra_gather(struct ks_classifier *c, const char *line);

@@ -6,6 +6,7 @@
  * frames, trace lines, and the line that ends each kind of report.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "classify_internal.h"
@@ -52,16 +53,52 @@ const struct ks_kind *ks_kind_named(const char *name)
 
 const struct ks_kind *ks_extra_match(const char *line)
 {
-	const struct ks_kind *k;
+	return ks_extra_match_found(line, ~0ull);
+}
 
-	/* Every kind's text has a colon, or starts the line: most lines go. */
-	if (!strchr(line, ':') && line[0] != 'u' && line[0] != 'O' &&
-	    !strstr(line, "LOCKUP"))
+static int within_bit[16];
+static uint64_t within_bits;
+/* Every kind's start text begins with one of these bytes. */
+static uint8_t start_byte[256 / 8];
+
+int ks_extra_index(struct ks_needles *nd)
+{
+	const struct ks_kind *k;
+	int i;
+
+	for (i = 0, k = ks_kinds; k->name; k++, i++) {
+		within_bit[i] = -1;
+		if (i >= 16)
+			return -1;
+		if (k->start)
+			start_byte[(uint8_t)k->start[0] / 8] |=
+				1u << ((uint8_t)k->start[0] % 8);
+		if (k->within && (within_bit[i] = ks_needles_add(nd, k->within)) < 0)
+			return -1;
+		if (k->within)
+			within_bits |= 1ull << within_bit[i];
+	}
+	return 0;
+}
+
+const struct ks_kind *ks_extra_match_found(const char *line, uint64_t found)
+{
+	const struct ks_kind *k;
+	uint8_t b = (uint8_t)line[0];
+	int i;
+
+	/* Indexed, and nothing found: most lines, with two tests. */
+	if (within_bits && !(found & within_bits) &&
+	    !(start_byte[b / 8] & (1u << (b % 8))))
 		return NULL;
-	for (k = ks_kinds; k->name; k++) {
-		if (k->start && !strncmp(line, k->start, strlen(k->start)))
+	for (i = 0, k = ks_kinds; k->name; k++, i++) {
+		if (k->start && line[0] == k->start[0] &&
+		    !strncmp(line, k->start, strlen(k->start)))
 			return k;
-		if (k->within && strstr(line, k->within))
+		/* The scan read the raw line: confirm in this part of it. */
+		if (k->within && within_bit[i] >= 0 &&
+		    (found & (1ull << within_bit[i])) &&
+		    strstr(line, k->within))
 			return k;
 	}
 	return NULL;

@@ -10,6 +10,9 @@
 #define KS_SYZ_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "needles.h"
 
 /* A stack-format part that means "parse a stack trace from here". */
 #define KS_PARSE_STACK	((const char *)1)
@@ -85,6 +88,13 @@ int ks_syz_describe(size_t oops, const char *text, size_t len,
 		    struct ks_syz_title *out, int more);
 /* The index of the oops group a line starts, or -1. */
 int ks_syz_header(const char *line, size_t len);
+/*
+ * The same in two steps, for a caller that scans each line for needles of
+ * its own too: the headers go into an empty index first (bit o: oops
+ * group o), and a scan's bits give the group.
+ */
+int ks_syz_header_index(struct ks_needles *nd);
+int ks_syz_header_of(uint64_t found, const char *line, size_t len);
 /* Does this header line continue a report instead of starting one? */
 int ks_syz_start_ignored(const char *line);
 /* Would syzkaller skip this frame when it looks for the guilty one? */

@@ -5,6 +5,7 @@
  * parse up to the next trace), gather the frames not skipped, and pick
  * one: the first, or for stalls and hangs the one that says where.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,17 +44,24 @@ static int any(pcre2_code *const *res, const char *s, size_t len)
 	return 0;
 }
 
-/* Does a stack trace start on this line? */
-static int trace_starts(const char *s, size_t n)
+static struct ks_needles start_needles;
+
+static void index_start_needles(void)
 {
 	int i;
 
 	for (i = 0; ks_stack_start_needles[i]; i++)
-		if (memmem(s, n, ks_stack_start_needles[i],
-			   strlen(ks_stack_start_needles[i])))
-			return ks_re_search(ks_syz_rx.any_stack_start, s, n,
-					    NULL);
-	return 0;
+		ks_needles_add(&start_needles, ks_stack_start_needles[i]);
+}
+
+/* Does a stack trace start on this line? */
+static int trace_starts(const char *s, size_t n)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, index_start_needles);
+	return ks_needles_scan(&start_needles, s, n) &&
+	       ks_re_search(ks_syz_rx.any_stack_start, s, n, NULL);
 }
 
 /*
@@ -112,7 +120,8 @@ static void take(struct raw *r, const char *line, const struct ks_re_match *m,
 	int g;
 
 	for (g = 1; g < m->n && g <= m->groups; g++) {
-		char fn[128];
+		/* all set: JIT's vector loads read past the subject's end */
+		char fn[128] = { 0 };
 		long n = m->eo[g] - m->so[g];
 
 		if (m->so[g] < 0 || n <= 0 || r->n >= MAX_RAW)

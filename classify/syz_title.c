@@ -127,76 +127,45 @@ static int any(pcre2_code *const *res, const char *s, size_t len)
 	return 0;
 }
 
-/*
- * Which headers start with each 4-byte sequence (hashed): a line is
- * scanned once, and only where a header could begin is it compared (a
- * memmem per header per line cost the classifier most of its speed).
- * A bitmap of the headers' first two bytes stops most positions first;
- * both tables are small enough to stay in L1 (a 256K table did not).
- */
-#define QUAD_BITS 10
-static uint32_t quad_heads[1u << QUAD_BITS];
-static uint64_t head_pair[65536 / 64];
-static size_t head_len[32];
-
-static unsigned int quad(const unsigned char *p)
+int ks_syz_header_index(struct ks_needles *nd)
 {
-	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	size_t o;
 
-	return (x * 2654435761u) >> (32 - QUAD_BITS);
+	for (o = 0; o < ks_noopses; o++)
+		if (ks_needles_add(nd, ks_oopses[o].header) != (int)o)
+			return -1;
+	return 0;
 }
 
-static unsigned int pair(const unsigned char *p)
+int ks_syz_header_of(uint64_t found, const char *line, size_t len)
 {
-	return (unsigned int)p[0] << 8 | p[1];
+	int o;
+
+	if (!ready())
+		return -1;
+	found &= ks_noopses >= 64 ? ~0ull : (1ull << ks_noopses) - 1;
+	/* The first header of the table the line has, not suppressed. */
+	for (o = 0; found; o++, found >>= 1)
+		if ((found & 1) && !(rx.suppress[o] &&
+		    ks_re_search(rx.suppress[o], line, len, NULL)))
+			return o;
+	return -1;
 }
+
+static struct ks_needles headers;
 
 static void index_headers(void)
 {
-	const unsigned char *h;
-	size_t o;
-
-	for (o = 0; o < ks_noopses && o < 32; o++) {
-		h = (const unsigned char *)ks_oopses[o].header;
-		head_len[o] = strlen(ks_oopses[o].header);
-		head_pair[pair(h) / 64] |= 1ull << (pair(h) % 64);
-		quad_heads[quad(h)] |= 1u << o;
-	}
+	ks_syz_header_index(&headers);
 }
 
 int ks_syz_header(const char *line, size_t len)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	const unsigned char *p = (const unsigned char *)line;
-	uint32_t found = 0;
-	size_t i, o;
 
-	if (!ready())
-		return -1;
 	pthread_once(&once, index_headers);
-	for (i = 0; i + 4 <= len; i++) {
-		uint32_t m;
-
-		unsigned int pr = pair(p + i);
-
-		if (!(head_pair[pr / 64] & (1ull << (pr % 64))))
-			continue;
-		m = quad_heads[quad(p + i)];
-		while (m) {
-			o = (size_t)__builtin_ctz(m);
-			m &= m - 1;
-			if (i + head_len[o] <= len &&
-			    !memcmp(line + i, ks_oopses[o].header, head_len[o]))
-				found |= 1u << o;
-		}
-	}
-	/* The first header of the table the line has, not suppressed. */
-	for (o = 0; found; o++, found >>= 1)
-		if ((found & 1) && !(rx.suppress[o] &&
-		    ks_re_search(rx.suppress[o], line, len, NULL)))
-			return (int)o;
-	return -1;
+	return ks_syz_header_of(ks_needles_scan(&headers, line, len), line,
+				len);
 }
 
 int ks_syz_start_ignored(const char *line)

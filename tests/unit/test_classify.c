@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "classify_internal.h"
 #include "syz.h"
 
 static struct ks_classifier c;
@@ -448,9 +449,23 @@ Test(rules, every_stack_start_rule_has_a_needle)
 		cr_expect(found, "stack-start rule \"%s\" has no needle",
 			  ks_stack_start[i]);
 	}
+	for (k = 0; ks_stack_start_needles[k]; k++)
+		cr_expect_geq(strlen(ks_stack_start_needles[k]), 4,
+			      "needle \"%s\": the index takes 4 bytes or more",
+			      ks_stack_start_needles[k]);
 	for (i = 0; ks_corrupted_lines[i]; i++)
 		cr_expect(strstr(ks_corrupted_lines[i], "should_fail"),
 			  "corrupted-line rule \"%s\" lacks should_fail",
 			  ks_corrupted_lines[i]);
 }
 
+
+/* The header and kind texts fit the one index every line is scanned with. */
+Test(rules, report_starts_fit_one_needle_index)
+{
+	static struct ks_needles nd;
+
+	cr_assert_eq(ks_syz_header_index(&nd), 0, "%zu oops groups", ks_noopses);
+	cr_assert_eq(ks_extra_index(&nd), 0, "%d needles before the kinds",
+		     nd.n);
+}
