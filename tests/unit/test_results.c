@@ -265,3 +265,31 @@ Test(results, gate_judges_a_config_on_its_own_problems)
 	cr_expect(json_is_true(json_object_get(json_array_get(u, 1), "own")));
 	json_decref(out);
 }
+
+#define BUG(title, alts) "{\"type\":\"kernel_report\",\"scenario\":\"s\",\"kind\":\"kasan\",\"severity\":\"bug\",\"title\":\"" title "\",\"alt_titles\":[" alts "]}"
+
+/* A bug is the same bug under any of its titles: compare matches on all. */
+Test(results, compare_matches_bugs_on_alternate_titles)
+{
+	json_t *diff;
+
+	journal("base", START1, SSTART,
+		BUG("KASAN: use-after-free Read in f",
+		    "\"KASAN: slab-use-after-free Read in f\""),
+		END_OK("s"), NULL);
+	journal("alt", START1, SSTART,
+		BUG("KASAN: slab-use-after-free Read in f", ""),
+		END_OK("s"), NULL);
+	journal("other", START1, SSTART,
+		BUG("KASAN: slab-use-after-free Read in g", ""),
+		END_OK("s"), NULL);
+	cr_expect_eq(regressions("base", "alt", &diff), 0, "%s",
+		     json_dumps(diff, 0));
+	json_decref(diff);
+	cr_expect_eq(regressions("base", "other", &diff), 1, "%s",
+		     json_dumps(diff, 0));
+	cr_expect(strstr(json_dumps(diff, 0),
+			 "new: kernel report KASAN: slab-use-after-free Read in g"),
+		  "%s", json_dumps(diff, 0));
+	json_decref(diff);
+}
