@@ -509,6 +509,17 @@ static void workdir_left(struct scn *s)
 			       s->ctx.err[0] ? s->ctx.err : strerror(e));
 }
 
+/* The plan's stop_grace, or the workload's own if it needs longer. */
+static int stop_grace_ms(const struct ks_plan *plan,
+			 const struct ks_scenario *sc)
+{
+	int64_t ms = plan->stop_grace_ms;
+
+	if (sc->wl->stop_grace_ms > ms)
+		ms = sc->wl->stop_grace_ms;
+	return (int)ms;
+}
+
 static int storm_workers(const struct ks_scenario *sc)
 {
 	return sc->workers;
@@ -554,7 +565,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		s.mode->monitor(&s);
 		s.cpu_ms = self_cpu_ms() - s.cpu_ms;
 		s.mode->disarm(&s);
-		ks_crew_stop(&s.crew, &s.cg, (int)run->plan->stop_grace_ms);
+		ks_crew_stop(&s.crew, &s.cg, stop_grace_ms(run->plan, sc));
 		s.storm_ms = ks_ms_since(s.start_ns);
 		sample(&s);
 	} else if (s.crew.shm) {

@@ -11,9 +11,12 @@
  * metrics to the YAML.  Every other worker idles: stress-ng forks its own
  * instances.  stress-ng's -t is not a hard limit (a stressor stuck in
  * the kernel overruns it), so at the deadline plus GRACE_NS worker 0
- * SIGKILLs the whole process group itself; GRACE_NS is shorter than the
- * harness's default stop_grace (2 s), after which the harness SIGKILLs
- * the worker and would leave nobody to reap and read the results.
+ * SIGKILLs the whole process group itself.  GRACE_NS is generous: on a
+ * debug kernel under TCG stress-ng took more than 1.5 s to wind down
+ * after its timeout, was killed, and wrote no metrics.  The workload's
+ * stop_grace_ms keeps the harness from SIGKILLing the worker (leaving
+ * nobody to reap and read the results) before GRACE_NS is over; on a
+ * fast machine stress-ng exits at once and nobody waits.
  * -t is the deadline when it starts; one the harness moves earlier
  * (duration.until_limit) ends it by SIGINT, as its own timeout would.
  *
@@ -52,7 +55,8 @@
 #include "stressng.h"
 #include "workload.h"
 
-#define GRACE_NS	1500000000LL
+#define STOP_GRACE_MS	30000
+#define GRACE_NS	((STOP_GRACE_MS - 2000) * 1000000LL)
 
 enum { OP_RUN, OP_BOGO, OP_MISSING, OP_UNKILLABLE, NR_OPS };
 enum { OPT_STRESSORS, OPT_ARGS, OPT_OOMABLE, NR_OPTS };
@@ -475,4 +479,5 @@ const struct ks_workload ks_wl_stressng = {
 	.setup = stressng_setup,
 	.run = stressng_run,
 	.teardown = stressng_teardown,
+	.stop_grace_ms = STOP_GRACE_MS,
 };

@@ -134,6 +134,13 @@ struct ks_workload {
 	 * (ks_workload_run()).
 	 */
 	void (*weights)(const struct ks_wl_ctx *ctx, uint64_t *w);
+	/*
+	 * How long its workers may take to stop at the end, at least,
+	 * whatever the plan's stop_grace (0: the plan's): a workload whose
+	 * results come after the storm (stress-ng's metrics) needs the time
+	 * a slow kernel takes, and waits only as long as its workers run.
+	 */
+	int stop_grace_ms;
 };
 
 /* The registration table (workloads/registry.c). */
