@@ -15,6 +15,7 @@
 
 #include "classify_internal.h"
 #include "syz.h"
+#include "utf8.h"
 
 /* Lines between a fault-injection block and the report it explains. */
 #define KS_CONTEXT_REACH 100
@@ -146,7 +147,7 @@ static void corrupt(struct ks_kreport *r, const char *why)
 	if (r->corrupted)
 		return;
 	r->corrupted = 1;
-	snprintf(r->corrupt_why, sizeof(r->corrupt_why), "%s", why);
+	ks_utf8_copy(r->corrupt_why, sizeof(r->corrupt_why), why);
 }
 
 /* The title of a syzkaller-kind report, from its text. */
@@ -158,16 +159,16 @@ static void syz_title(struct ks_classifier *c)
 
 	if (ks_syz_describe((size_t)c->oops, r->text + c->title_from,
 			    r->len - c->title_from, &t, c->second)) {
-		snprintf(r->title, sizeof(r->title), "%s", r->first);
+		ks_utf8_copy(r->title, sizeof(r->title), r->first);
 		corrupt(r, "the classifier's rules did not compile");
 		return;
 	}
-	snprintf(r->title, sizeof(r->title), "%s", t.title);
-	snprintf(r->guilty, sizeof(r->guilty), "%s", t.frame);
-	snprintf(r->kind, sizeof(r->kind), "%s", t.fmt ? t.fmt->kind : "bug");
+	ks_utf8_copy(r->title, sizeof(r->title), t.title);
+	ks_utf8_copy(r->guilty, sizeof(r->guilty), t.frame);
+	ks_utf8_copy(r->kind, sizeof(r->kind), t.fmt ? t.fmt->kind : "bug");
 	r->syz = 1;
 	for (i = 0; i < t.nalt; i++)
-		snprintf(r->alt[i], sizeof(r->alt[i]), "%s", t.alt[i]);
+		ks_utf8_copy(r->alt[i], sizeof(r->alt[i]), t.alt[i]);
 	r->nalt = t.nalt;
 	if (t.corrupted)
 		corrupt(r, t.corrupted);
@@ -195,9 +196,8 @@ static int finish(struct ks_classifier *c, struct ks_kreport *out)
 	if (c->fi_pending) {
 		r->has_context = 1;
 		/* verbose=1 prints no stack: the site is not known */
-		snprintf(r->context_site, sizeof(r->context_site), "%s",
-			 c->fi.guilty[0] ? c->fi.guilty : "?");
-		snprintf(r->context, sizeof(r->context), "%s", c->fi.text);
+		ks_utf8_copy(r->context_site, sizeof(r->context_site), c->fi.guilty[0] ? c->fi.guilty : "?");
+		ks_utf8_copy(r->context, sizeof(r->context), c->fi.text);
 		c->fi_pending = 0;
 	}
 	*out = *r;
@@ -219,13 +219,13 @@ static void start(struct ks_classifier *c, int oops,
 	c->text_lines = c->skip_text = c->cpu_traceback = c->second = 0;
 	c->frames = c->trace_frames = c->after_trace = c->rules = 0;
 	c->end = oops >= 0 ? ks_end_rule(text) : NULL;
-	snprintf(c->ctx, sizeof(c->ctx), "%s", ctx);
+	ks_utf8_copy(c->ctx, sizeof(c->ctx), ctx);
 	r->order = -1;
 	r->seq = seq;
 	r->ts_us = ts;
 	r->sev = oops >= 0 ? KS_SEV_BUG : extra->sev;
-	snprintf(r->kind, sizeof(r->kind), "%s", oops >= 0 ? "bug" : extra->name);
-	snprintf(r->first, sizeof(r->first), "%s", text);
+	ks_utf8_copy(r->kind, sizeof(r->kind), oops >= 0 ? "bug" : extra->name);
+	ks_utf8_copy(r->first, sizeof(r->first), text);
 	if (strstr(c->prev, "cut here"))
 		ks_kreport_append(r, c->prev);
 	c->title_from = r->len;

@@ -13,6 +13,7 @@
 
 #include "classify_internal.h"
 #include "syz.h"
+#include "utf8.h"
 
 /* What passes a failure on: never where it was asked for. */
 static const char *const ours[] = {
@@ -39,7 +40,7 @@ static void field(const char *l, const char *key, const char *stop,
 	p += strlen(key);
 	n = strcspn(p, stop);
 	if (n >= len)
-		n = len - 1;
+		n = ks_utf8_prefix(p, len - 1);
 	memcpy(out, p, n);
 	out[n] = '\0';
 }
@@ -66,7 +67,7 @@ static void set_kind(struct ks_classifier *c, const char *name)
 
 	c->extra = k;
 	c->cur.sev = k->sev;
-	snprintf(c->cur.kind, sizeof(c->cur.kind), "%s", k->name);
+	ks_utf8_copy(c->cur.kind, sizeof(c->cur.kind), k->name);
 }
 
 static void guilty_from(struct ks_classifier *c, const char *line)
@@ -82,7 +83,7 @@ static void guilty_from(struct ks_classifier *c, const char *line)
 		if (strstr(fn, ours[i]))
 			return;
 	if (!ks_syz_frame_skipped(fn))
-		snprintf(r->guilty, sizeof(r->guilty), "%s", fn);
+		ks_utf8_copy(r->guilty, sizeof(r->guilty), fn);
 }
 
 void ks_extra_gather(struct ks_classifier *c, const char *line)
@@ -144,8 +145,7 @@ void ks_extra_finish(struct ks_classifier *c)
 	     !strcmp(c->extra->name, "alloc_fail") ||
 	     !strcmp(c->extra->name, "fault_inject")) && !c->frames) {
 		r->corrupted = 1;
-		snprintf(r->corrupt_why, sizeof(r->corrupt_why), "%s",
-			 "no stack trace in report");
+		ks_utf8_copy(r->corrupt_why, sizeof(r->corrupt_why), "no stack trace in report");
 	}
 	for (; *f && o < end; f++) {
 		if (*f != '%') {
@@ -155,16 +155,13 @@ void ks_extra_finish(struct ks_classifier *c)
 		f++;
 		val[0] = '\0';
 		if (*f == 'F')
-			snprintf(val, sizeof(val), "%s",
-				 r->guilty[0] ? r->guilty : "?");
+			ks_utf8_copy(val, sizeof(val), r->guilty[0] ? r->guilty : "?");
 		else if (*f == 'C')
-			snprintf(val, sizeof(val), "%s",
-				 r->cgroup[0] ? r->cgroup : "?");
+			ks_utf8_copy(val, sizeof(val), r->cgroup[0] ? r->cgroup : "?");
 		else if (*f == 'O')
 			snprintf(val, sizeof(val), "%d", r->order);
-		o += snprintf(o, end - o + 1, "%s", val);
-		if (o > end)
-			o = end;
+		ks_utf8_copy(o, end - o + 1, val);
+		o += strlen(o);
 	}
 	*o = '\0';
 }

@@ -6,14 +6,17 @@
 #include <jansson.h>
 
 #include "classify.h"
+#include "utf8.h"
 
 json_t *ks_kreport_json(const struct ks_kreport *r)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}",
-			      "kind", ks_kreport_kind(r), "severity",
-			      ks_severity_name(ks_kreport_severity(r)),
-			      "title", r->title, "guilty", r->guilty,
-			      "corrupted", r->corrupted, "text", r->text);
+	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:b, s:o}",
+			      "kind", ks_json_text(ks_kreport_kind(r)), "severity",
+			      ks_json_text(ks_severity_name(ks_kreport_severity(r))),
+			      "title", ks_json_text(r->title), "guilty",
+			      ks_json_text(r->guilty),
+			      "corrupted", r->corrupted, "text",
+			      ks_json_text(r->text));
 
 	if (!o)
 		return NULL;
@@ -22,23 +25,23 @@ json_t *ks_kreport_json(const struct ks_kreport *r)
 		int i;
 
 		for (i = 0; i < r->nalt; i++)
-			json_array_append_new(a, json_string(r->alt[i]));
+			json_array_append_new(a, ks_json_text(r->alt[i]));
 		json_object_set_new(o, "alt_titles", a);
 	}
 	if (r->corrupted)
 		json_object_set_new(o, "corrupt_reason",
-				    json_string(r->corrupt_why));
+				    ks_json_text(r->corrupt_why));
 	if (r->cgroup[0])
-		json_object_set_new(o, "cgroup", json_string(r->cgroup));
+		json_object_set_new(o, "cgroup", ks_json_text(r->cgroup));
 	if (r->victim[0])
-		json_object_set_new(o, "victim", json_string(r->victim));
+		json_object_set_new(o, "victim", ks_json_text(r->victim));
 	if (r->order >= 0)
 		json_object_set_new(o, "order", json_integer(r->order));
 	if (r->gfp[0])
-		json_object_set_new(o, "gfp", json_string(r->gfp));
+		json_object_set_new(o, "gfp", ks_json_text(r->gfp));
 	if (r->has_context)
-		json_object_set_new(o, "context", json_pack("{s:s, s:s}",
-				    "site", r->context_site, "text",
-				    r->context));
+		json_object_set_new(o, "context", json_pack("{s:o, s:o}",
+				    "site", ks_json_text(r->context_site), "text",
+				    ks_json_text(r->context)));
 	return o;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "syz_internal.h"
+#include "utf8.h"
 
 #define MAX_LINES	400
 #define MAX_RAW		64
@@ -221,8 +222,8 @@ static int pick(const struct ks_stackfmt *fmt, struct raw *r,
 		idx = hang_pick(stripped, r->n, &p);
 	if (!p || !*p)
 		return 0;
-	snprintf(out->canonical, sizeof(out->canonical), "%s", p);
-	snprintf(out->raw, sizeof(out->raw), "%s", r->f[idx]);
+	ks_utf8_copy(out->canonical, sizeof(out->canonical), p);
+	ks_utf8_copy(out->raw, sizeof(out->raw), r->f[idx]);
 	return 1;
 }
 

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "options.h"
 #include "compare.h"
+#include "utf8.h"
 
 #define CMP(f) offsetof(struct ks_compare_opts, f)
 
@@ -73,9 +74,11 @@ int ks_cmd_compare(int argc, char **argv)
 	}
 	diff = ks_compare(base, nbase, cand, ncand, &o, &regs);
 	if (json) {
-		json_t *doc = json_pack("{s:i, s:s, s:s, s:i, s:o}", "schema", 1,
-					"baseline", argv[first], "candidate",
-					argv[first + 1], "regressions", regs,
+		json_t *doc = json_pack("{s:i, s:o, s:o, s:i, s:o}", "schema", 1,
+					"baseline", ks_json_text(argv[first]),
+					"candidate",
+					ks_json_text(argv[first + 1]),
+					"regressions", regs,
 					"scenarios", diff);
 
 		json_dumpf(doc, stdout, JSON_INDENT(1));

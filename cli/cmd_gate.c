@@ -28,6 +28,7 @@
 #include "session.h"
 #include "units.h"
 #include "vm.h"
+#include "utf8.h"
 
 #define MAX_CONFIGS 8
 
@@ -169,11 +170,12 @@ static json_t *configs_json(struct gate_cli *c)
 	int i;
 
 	for (i = 0; i < c->ncfg; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s?, s:s, s:s}",
-			"config", c->cfg[i].label,
-			"kernel", c->cfg[i].kernel ? c->cfg[i].kernel : c->kernel,
-			"append", c->cfg[i].append,
-			"dir", strrchr(c->cfg[i].dir, '/') + 1));
+		json_array_append_new(a, json_pack("{s:o, s:o?, s:o, s:o}",
+			"config", ks_json_text(c->cfg[i].label),
+			"kernel",
+			ks_json_text(c->cfg[i].kernel ? c->cfg[i].kernel : c->kernel),
+			"append", ks_json_text(c->cfg[i].append),
+			"dir", ks_json_text(strrchr(c->cfg[i].dir, '/') + 1)));
 	return a;
 }
 
@@ -276,7 +278,8 @@ static int run_configs(struct gate_cli *c, struct ks_session *s, char *out,
 	if (prepare_configs(c, s))
 		return -1;
 	snprintf(out, len, "%s", s->dir);
-	doc = json_pack("{s:i, s:s, s:o}", "schema", 1, "plan", c->plan,
+	doc = json_pack("{s:i, s:o, s:o}", "schema", 1, "plan",
+			ks_json_text(c->plan),
 			"configs", configs_json(c));
 	snprintf(path, sizeof(path), "%s/gate.json", out);
 	ran = write_json(path, doc) ? -1 : 0;
@@ -330,7 +333,7 @@ static int decide(struct gate_cli *c, const char *out, json_t *from_doc,
 		fprintf(stderr, "kmemstorm gate: cannot write %s\n", path);
 		goto out;
 	}
-	json_object_set_new(decision, "plan", json_string(
+	json_object_set_new(decision, "plan", ks_json_text(
 		c->plan ? c->plan : ks_jstr(from_doc, "plan", "?")));
 	snprintf(path, sizeof(path), "%s/gate.json", out);
 	if (write_json(path, decision))

@@ -19,6 +19,7 @@
 #include "run.h"
 #include "session.h"
 #include "vm.h"
+#include "utf8.h"
 
 struct replay {
 	const char *journal, *scenario, *op, *nth, *outdir;
@@ -218,8 +219,8 @@ static int replay(struct replay *r)
 	a = essence(orig);
 	b = essence(again);
 	same = json_equal(a, b);
-	res = json_pack("{s:O, s:O, s:b, s:s}", "recorded", a, "replayed", b,
-			"same", same, "journal", journal);
+	res = json_pack("{s:O, s:O, s:b, s:o}", "recorded", a, "replayed", b,
+			"same", same, "journal", ks_json_text(journal));
 	snprintf(plan, sizeof(plan), "%s/replay.json", r->outdir);
 	json_dump_file(res, plan, JSON_INDENT(2));
 	json_decref(res);

@@ -39,6 +39,7 @@
 
 #include "chargefail.h"
 #include "injector.h"
+#include "utf8.h"
 
 enum {
 	O_METHOD, O_START_MS, O_INTERVAL_MS, O_STEP, O_MARGIN, O_FLOOR,
@@ -522,8 +523,8 @@ static json_t *cf_report(struct ks_inj_ctx *ctx)
 		ctx->priv = NULL;
 		return NULL;
 	}
-	o = json_pack("{s:s, s:I, s:I, s:o, s:I}",
-		      "method", method_names[a->method],
+	o = json_pack("{s:o, s:I, s:I, s:o, s:I}",
+		      "method", ks_json_text(method_names[a->method]),
 		      "plan_limit", (json_int_t)a->plan_limit,
 		      "lowest_limit", (json_int_t)a->limit,
 		      "steps", steps_json(a),
@@ -538,13 +539,13 @@ static json_t *cf_report(struct ks_inj_ctx *ctx)
 	json_object_set_new(o, "refused", json_integer(a->refused));
 	if (a->errors) {
 		json_object_set_new(o, "errors", json_integer(a->errors));
-		json_object_set_new(o, "error", json_string(a->error));
+		json_object_set_new(o, "error", ks_json_text(a->error));
 	}
 	json_object_set_new(o, "overshoot", overshoot_json(a, a->limit));
 	json_object_set_new(o, "enomem", enomem_json(ctx, a));
 	if (a->restore_error[0])
 		json_object_set_new(o, "restore_error",
-				    json_string(a->restore_error));
+				    ks_json_text(a->restore_error));
 	free(a);
 	ctx->priv = NULL;
 	return o;

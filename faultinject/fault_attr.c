@@ -14,6 +14,7 @@
 #include "fault_attr.h"
 #include "knobs.h"
 #include "symrange.h"
+#include "utf8.h"
 
 int ks_fa_set(struct ks_inj_ctx *ctx, struct ks_fa_armed *a, const char *knob,
 	       const char *fmt, ...)
@@ -145,7 +146,7 @@ json_t *ks_fa_report(struct ks_inj_ctx *ctx)
 
 	if (!a)
 		return NULL;
-	o = json_pack("{s:s}", "attr", a->dir);
+	o = json_pack("{s:o}", "attr", ks_json_text(a->dir));
 	if (a->times_left >= 0 && a->times_left <= a->times_set)
 		json_object_set_new(o, "injected",
 			json_integer(a->times_set - a->times_left));

@@ -3,6 +3,7 @@
 
 #include "fsutil.h"
 #include "sysinfo.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,11 +69,12 @@ static int write_state(char *err, size_t errlen)
 	boot_id(boot, sizeof(boot));
 	a = json_array();
 	for (i = 0; i < nsaved; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "path",
-						   saved[i].path, "value",
-						   saved[i].value));
-	o = json_pack("{s:i, s:s, s:o}", "pid", (int)getpid(), "boot_id",
-		      boot, "knobs", a);
+		json_array_append_new(a, json_pack("{s:o, s:o}", "path",
+						   ks_json_text(saved[i].path),
+						   "value",
+						   ks_json_text(saved[i].value)));
+	o = json_pack("{s:i, s:o, s:o}", "pid", (int)getpid(), "boot_id",
+		      ks_json_text(boot), "knobs", a);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (!o || fd < 0 || json_dumpfd(o, fd, JSON_COMPACT) || fsync(fd)) {
 		snprintf(err, errlen, "recovery file %s: %s", tmp,

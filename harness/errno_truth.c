@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "errno_truth.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ json_t *ks_errno_allowed_json(const struct ks_scenario *sc)
 
 		ks_errno_allowed(sc, k, &set);
 		json_object_set_new(o, sc->wl->ops[k],
-			json_string(ks_errno_set_format(&set, buf, sizeof(buf))));
+			ks_json_text(ks_errno_set_format(&set, buf, sizeof(buf))));
 	}
 	return o;
 }
@@ -100,16 +101,16 @@ static void add_record(const struct ks_errno_truth *t, const char *type,
 
 	if (!o)
 		return;
-	json_object_set_new(o, "op", json_string(t->sc->wl->ops[op]));
+	json_object_set_new(o, "op", ks_json_text(t->sc->wl->ops[op]));
 	json_object_set_new(o, "errno",
-			    json_string(ks_errno_name(e, name, sizeof(name))));
+			    ks_json_text(ks_errno_name(e, name, sizeof(name))));
 	json_object_set_new(o, "count", json_integer((json_int_t)n));
-	json_object_set_new(o, "allowed", json_string(allow));
+	json_object_set_new(o, "allowed", ks_json_text(allow));
 	if (t->pressure_ms >= 0) {
 		json_object_set_new(o, "pressure_since_ms",
 				    json_integer(t->pressure_ms));
 		json_object_set_new(o, "pressure",
-				    json_string(t->pressure_why));
+				    ks_json_text(t->pressure_why));
 	}
 	json_array_append_new(out, o);
 }

@@ -7,6 +7,7 @@
 
 #include "knobs.h"
 #include "sysinfo.h"
+#include "utf8.h"
 
 void ks_inject_init(struct ks_inject *in, const struct ks_scenario *sc,
 		    struct ks_cgroup *cg)
@@ -131,7 +132,7 @@ void ks_inject_kmsg_counts(const struct ks_inject *in, json_t *all)
 
 		if (in->first_other[0])
 			json_object_set_new(s, "first_other",
-					    json_string(in->first_other));
+					    ks_json_text(in->first_other));
 		json_object_set_new(all, "stacks", s);
 	}
 }
@@ -239,7 +240,7 @@ json_t *ks_inject_plan_json(const struct ks_scenario *sc)
 		o = json_object();
 		for (k = 0; inj->opts && inj->opts[k].name; k++)
 			json_object_set_new(o, inj->opts[k].name,
-					    json_string(sc->inj_opt[i][k].str));
+					    ks_json_text(sc->inj_opt[i][k].str));
 		json_object_set_new(all, inj->name, o);
 	}
 	return all;

@@ -10,6 +10,7 @@
 #include "sysinfo.h"
 #include "leak.h"
 #include "units.h"
+#include "utf8.h"
 
 /* a - b of a field both sides have, else -1 (unknown). */
 static int64_t less(int64_t a, int64_t b)
@@ -124,7 +125,8 @@ json_t *ks_leak_json(const struct ks_leak_check *c)
 	json_t *o;
 
 	if (!c->ok)
-		return c->why[0] ? json_pack("{s:s}", "unchecked", c->why) :
+		return c->why[0] ? json_pack("{s:o}", "unchecked",
+				   ks_json_text(c->why)) :
 				   NULL;
 	o = json_object();
 	put_delta(o, "bytes", c->after.current, c->before.current);

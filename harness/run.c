@@ -28,6 +28,7 @@
 #include "sysinfo.h"
 #include "verdict.h"
 #include "workload.h"
+#include "utf8.h"
 
 #define RUN_CG_PREFIX "kmemstorm-"
 
@@ -121,17 +122,20 @@ static json_t *plan_json(const struct ks_plan *plan)
 		const struct ks_scenario *sc = &plan->scenarios[i];
 
 		json_array_append_new(scs, json_pack(
-			"{s:s, s:s, s:i, s:I, s:I, s:o}", "name", sc->name,
-			"workload", sc->wl->name, "workers", sc->workers,
+			"{s:o, s:o, s:i, s:I, s:I, s:o}", "name",
+			ks_json_text(sc->name),
+			"workload", ks_json_text(sc->wl->name), "workers",
+			sc->workers,
 			"duration_ms", (json_int_t)sc->duration_ms,
 			"until_limit_ms", (json_int_t)sc->until_limit_ms,
 			"limits", ks_limits_json(&sc->limits)));
 	}
-	return json_pack("{s:s, s:s, s:s, s:I, s:o, s:s}", "name", plan->name,
-			 "source", plan->source, "description",
-			 plan->description, "sample_ms",
+	return json_pack("{s:o, s:o, s:o, s:I, s:o, s:o}", "name",
+			 ks_json_text(plan->name),
+			 "source", ks_json_text(plan->source), "description",
+			 ks_json_text(plan->description), "sample_ms",
 			 (json_int_t)plan->sample_ms, "scenarios", scs,
-			 "text", plan->text);
+			 "text", ks_json_text(plan->text));
 }
 
 static void journal_start(struct ks_run *run)
@@ -140,21 +144,23 @@ static void journal_start(struct ks_run *run)
 	json_t *cg, *o;
 
 	if (run->have_cg)
-		cg = json_pack("{s:s, s:s, s:s, s:s}", "version",
-			       ks_cg_version_name(run->root.version), "mount",
-			       run->root.mount, "self", run->root.self, "run",
-			       run->runcg.run.path);
+		cg = json_pack("{s:o, s:o, s:o, s:o}", "version",
+			       ks_json_text(ks_cg_version_name(run->root.version)), "mount",
+			       ks_json_text(run->root.mount), "self",
+			       ks_json_text(run->root.self), "run",
+			       ks_json_text(run->runcg.run.path));
 	else
-		cg = json_pack("{s:s, s:s}", "version",
-			       ks_cg_version_name(run->root.version),
-			       "unavailable", run->cg_why);
-	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:s}",
+		cg = json_pack("{s:o, s:o}", "version",
+			       ks_json_text(ks_cg_version_name(run->root.version)),
+			       "unavailable", ks_json_text(run->cg_why));
+	o = json_pack("{s:s, s:i, s:s, s:o, s:o, s:i, s:o, s:o, s:o, s:o}",
 		      "type", "run_start", "schema", KS_JOURNAL_SCHEMA,
-		      "tool", "kmemstorm", "version", PACKAGE_VERSION,
-		      "time", ks_sysinfo_utc(utc, sizeof(utc)),
+		      "tool", "kmemstorm", "version", ks_json_text(PACKAGE_VERSION),
+		      "time", ks_json_text(ks_sysinfo_utc(utc, sizeof(utc))),
 		      "pid", (int)getpid(), "kernel", ks_sysinfo_kernel(),
 		      "cgroup", cg, "plan", plan_json(run->plan),
-		      "kmsg", run->kmsg.fd >= 0 ? "watched" : run->kmsg.why);
+		      "kmsg",
+		      ks_json_text(run->kmsg.fd >= 0 ? "watched" : run->kmsg.why));
 	/* A guest resuming a plan after a crash: what it leaves out. */
 	if (o && run->start_at > 1)
 		json_object_set_new(o, "start_at", json_integer(run->start_at));

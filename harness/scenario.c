@@ -24,6 +24,7 @@
 #include "sysinfo.h"
 #include "verdict.h"
 #include "worker.h"
+#include "utf8.h"
 
 static int64_t self_cpu_ms(void)
 {
@@ -37,8 +38,9 @@ static int64_t self_cpu_ms(void)
 
 json_t *ks_scn_record(const char *type, const struct scn *s)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I}", "type", type, "scenario",
-			      s->sc->name, "t_ms",
+	json_t *o = json_pack("{s:o, s:o, s:I}", "type", ks_json_text(type),
+			      "scenario",
+			      ks_json_text(s->sc->name), "t_ms",
 			      (json_int_t)ks_ms_since(s->run->t0_ns));
 	return o;
 }
@@ -483,7 +485,7 @@ static void judge_leak(struct scn *s)
 		if (o && facts)
 			json_object_update(o, facts);
 		if (o)
-			json_object_set_new(o, "text", json_string(why));
+			json_object_set_new(o, "text", ks_json_text(why));
 		json_decref(facts);
 		ks_journal_write(&s->run->journal, o);
 	}

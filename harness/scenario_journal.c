@@ -7,6 +7,7 @@
 #include "errno_truth.h"
 #include "inject.h"
 #include "sysinfo.h"
+#include "utf8.h"
 
 void ks_scn_journal_start(struct scn *s)
 {
@@ -16,7 +17,7 @@ void ks_scn_journal_start(struct scn *s)
 
 	if (o) {
 		json_object_set_new(o, "index", json_integer(run->index));
-		json_object_set_new(o, "workload", json_string(sc->wl->name));
+		json_object_set_new(o, "workload", ks_json_text(sc->wl->name));
 		json_object_set_new(o, "workers", json_integer(sc->workers));
 		json_object_set_new(o, "duration_ms",
 				    json_integer(sc->duration_ms));
@@ -45,7 +46,7 @@ static json_t *workers_json(const struct scn *s)
 			json_object_set_new(o, "exit", json_integer(w->status));
 		else if (w->state == KS_W_SIGNALED)
 			json_object_set_new(o, "signal",
-					    json_string(sigabbrev_np(w->status)));
+					    ks_json_text(sigabbrev_np(w->status)));
 		if (w->killed_by_harness)
 			json_object_set_new(o, "killed_by_harness",
 					    json_true());
@@ -127,12 +128,12 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 		ks_journal_write(&run->journal, NULL);
 		return;
 	}
-	json_object_set_new(o, "workload", json_string(sc->wl->name));
+	json_object_set_new(o, "workload", ks_json_text(sc->wl->name));
 	json_object_set_new(o, "verdict",
-			    json_string(ks_verdict_name(s->vr.verdict)));
+			    ks_json_text(ks_verdict_name(s->vr.verdict)));
 	reasons = json_array();
 	for (k = 0; k < s->vr.nreasons; k++)
-		json_array_append_new(reasons, json_string(s->vr.reason[k]));
+		json_array_append_new(reasons, ks_json_text(s->vr.reason[k]));
 	json_object_set_new(o, "reasons", reasons);
 	json_object_set_new(o, "duration_ms", json_integer(duration_ms));
 	if (s->crew.shm) {
@@ -151,7 +152,7 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 				    json_integer(s->out.enomem_surfaced));
 		if (s->out.enomem_surfaced)
 			json_object_set_new(o, "enomem_surfaced_first",
-				json_string(s->out.first_surfaced));
+				ks_json_text(s->out.first_surfaced));
 		json_object_set_new(o, "enomem", json_integer(s->out.enomem));
 		json_object_set_new(o, "workers", workers_json(s));
 	}
@@ -172,12 +173,19 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 		char l1[40], l2[40], l3[40], why[256];
 
 		json_object_set_new(o, "taint", json_pack(
-			"{s:s, s:s, s:s, s:s}",
-			"before", ks_taint_letters(s->taint_before, l1, sizeof(l1)),
-			"after", ks_taint_letters(s->taint_after, l2, sizeof(l2)),
-			"new", ks_taint_letters(s->out.taint_new, l3, sizeof(l3)),
-			"meaning", ks_taint_describe(s->out.taint_new, why,
-						     sizeof(why))));
+			"{s:o, s:o, s:o, s:o}",
+			"before",
+			ks_json_text(ks_taint_letters(s->taint_before, l1,
+			sizeof(l1))),
+			"after",
+			ks_json_text(ks_taint_letters(s->taint_after, l2,
+			sizeof(l2))),
+			"new",
+			ks_json_text(ks_taint_letters(s->out.taint_new, l3,
+			sizeof(l3))),
+			"meaning",
+			ks_json_text(ks_taint_describe(s->out.taint_new, why,
+						     sizeof(why)))));
 	}
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
 	if (s->kmemleak_objects >= 0)

@@ -15,6 +15,7 @@
 #include "errnoset.h"
 #include "knobs.h"
 #include "scenario_internal.h"
+#include "utf8.h"
 
 #define MAX_SITES	64
 
@@ -145,9 +146,9 @@ static void finding(struct scn *s, const struct ks_sweep_rec *r,
 	s->sweep->findings++;
 	if (!o)
 		return;
-	json_object_set_new(o, "op", json_string(op));
+	json_object_set_new(o, "op", ks_json_text(op));
 	json_object_set_new(o, "n", json_integer(r->n));
-	json_object_set_new(o, "finding", json_string(what));
+	json_object_set_new(o, "finding", ks_json_text(what));
 	/* JOURNAL: this one, wherever it ends up (a guest's comes home). */
 	json_object_set_new(o, "replay", json_sprintf(
 		"kmemstorm replay JOURNAL --scenario %s --op %s --nth %d",
@@ -173,8 +174,8 @@ static void take_step(struct scn *s, const struct ks_sweep_rec *r)
 		k->cls.fi_new = 0;
 	}
 	json_array_foreach(m->pending, i, p) {
-		json_object_set_new(p, "sweep", json_pack("{s:s, s:i}", "op",
-			s->sc->wl->ops[r->op], "n", r->n));
+		json_object_set_new(p, "sweep", json_pack("{s:o, s:i}", "op",
+			ks_json_text(s->sc->wl->ops[r->op]), "n", r->n));
 		json_array_append(titles, json_object_get(p, "title"));
 		bug |= !strcmp(json_string_value(json_object_get(p,
 						 "severity")) ?: "", "bug") &&
@@ -184,19 +185,19 @@ static void take_step(struct scn *s, const struct ks_sweep_rec *r)
 	json_array_clear(m->pending);
 	rec = ks_scn_record("sweep_step", s);
 	if (rec) {
-		json_object_set_new(rec, "op", json_string(s->sc->wl->ops[r->op]));
+		json_object_set_new(rec, "op", ks_json_text(s->sc->wl->ops[r->op]));
 		json_object_set_new(rec, "n", json_integer(r->n));
 		json_object_set_new(rec, "fired", json_boolean(r->fired));
 		json_object_set_new(rec, "ok", json_integer(r->ok));
 		json_object_set_new(rec, "fails", json_integer(r->fails));
 		if (r->fail_op >= 0) {
-			json_object_set_new(rec, "errno", json_string(
+			json_object_set_new(rec, "errno", ks_json_text(
 				ks_errno_name(r->err, name, sizeof(name))));
-			json_object_set_new(rec, "fail_op", json_string(
+			json_object_set_new(rec, "fail_op", ks_json_text(
 				s->sc->wl->ops[r->fail_op]));
 		}
 		if (site[0])
-			json_object_set_new(rec, "site", json_string(site));
+			json_object_set_new(rec, "site", ks_json_text(site));
 		json_object_set_new(rec, "us", json_integer(r->us));
 		json_object_set_new(rec, "reports", json_incref(titles));
 	}
@@ -248,12 +249,12 @@ static void op_end(struct scn *s, const struct ks_sweep_rec *r)
 	rec = ks_scn_record("sweep_op_end", s);
 	if (!rec)
 		return;
-	json_object_set_new(rec, "op", json_string(s->sc->wl->ops[r->op]));
-	json_object_set_new(rec, "status", json_string(o->status));
+	json_object_set_new(rec, "op", ks_json_text(s->sc->wl->ops[r->op]));
+	json_object_set_new(rec, "status", ks_json_text(o->status));
 	json_object_set_new(rec, "steps", json_integer(o->steps));
 	json_object_set_new(rec, "sites", json_integer(o->nsites));
 	if (r->kind == KS_SWEEP_SKIPPED)
-		json_object_set_new(rec, "errno", json_string(
+		json_object_set_new(rec, "errno", ks_json_text(
 			ks_errno_name(r->err, name, sizeof(name))));
 	ks_journal_write(&s->run->journal, rec);
 }
@@ -328,19 +329,19 @@ static json_t *sweep_summary(struct scn *s)
 		if (!(s->sc->sweep_cfg.ops & (1u << k)))
 			continue;
 		for (i = 0; i < os->nsites; i++) {
-			json_t *st = json_pack("{s:s, s:i, s:i}", "site",
-					       os->sites[i].name, "n",
+			json_t *st = json_pack("{s:o, s:i, s:i}", "site",
+					       ks_json_text(os->sites[i].name), "n",
 					       os->sites[i].n, "count",
 					       os->sites[i].count);
 
 			if (os->sites[i].err)
-				json_object_set_new(st, "errno", json_string(
+				json_object_set_new(st, "errno", ks_json_text(
 					ks_errno_name(os->sites[i].err, name,
 						      sizeof(name))));
 			json_array_append_new(sites, st);
 		}
-		o = json_pack("{s:s, s:i, s:i, s:i, s:o}", "status",
-			      os->status ? os->status : "not finished",
+		o = json_pack("{s:o, s:i, s:i, s:i, s:o}", "status",
+			      ks_json_text(os->status ? os->status : "not finished"),
 			      "steps", os->steps, "fired", os->fired,
 			      "last_n", os->last_n, "sites", sites);
 		json_object_set_new(ops, s->sc->wl->ops[k], o);

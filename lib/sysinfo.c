@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "utf8.h"
 
 json_t *ks_sysinfo_kernel(void)
 {
@@ -19,9 +20,11 @@ json_t *ks_sysinfo_kernel(void)
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
 	ks_read_small("/proc/cmdline", cmdline, sizeof(cmdline));
-	return json_pack("{s:s, s:s, s:s, s:s, s:I}", "release", u.release,
-			 "version", u.version, "machine", u.machine,
-			 "cmdline", cmdline, "tainted",
+	return json_pack("{s:o, s:o, s:o, s:o, s:I}", "release",
+			 ks_json_text(u.release),
+			 "version", ks_json_text(u.version), "machine",
+			 ks_json_text(u.machine),
+			 "cmdline", ks_json_text(cmdline), "tainted",
 			 (json_int_t)ks_sysinfo_tainted());
 }
 

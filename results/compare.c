@@ -16,6 +16,7 @@
 
 #include "metrics.h"
 #include "units.h"
+#include "utf8.h"
 
 struct side {
 	const struct ks_run_view *v;
@@ -53,8 +54,11 @@ static void change(json_t *list, int *regs, int regression, const char *what,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "what", what,
-					      "text", text, "regression",
+	json_array_append_new(list,
+					      json_pack("{s:o, s:o, s:b}",
+							"what", ks_json_text(what),
+					      "text", ks_json_text(text),
+					      "regression",
 					      regression));
 	*regs += regression;
 }
@@ -226,7 +230,8 @@ json_t *ks_compare(struct ks_run_view *base, size_t nbase,
 					compare_scn(list, regressions, &b, &c, o);
 				if (json_array_size(list))
 					json_array_append_new(out, json_pack(
-						"{s:s, s:o}", "scenario", key,
+						"{s:o, s:o}", "scenario",
+						ks_json_text(key),
 						"changes", list));
 				else
 					json_decref(list);

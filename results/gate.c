@@ -22,6 +22,7 @@
 
 #include "metrics.h"
 #include "units.h"
+#include "utf8.h"
 
 struct cfg_result {
 	struct ks_run_view *runs;
@@ -37,8 +38,9 @@ struct cfg_result {
 
 static json_t *src(const struct ks_run_view *v, const char *scn, int line)
 {
-	return json_pack("{s:s, s:s, s:i}", "journal", v->path, "scenario",
-			 scn, "line", line);
+	return json_pack("{s:o, s:o, s:i}", "journal", ks_json_text(v->path),
+			 "scenario",
+			 ks_json_text(scn), "line", line);
 }
 
 /*
@@ -60,8 +62,8 @@ static void tally(json_t *list, const char *key, const char *title,
 			json_decref(source);
 			return;
 		}
-	json_object_set_new(source, "key", json_string(key));
-	json_object_set_new(source, "title", json_string(title));
+	json_object_set_new(source, "key", ks_json_text(key));
+	json_object_set_new(source, "title", ks_json_text(title));
 	json_object_set_new(source, "count", json_integer(count));
 	json_object_set_new(source, "forced", json_boolean(forced));
 	json_array_append_new(list, source);
@@ -129,8 +131,9 @@ static void add_scenario(struct cfg_result *c, struct cfg_result *base,
 	c->passed += !strcmp(m.verdict, "pass");
 	if (!strcmp(m.verdict, "notrun") || !m.end_line) {
 		c->incomplete++;
-		json_array_append_new(c->fails, json_pack("{s:s, s:s, s:s}",
-			"journal", v->path, "scenario", s->name, "why", s->why));
+		json_array_append_new(c->fails, json_pack("{s:o, s:o, s:o}",
+			"journal", ks_json_text(v->path), "scenario",
+			ks_json_text(s->name), "why", ks_json_text(s->why)));
 	}
 	json_array_foreach(s->reports, i, r)
 		if (!strcmp(ks_jstr(r, "severity", ""), "bug"))
@@ -147,7 +150,7 @@ static void add_scenario(struct cfg_result *c, struct cfg_result *base,
 	}
 	if (m.limit_reached >= 0) {
 		x = src(v, s->name, m.end_line);
-		json_object_set_new(x, "plan", json_string(v->plan));
+		json_object_set_new(x, "plan", ks_json_text(v->plan));
 		json_object_set_new(x, "reached", json_boolean(m.limit_reached));
 		json_object_set_new(x, "peak", json_integer(m.peak));
 		json_object_set_new(x, "limit", json_integer(m.limit));
@@ -163,7 +166,7 @@ static void add_scenario(struct cfg_result *c, struct cfg_result *base,
 		c->global_first++;
 		x = src(v, s->name, m.global_oom_line);
 		snprintf(key, sizeof(key), "%s.%s", v->plan, s->name);
-		json_object_set_new(x, "key", json_string(key));
+		json_object_set_new(x, "key", ks_json_text(key));
 		json_object_set_new(x, "forced", json_boolean(f));
 		json_array_append_new(c->globals, x);
 	}
@@ -194,8 +197,9 @@ static void load(struct cfg_result *c, struct cfg_result *base,
 	if (ks_run_views_load_args(&arg, 1, &c->runs, &c->nruns, err,
 				   sizeof(err))) {
 		c->incomplete++;
-		json_array_append_new(c->fails, json_pack("{s:s, s:s, s:s}",
-			"journal", cfg->dir, "scenario", "-", "why", err));
+		json_array_append_new(c->fails, json_pack("{s:o, s:s, s:o}",
+			"journal", ks_json_text(cfg->dir), "scenario", "-",
+			"why", ks_json_text(err)));
 		return;
 	}
 	for (r = 0; r < c->nruns; r++)
@@ -378,10 +382,13 @@ static void free_result(struct cfg_result *c)
 static json_t *config_doc(struct ks_gate_config *cfg, struct cfg_result *c,
 			  json_t *why, int baseline)
 {
-	json_t *d = json_pack("{s:s, s:s?, s:s, s:s, s:i, s:i, s:O, s:O, s:i, s:i, s:O, s:O, s:i, s:O, s:b, s:O}",
-		"config", cfg->label, "kernel", cfg->kernel,
-		"append", cfg->append,
-		"dir", strrchr(cfg->dir, '/') ? strrchr(cfg->dir, '/') + 1 : cfg->dir,
+	json_t *d = json_pack("{s:o, s:o?, s:o, s:o, s:i, s:i, s:O, s:O, s:i, s:i, s:O, s:O, s:i, s:O, s:b, s:O}",
+		"config", ks_json_text(cfg->label), "kernel",
+		ks_json_text(cfg->kernel),
+		"append", ks_json_text(cfg->append),
+		"dir",
+		ks_json_text(strrchr(cfg->dir, '/') ? strrchr(cfg->dir,
+		'/') + 1 : cfg->dir),
 		"scenarios", c->total, "passed", c->passed,
 		"kernel_bugs", c->bugs, "unhandled_enomem", c->surfaced,
 		"limits", c->limited, "limits_reached", c->reached,
@@ -393,7 +400,7 @@ static json_t *config_doc(struct ks_gate_config *cfg, struct cfg_result *c,
 	if (c->over)
 		json_object_set(d, "over_limit", c->over);
 	if (baseline)
-		json_object_set_new(d, "throughput", json_string("baseline"));
+		json_object_set_new(d, "throughput", ks_json_text("baseline"));
 	else if (c->nratio)
 		json_object_set_new(d, "throughput", json_pack("{s:f, s:i}",
 			"ratio", exp(c->log_ratio / c->nratio),
@@ -529,8 +536,9 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 	if (bugs)
 		fprintf(f, "kernel bug reports in %d of %d configs: they fail the run whatever the decision\n",
 			bugs, n);
-	*out = json_pack("{s:i, s:o, s:s?, s:i, s:i}", "schema", 1, "configs",
-			 configs, "decision", best >= 0 ? cfgs[best].label : NULL,
+	*out = json_pack("{s:i, s:o, s:o?, s:i, s:i}", "schema", 1, "configs",
+			 configs, "decision",
+			 ks_json_text(best >= 0 ? cfgs[best].label : NULL),
 			 "failed", failed, "configs_with_bugs", bugs);
 out:
 	for (i = 0; res && whys && i < n; i++) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "metrics.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -64,7 +65,7 @@ json_t *ks_report_names(json_t *r)
 	json_t *names = json_array(), *x;
 	size_t i;
 
-	json_array_append_new(names, json_string(ks_jstr(r, "title", "?")));
+	json_array_append_new(names, ks_json_text(ks_jstr(r, "title", "?")));
 	json_array_foreach(json_object_get(r, "alt_titles"), i, x)
 		if (json_is_string(x))
 			json_array_append(names, x);
@@ -91,7 +92,7 @@ static void add_title(json_t *titles, json_t *lines, const char *t, int line)
 	json_array_foreach(titles, i, x)
 		if (!strcmp(json_string_value(x), t))
 			return;
-	json_array_append_new(titles, json_string(t));
+	json_array_append_new(titles, ks_json_text(t));
 	json_array_append_new(lines, json_integer(line));
 }
 
@@ -106,7 +107,8 @@ static void add_bug(struct ks_scn_metrics *m, json_t *r, int line)
 			json_decref(names);
 			return;
 		}
-	json_array_append_new(m->bug_titles, json_string(ks_jstr(r, "title", "?")));
+	json_array_append_new(m->bug_titles,
+	ks_json_text(ks_jstr(r, "title", "?")));
 	json_array_append_new(m->bug_lines, json_integer(line));
 	json_array_append_new(m->bug_names, names);
 }
@@ -161,7 +163,7 @@ void ks_metrics_get(const struct ks_run_view *v, const struct ks_scn_view *s,
 	}
 	json_object_foreach(json_object_get(e, "ops"), k, op)
 		if (ks_jint(op, "enomem", 0) > 0)
-			json_array_append_new(m->enomem_ops, json_string(k));
+			json_array_append_new(m->enomem_ops, ks_json_text(k));
 }
 
 void ks_metrics_free(struct ks_scn_metrics *m)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "report.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,63 +30,6 @@ void ks_report_formats_list(FILE *f)
 
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		fprintf(f, "  %-6s %s\n", formats[i].name, formats[i].summary);
-}
-
-size_t ks_utf8_len(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;	/* continuation byte, overlong lead, > U+10FFFF */
-	/* The second byte's range rules out overlongs and surrogates. */
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;	/* also stops at the NUL of one cut short */
-	return n;
-}
-
-char *ks_utf8_clean(const char *s)
-{
-	size_t len = strlen(s), i = 0, o = 0, n;
-	/* At worst every byte becomes the 3 bytes of U+FFFD. */
-	char *out = malloc(3 * len + 1);
-
-	if (!out)
-		return NULL;
-	while (s[i]) {
-		n = ks_utf8_len(s + i);
-		if (n) {
-			memcpy(out + o, s + i, n);
-			o += n;
-			i += n;
-		} else {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		}
-	}
-	out[o] = '\0';
-	return out;
 }
 
 void ks_xml_escape(FILE *out, const char *s)

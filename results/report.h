@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "runview.h"
+#include "utf8.h"
 
 struct ks_report_format {
 	const char *name;
@@ -40,19 +41,5 @@ int ks_report_dump_json(FILE *out, json_t *doc, const char *format);
  * UTF-8, U+FFFE and U+FFFF) replaced, so any bytes make a valid document.
  */
 void ks_xml_escape(FILE *out, const char *s);
-
-/*
- * Bytes of the well-formed UTF-8 sequence that starts at p (1 to 4), 0
- * when none does: a stray continuation byte, an overlong form, a
- * surrogate, beyond U+10FFFF, or cut short.
- */
-size_t ks_utf8_len(const char *p);
-/*
- * A malloc'd copy of s with every byte that is not part of well-formed
- * UTF-8 replaced by U+FFFD: console logs hold whatever the guest printed,
- * and JSON strings (jansson refuses them otherwise) and XML must be UTF-8.
- * NULL only when out of memory.
- */
-char *ks_utf8_clean(const char *s);
 
 #endif

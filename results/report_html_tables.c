@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report_html.h"
+#include "utf8.h"
 
 #define U KS_HTML_UNKNOWN
 #define SAME_TITLE_SHOWN 3	/* report texts shown per title */
@@ -199,7 +200,7 @@ int ks_html_reports_list(FILE *out, const struct ks_scn_view *s)
 		if (!g) {
 			g = json_array();
 			if (!g || json_object_set_new(groups, title, g) ||
-			    json_array_append_new(titles, json_string(title)))
+			    json_array_append_new(titles, ks_json_text(title)))
 				goto oom;
 		}
 		if (json_array_append(g, r))

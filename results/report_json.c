@@ -5,6 +5,7 @@
  * fields are added, never renamed without bumping it).
  */
 #include "report.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -31,8 +32,9 @@ static json_t *scenario(const struct ks_scn_view *s)
 {
 	json_t *e = s->end, *o, *reasons;
 
-	o = json_pack("{s:s, s:i, s:s}", "name", s->name, "index", s->index,
-		      "verdict", s->verdict);
+	o = json_pack("{s:o, s:i, s:o}", "name", ks_json_text(s->name), "index",
+		      s->index,
+		      "verdict", ks_json_text(s->verdict));
 	if (!o)
 		return NULL;
 	ks_jcopy(o, "workload", ks_scn_workload(s));
@@ -41,7 +43,9 @@ static json_t *scenario(const struct ks_scn_view *s)
 	if (json_is_array(reasons))
 		json_object_set(o, "reasons", reasons);
 	else
-		json_object_set_new(o, "reasons", json_pack("[s]", s->why));
+		json_object_set_new(o, "reasons",
+							    json_pack("[o]",
+								      ks_json_text(s->why)));
 	ks_jcopy(o, "duration_ms", json_object_get(e, "duration_ms"));
 	ks_jcopy(o, "storm_ms", json_object_get(e, "storm_ms"));
 	ks_jcopy(o, "until_limit_ms",
@@ -76,9 +80,9 @@ static json_t *guests(const struct ks_run_view *v)
 	size_t i;
 
 	json_array_foreach(v->vm_ends, i, e)
-		json_array_append_new(a, json_pack("{s:I, s:s, s:I, s:O?}",
+		json_array_append_new(a, json_pack("{s:I, s:o, s:I, s:O?}",
 			"guest", (json_int_t)ks_jint(e, "guest", (json_int_t)i + 1),
-			"outcome", ks_jstr(e, "outcome", "unknown"),
+			"outcome", ks_json_text(ks_jstr(e, "outcome", "unknown")),
 			"exit_code", (json_int_t)ks_jint(e, "exit_code", -1),
 			"scenarios", json_object_get(e, "scenarios")));
 	return a;
@@ -89,8 +93,10 @@ static json_t *run(const struct ks_run_view *v)
 	json_t *rs = v->run_start, *o, *k, *scns;
 	size_t i;
 
-	o = json_pack("{s:s, s:s, s:{}, s:s, s:b}", "journal", v->path,
-		      "plan", v->plan, "kernel", "outcome", outcome(v),
+	o = json_pack("{s:o, s:o, s:{}, s:o, s:b}", "journal",
+		      ks_json_text(v->path),
+		      "plan", ks_json_text(v->plan), "kernel", "outcome",
+		      ks_json_text(outcome(v)),
 		      "truncated", v->truncated);
 	if (!o)
 		return NULL;

@@ -5,6 +5,7 @@
  * scenario of its plan with the console lines of its run as system-out.
  */
 #include "report.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@ static json_t *scn_reasons(const struct ks_scn_view *s)
 
 	if (json_is_array(r) && json_array_size(r))
 		return json_incref(r);
-	return json_pack("[s]", s->end ? "no reason journaled" : s->why);
+	return json_pack("[o]",
+			 ks_json_text(s->end ? "no reason journaled" : s->why));
 }
 
 static long long last_t_ms(json_t *recs, long long t)

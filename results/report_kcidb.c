@@ -5,6 +5,7 @@
  * standing for the kernel that ran, and a test per scenario.
  */
 #include "report.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 static void set_str(json_t *o, const char *key, const char *s)
 {
 	if (s)
-		json_object_set_new(o, key, json_string(s));
+		json_object_set_new(o, key, ks_json_text(s));
 }
 
 /*
@@ -98,7 +99,7 @@ static const char *kcidb_status(const char *verdict)
 static json_t *checkout_of(const struct ks_run_view *v, const char *id)
 {
 	const char *rel = ks_jstr(v->run_start, "kernel.release", NULL);
-	json_t *c = json_pack("{s:s, s:s, s:{}}", "id", id, "origin",
+	json_t *c = json_pack("{s:o, s:s, s:{}}", "id", ks_json_text(id), "origin",
 			      "kmemstorm", "misc");
 	char buf[256];
 
@@ -117,8 +118,9 @@ static json_t *checkout_of(const struct ks_run_view *v, const char *id)
 static json_t *build_of(const struct ks_run_view *v, const char *id)
 {
 	const char *arch = ks_jstr(v->run_start, "kernel.machine", NULL);
-	json_t *b = json_pack("{s:s, s:s, s:s, s:b, s:{}}", "id", id,
-			      "checkout_id", id, "origin", "kmemstorm",
+	json_t *b = json_pack("{s:o, s:o, s:s, s:b, s:{}}", "id", ks_json_text(id),
+			      "checkout_id", ks_json_text(id), "origin",
+			      "kmemstorm",
 			      "valid", 1, "misc"), *misc;
 
 	/* valid: it booted and ran the harness, so it built. */
@@ -187,7 +189,7 @@ static json_t *misc_of(const struct ks_run_view *v,
 					    json_true());
 	titles = json_array();
 	json_object_foreach(info, k, r)
-		json_array_append_new(titles, json_string(k));
+		json_array_append_new(titles, ks_json_text(k));
 	json_decref(info);
 	json_object_set_new(m, "info_reports", titles);
 	ks_jcopy(m, "info_report_count", json_object_get(e, "info_reports"));
@@ -206,14 +208,16 @@ static json_t *test_of(const struct ks_run_view *v,
 	path_part(scn, sizeof(scn), s->name);
 	snprintf(id, sizeof(id), "kmemstorm:%s:%s", key, s->name);
 	snprintf(path, sizeof(path), "kmemstorm.%s.%s", plan, scn);
-	t = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "build_id",
-		      build_id, "origin", "kmemstorm", "path", path,
-		      "status", kcidb_status(s->verdict));
+	t = json_pack("{s:o, s:o, s:s, s:o, s:o}", "id", ks_json_text(id),
+		      "build_id",
+		      ks_json_text(build_id), "origin", "kmemstorm", "path",
+		      ks_json_text(path),
+		      "status", ks_json_text(kcidb_status(s->verdict)));
 	if (!t)
 		return NULL;
 	reasons = json_object_get(s->end, "reasons");
 	reasons = json_is_array(reasons) ? json_incref(reasons) :
-		  json_pack("[s]", s->why);
+		  json_pack("[o]", ks_json_text(s->why));
 	x = json_array_get(reasons, 0);
 	if (strcmp(s->verdict, "pass") && json_is_string(x))
 		json_object_set(t, "comment", x);

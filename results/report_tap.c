@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "units.h"
+#include "utf8.h"
 
 /* One line of text: a newline would end the TAP line early. */
 static void put_line(FILE *out, const char *s)
@@ -107,7 +108,7 @@ static json_t *scn_reasons(const struct ks_scn_view *s)
 
 	if (json_is_array(r))
 		return json_incref(r);
-	return json_pack("[s]", s->why);
+	return json_pack("[o]", ks_json_text(s->why));
 }
 
 /* Why it did not pass, the kernel's reports and the sweep's findings. */

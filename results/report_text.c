@@ -5,16 +5,19 @@
 #include <string.h>
 
 #include "summary.h"
+#include "utf8.h"
 
 /* A stand-in scenario_end for one that has none, so the table lists it. */
 static json_t *end_or_standin(const struct ks_scn_view *s)
 {
 	if (s->end)
 		return json_incref(s->end);
-	return json_pack("{s:s, s:s, s:s, s:[s]}", "scenario", s->name,
-			 "workload", ks_scn_workload(s) ?
-			 json_string_value(ks_scn_workload(s)) : "-",
-			 "verdict", s->verdict, "reasons", s->why);
+	return json_pack("{s:o, s:o, s:o, s:[o]}", "scenario",
+			 ks_json_text(s->name),
+			 "workload", ks_json_text(ks_scn_workload(s) ?
+			 json_string_value(ks_scn_workload(s)) : "-"),
+			 "verdict", ks_json_text(s->verdict), "reasons",
+			 ks_json_text(s->why));
 }
 
 /* One line per guest of a plan resumed after crashes. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "journal_read.h"
+#include "utf8.h"
 
 #define CONSOLE_MAX (64 << 20)
 
@@ -414,7 +415,7 @@ json_t *ks_scn_titles(const struct ks_scn_view *s, const char *severity)
 		json_array_foreach(titles, j, t)
 			dup |= !strcmp(json_string_value(t), title);
 		if (!dup)
-			json_array_append_new(titles, json_string(title));
+			json_array_append_new(titles, ks_json_text(title));
 	}
 	return titles;
 }

@@ -21,6 +21,7 @@
 
 #include "scenario.h"
 #include "vm_internal.h"
+#include "utf8.h"
 
 const char *ks_vm_outcome_name(enum ks_vm_outcome o)
 {
@@ -353,11 +354,12 @@ static json_t *vm_info(struct ks_vm *vm, char **argv)
 	int i;
 
 	for (i = 0; argv[i]; i++)
-		json_array_append_new(cmd, json_string(argv[i]));
-	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:o}",
-		      "kernel", vm->o->kernel, "initrd", vm->o->initrd,
-		      "plan", vm->o->plan, "append",
-		      vm->o->append ? vm->o->append : "", "memory_mb",
+		json_array_append_new(cmd, ks_json_text(argv[i]));
+	o = json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:i, s:i, s:o}",
+		      "kernel", ks_json_text(vm->o->kernel), "initrd",
+		      ks_json_text(vm->o->initrd),
+		      "plan", ks_json_text(vm->o->plan), "append",
+		      ks_json_text(vm->o->append ? vm->o->append : ""), "memory_mb",
 		      vm->o->memory_mb, "cpus", vm->o->cpus, "timeout_s",
 		      vm->o->timeout_s, "hang_s", vm->o->hang_s, "qemu", cmd);
 	if (o && vm->qemu_status != -1) {
@@ -369,10 +371,10 @@ static json_t *vm_info(struct ks_vm *vm, char **argv)
 				WTERMSIG(vm->qemu_status)));
 	}
 	if (o)
-		json_object_set_new(o, "accel", json_string(vm->accel));
+		json_object_set_new(o, "accel", ks_json_text(vm->accel));
 	if (o && vm->fallback[0])
 		json_object_set_new(o, "accel_fallback",
-				    json_string(vm->fallback));
+				    ks_json_text(vm->fallback));
 	return o;
 }
 
@@ -385,10 +387,10 @@ static void resume_records(struct ks_vm *vm, const char *path)
 {
 	struct stat st;
 
-	ks_journal_write(&vm->journal, json_pack("{s:s, s:I, s:i, s:i, s:s}",
+	ks_journal_write(&vm->journal, json_pack("{s:s, s:I, s:i, s:i, s:o}",
 		"type", "vm_start", "t_ms", (json_int_t)0, "guest",
 		vm->o->guest, "start_at", vm->o->start_at, "after",
-		vm->o->resume_why ? vm->o->resume_why : ""));
+		ks_json_text(vm->o->resume_why ? vm->o->resume_why : "")));
 	ks_journal_sync(&vm->journal);
 	vm->joff = stat(path, &st) ? 0 : (long long)st.st_size;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vm_internal.h"
+#include "utf8.h"
 
 static void keep_tail(struct ks_vm *vm, const char *line)
 {
@@ -31,7 +32,7 @@ static void report_done(struct ks_vm *vm, const struct ks_kreport *r,
 	if (!o)
 		return;
 	if (scenario[0])
-		json_object_set_new(o, "scenario", json_string(scenario));
+		json_object_set_new(o, "scenario", ks_json_text(scenario));
 	json_array_append_new(vm->con_reports, o);
 	if (ks_kreport_severity(r) == KS_SEV_BUG && scenario[0] &&
 	    !strcmp(scenario, vm->running))
@@ -123,6 +124,6 @@ json_t *ks_vm_console_tail(const struct ks_vm *vm)
 	int i;
 
 	for (i = 0; i < vm->tail_n; i++)
-		json_array_append_new(a, json_string(vm->tail[i]));
+		json_array_append_new(a, ks_json_text(vm->tail[i]));
 	return a;
 }

@@ -15,6 +15,7 @@
 #include "summary.h"
 #include "verdict.h"
 #include "vm_internal.h"
+#include "utf8.h"
 
 static void journal_line(struct ks_vm *vm, const char *line)
 {
@@ -37,7 +38,7 @@ static void journal_line(struct ks_vm *vm, const char *line)
 		vm->running_index = (int)json_integer_value(
 			json_object_get(o, "index"));
 		vm->last_index = vm->running_index;
-		json_array_append_new(vm->ran, json_string(sc));
+		json_array_append_new(vm->ran, ks_json_text(sc));
 	} else if (!strcmp(type, "scenario_end")) {
 		vm->running[0] = '\0';
 		vm->running_index = 0;
@@ -192,12 +193,12 @@ static void end_cut_short(struct ks_vm *vm, enum ks_vm_outcome out)
 				 "the guest stopped before the scenario ended");
 		}
 	}
-	o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:[s], s:i, s:b}",
-		      "type", "scenario_end", "scenario", vm->running,
-		      "workload", vm->running_wl,
+	o = json_pack("{s:s, s:o, s:o, s:I, s:s, s:o, s:[o], s:i, s:b}",
+		      "type", "scenario_end", "scenario", ks_json_text(vm->running),
+		      "workload", ks_json_text(vm->running_wl),
 		      "t_ms", (json_int_t)((ks_now_ns() - vm->t0_ns) / 1000000),
-		      "source", "host", "verdict", ks_verdict_name(v),
-		      "reasons", why, "kernel_reports",
+		      "source", "host", "verdict", ks_json_text(ks_verdict_name(v)),
+		      "reasons", ks_json_text(why), "kernel_reports",
 		      console_reports_of(vm, vm->running), "cut_short", 1);
 	if (!o)
 		return;
@@ -220,10 +221,10 @@ static void console_reports(struct ks_vm *vm)
 			continue;
 		if (t && json_object_get(vm->titles, t))
 			continue;	/* the guest journaled it itself */
-		json_object_set_new(r, "type", json_string("kernel_report"));
+		json_object_set_new(r, "type", ks_json_text("kernel_report"));
 		json_object_set_new(r, "t_ms", json_integer(
 			(ks_now_ns() - vm->t0_ns) / 1000000));
-		json_object_set_new(r, "source", json_string("console"));
+		json_object_set_new(r, "source", ks_json_text("console"));
 		ks_journal_write(&vm->journal, json_incref(r));
 	}
 }
@@ -283,14 +284,14 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 	res->guest_exit = vm->guest_exit;
 	res->exit_code = exit_code(res->outcome, vm->guest_exit, res);
 
-	json_object_set_new(info, "type", json_string("vm_end"));
+	json_object_set_new(info, "type", ks_json_text("vm_end"));
 	json_object_set_new(info, "guest", json_integer(vm->o->guest > 1 ?
 							vm->o->guest : 1));
 	json_object_set_new(info, "scenarios", json_incref(vm->ran));
 	json_object_set_new(info, "t_ms", json_integer(
 		(ks_now_ns() - vm->t0_ns) / 1000000));
 	json_object_set_new(info, "outcome",
-			    json_string(ks_vm_outcome_name(res->outcome)));
+			    ks_json_text(ks_vm_outcome_name(res->outcome)));
 	json_object_set_new(info, "guest_exit", json_integer(vm->guest_exit));
 	json_object_set_new(info, "exit_code", json_integer(res->exit_code));
 	json_object_set_new(info, "journal_bytes", json_integer(vm->jbytes));
@@ -304,16 +305,16 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 		json_object_set_new(info, "guest_journal_bytes",
 				    json_integer(vm->guest_bytes));
 		json_object_set_new(info, "guest_journal_sha256",
-				    json_string(vm->guest_sha));
+				    ks_json_text(vm->guest_sha));
 		json_object_set_new(info, "journal_match", json_boolean(same));
 	}
 	if (vm->panic)
-		json_object_set_new(info, "panic", json_string(vm->panic_title));
+		json_object_set_new(info, "panic", ks_json_text(vm->panic_title));
 	json_object_set_new(info, "console_reports",
 			    json_integer(json_array_size(vm->con_reports)));
 	if (vm->qemu_err_len)
 		json_object_set_new(info, "qemu_stderr",
-				    json_stringn(vm->qemu_err, vm->qemu_err_len));
+				    ks_json_textn(vm->qemu_err, vm->qemu_err_len));
 	json_object_set_new(info, "console_tail", ks_vm_console_tail(vm));
 	ks_journal_write(&vm->journal, json_incref(info));
 	ks_journal_sync(&vm->journal);
