@@ -118,6 +118,22 @@ static char *reader(char *str, int num, void *stream)
 		n++;
 	if (n < num - 1 && p[n] == '\n')
 		n++;
+	if (n == num - 1 && p[n] && p[n - 1] != '\n') {
+		/*
+		 * inih would read the rest of this line as a line of its own:
+		 * a comment's tail would become a live key.  Refuse it, and
+		 * hand inih an empty line for all of it.
+		 */
+		plan_err(st, st->line, "line too long (plan lines are at most %d bytes)",
+			 num - 2);
+		p += strcspn(p, "\n");
+		if (*p)
+			p++;
+		st->text = p;
+		st->at_line_start = 1;
+		snprintf(str, num, "\n");
+		return str;
+	}
 	memcpy(str, p, n);
 	str[n] = '\0';
 	st->text = p + n;

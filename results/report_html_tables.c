@@ -22,6 +22,8 @@ static int in_list(const char *list, const char *e)
 
 	if (!strcmp(list, "*"))
 		return 1;
+	if (!n)		/* a journal's "" key: strstr would find it forever */
+		return 0;
 	for (p = list; (p = strstr(p, e)); p += n)
 		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
 			return 1;

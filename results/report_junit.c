@@ -147,8 +147,9 @@ static void put_body(FILE *out, const struct ks_scn_view *s, json_t *reasons)
 		fputc('\n', out);
 	}
 	json_array_foreach(s->findings, i, x) {
-		fprintf(out, "sweep finding at %s n=%lld: ",
-			ks_jstr(x, "op", "?"), ks_jint(x, "n", -1));
+		fputs("sweep finding at ", out);
+		ks_xml_escape(out, ks_jstr(x, "op", "?"));
+		fprintf(out, " n=%lld: ", ks_jint(x, "n", -1));
 		ks_xml_escape(out, ks_jstr(x, "finding", "?"));
 		fputc('\n', out);
 	}

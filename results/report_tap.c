@@ -68,8 +68,9 @@ static void put_figures(FILE *out, const struct ks_scn_view *s)
 	char a[32];
 	long long n;
 
-	fprintf(out, "# %s", ks_jstr(e, "workload",
-				     ks_jstr(s->start, "workload", "?")));
+	fputs("# ", out);
+	put_line(out, ks_jstr(e, "workload",
+			      ks_jstr(s->start, "workload", "?")));
 	if (json_is_number(json_object_get(e, "ops_per_sec"))) {
 		double r = ks_jnum(e, "ops_per_sec", 0);
 
@@ -86,9 +87,11 @@ static void put_figures(FILE *out, const struct ks_scn_view *s)
 		fprintf(out, ", OOM kills %lld", n);
 	if ((n = ks_jint(e, "enomem", -1)) >= 0)
 		fprintf(out, ", ENOMEM %lld", n);
-	if ((n = ks_jint(e, "enomem_surfaced", -1)) > 0)
-		fprintf(out, ", ENOMEM surfaced %lld (first %s)", n,
-			ks_jstr(e, "enomem_surfaced_first", "?"));
+	if ((n = ks_jint(e, "enomem_surfaced", -1)) > 0) {
+		fprintf(out, ", ENOMEM surfaced %lld (first ", n);
+		put_line(out, ks_jstr(e, "enomem_surfaced_first", "?"));
+		fputc(')', out);
+	}
 	if ((n = ks_jint(e, "duration_ms", -1)) >= 0)
 		fprintf(out, ", %lld ms", n);
 	/* duration.until_limit: how long it took, how long it was held. */
@@ -133,8 +136,9 @@ static void put_diag(FILE *out, const struct ks_scn_view *s, json_t *reasons,
 		}
 	}
 	json_array_foreach(s->findings, i, x) {
-		fprintf(out, "# sweep finding at %s n=%lld: ",
-			ks_jstr(x, "op", "?"), ks_jint(x, "n", -1));
+		fputs("# sweep finding at ", out);
+		put_line(out, ks_jstr(x, "op", "?"));
+		fprintf(out, " n=%lld: ", ks_jint(x, "n", -1));
 		put_line(out, ks_jstr(x, "finding", "?"));
 		fputc('\n', out);
 	}
@@ -148,7 +152,9 @@ static void put_yaml(FILE *out, const struct ks_scn_view *s, json_t *reasons,
 
 	fputs("  ---\n  message: ", out);
 	put_yaml_str(out, json_string_value(json_array_get(reasons, 0)));
-	fprintf(out, "\n  severity: %s\n", s->verdict);
+	fputs("\n  severity: ", out);
+	put_yaml_str(out, s->verdict);
+	fputc('\n', out);
 	if (json_array_size(reasons) > 1) {
 		fputs("  reasons:\n", out);
 		json_array_foreach(reasons, i, x) {
@@ -214,7 +220,9 @@ static int put_test(FILE *out, const struct ks_run_view *v,
 /* Each journal's header, as kselftest's runner names what it runs. */
 static void put_header(FILE *out, const struct ks_run_view *v)
 {
-	fprintf(out, "# kmemstorm.%s: ", v->plan);
+	fputs("# kmemstorm.", out);
+	put_line(out, v->plan);
+	fputs(": ", out);
 	put_line(out, v->path);
 	fputc('\n', out);
 	fputs("# kernel ", out);
