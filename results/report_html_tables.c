@@ -137,8 +137,8 @@ static void report_time(FILE *out, const struct ks_scn_view *s, json_t *r)
 	else if (ks_jint(r, "t_ms", U) == U)
 		fputs("-", out);
 	else
-		fprintf(out, "%.3f s", (double)(ks_jint(r, "t_ms", 0) -
-						ks_html_t0(s)) / 1000);
+		fprintf(out, "%.3f s", ((double)ks_jint(r, "t_ms", 0) -
+					(double)ks_html_t0(s)) / 1000);
 }
 
 static void report_one(FILE *out, const struct ks_scn_view *s, json_t *r)

@@ -89,14 +89,14 @@ double ks_svg_x_end(const struct ks_scn_view *s, long long t0)
 
 	json_array_foreach(s->samples, i, r)
 		if (ks_jint(r, "t_ms", U) != U)
-			x1 = fmax(x1, (double)(ks_jint(r, "t_ms", 0) - t0));
+			x1 = fmax(x1, ((double)ks_jint(r, "t_ms", 0) - (double)t0));
 	json_array_foreach(s->reports, i, r)
 		if (ks_svg_report_placed(r))
-			x1 = fmax(x1, (double)(ks_jint(r, "t_ms", 0) - t0));
+			x1 = fmax(x1, ((double)ks_jint(r, "t_ms", 0) - (double)t0));
 	json_array_foreach(ks_svg_chargefail_steps(s), i, r)
 		if (storm0 != U)
-			x1 = fmax(x1, (double)(storm0 - t0 +
-					       ks_jint(r, "t_ms", 0)));
+			x1 = fmax(x1, (double)storm0 - (double)t0 +
+				      (double)ks_jint(r, "t_ms", 0));
 	return x1;
 }
 
@@ -212,8 +212,9 @@ int ks_svg_ops_plot(FILE *out, const struct ks_scn_view *s)
 		if (t != U && ops != U && pt != U && pops != U && t > pt &&
 		    ops >= pops) {
 			p[np] = (struct pt){
-				.x = (double)(pt + t) / 2 - t0,
-				.y = (ops - pops) * 1000.0 / (double)(t - pt),
+				.x = ((double)pt + (double)t) / 2 - (double)t0,
+				.y = ((double)ops - (double)pops) * 1000.0 /
+				     ((double)t - (double)pt),
 				.idx = i };
 			top = fmax(top, p[np++].y);
 		}
@@ -246,7 +247,7 @@ int ks_svg_ops_plot(FILE *out, const struct ks_scn_view *s)
 			p[i].x / 1000, p[i].y);
 	if (mean >= 0) {
 		/* Over the storm: storm_ms from the first sample on. */
-		double x0 = storm0 != U ? (double)(storm0 - t0) : 0;
+		double x0 = storm0 != U ? ((double)storm0 - (double)t0) : 0;
 		double x1 = storm_ms != U ? x0 + (double)storm_ms : f.x1;
 
 		fprintf(out, "<line stroke=\"" KS_HTML_MEAN "\" "

@@ -6,6 +6,7 @@
 #ifndef KS_REPORT_SVG_H
 #define KS_REPORT_SVG_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -59,5 +60,15 @@ void ks_svg_axes(FILE *out, struct frame *f, double ymax, double unit,
 		 void (*fmt)(char *, size_t, double), const char *ytitle);
 /* A legend entry at *lx along the top, *lx moved past it. */
 void ks_svg_legend(FILE *out, int *lx, const char *swatch, const char *name);
+
+/* a - b for journal counters, which may hold anything: saturated. */
+static inline long long ks_svg_sub(long long a, long long b)
+{
+	long long d;
+
+	if (__builtin_sub_overflow(a, b, &d))
+		return a > b ? LLONG_MAX : LLONG_MIN;
+	return d;
+}
 
 #endif

@@ -96,8 +96,10 @@ static void limit_line(FILE *out, const struct frame *f,
 	json_array_foreach(steps, i, st) {
 		long long lim = ks_jint(st, "limit", U);
 		json_t *next = json_array_get(steps, i + 1);
-		double x0 = i ? (double)(storm0 - t0 + ks_jint(st, "t_ms", 0)) : 0;
-		double x1 = next ? (double)(storm0 - t0 + ks_jint(next, "t_ms", 0))
+		double x0 = i ? (double)storm0 - (double)t0 +
+				(double)ks_jint(st, "t_ms", 0) : 0;
+		double x1 = next ? (double)storm0 - (double)t0 +
+				   (double)ks_jint(next, "t_ms", 0)
 				 : f->x1;
 
 		if (lim == U || lim == INT64_MAX || lim > f->y1) {
@@ -111,8 +113,8 @@ static void limit_line(FILE *out, const struct frame *f,
 	}
 	fputs("\"><title>memory.max as chargefail set it:", out);
 	json_array_foreach(steps, i, st) {
-		fprintf(out, "\n%.3f s: ", (double)(storm0 - t0 +
-			ks_jint(st, "t_ms", 0)) / 1000);
+		fprintf(out, "\n%.3f s: ", ((double)storm0 - (double)t0 +
+					     (double)ks_jint(st, "t_ms", 0)) / 1000);
 		ks_html_bytes(out, ks_jint(st, "limit", U));
 		fputs(" (usage ", out);
 		ks_html_bytes(out, ks_jint(st, "usage", U));
@@ -161,20 +163,20 @@ static int event_marks(FILE *out, const struct frame *f,
 		long long t = ks_jint(r, "t_ms", U);
 		long long hits = ks_jint(r, "limit_hits", U);
 		long long oom = ks_jint(r, "oom_kills", U);
-		long long dh = hits != U && hits > hits0 ? hits - hits0 : 0;
-		long long dk = oom != U && oom > oom0 ? oom - oom0 : 0;
+		long long dh = hits != U && hits > hits0 ? ks_svg_sub(hits, hits0) : 0;
+		long long dk = oom != U && oom > oom0 ? ks_svg_sub(oom, oom0) : 0;
 
 		hits0 = hits != U ? hits : hits0;
 		oom0 = oom != U ? oom : oom0;
 		if (t == U || (!dh && !dk))
 			continue;
 		if ((m.hits || m.oom) &&
-		    ks_svg_fx(f, (double)(t - t0)) - ks_svg_fx(f, m.x0) >= MARK_PX) {
+		    ks_svg_fx(f, ((double)t - (double)t0)) - ks_svg_fx(f, m.x0) >= MARK_PX) {
 			event_mark(out, f, &m);
 			memset(&m, 0, sizeof(m));
 		}
 		if (!m.hits && !m.oom)
-			m.x0 = (double)(t - t0);
+			m.x0 = ((double)t - (double)t0);
 		m.hits += dh;
 		m.oom += dk;
 		seen |= (dh ? 1 : 0) | (dk ? 2 : 0);
@@ -216,7 +218,7 @@ static void report_marks(FILE *out, const struct frame *f,
 	for (bug = 0; bug < 2; bug++) {
 		memset(&m, 0, sizeof(m));
 		json_array_foreach(s->reports, i, r) {
-			double x = (double)(ks_jint(r, "t_ms", 0) - t0);
+			double x = ((double)ks_jint(r, "t_ms", 0) - (double)t0);
 
 			if (!ks_svg_report_placed(r) ||
 			    (strcmp(ks_jstr(r, "severity", ""), "bug") == 0) != bug)
@@ -344,7 +346,7 @@ int ks_svg_mem_plot(FILE *out, const struct ks_scn_view *s)
 
 		if (t == U || c == U)
 			continue;
-		p[np] = (struct pt){ .x = (double)(t - t0), .y = (double)c,
+		p[np] = (struct pt){ .x = ((double)t - (double)t0), .y = (double)c,
 				     .idx = i };
 		top = fmax(top, p[np++].y);
 	}

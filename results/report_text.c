@@ -33,7 +33,8 @@ static void guest_lines(FILE *out, const struct ks_run_view *v)
 			ks_jint(e, "guest", (long long)i + 1),
 			ks_jstr(e, "outcome", "?"), ks_jint(e, "exit_code", -1));
 		json_array_foreach(json_object_get(e, "scenarios"), j, sc)
-			fprintf(out, " %s", json_string_value(sc));
+			fprintf(out, " %s", json_string_value(sc) ?
+				json_string_value(sc) : "?");
 		fputc('\n', out);
 	}
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,18 @@ long long ks_jint(json_t *o, const char *dotted, long long dflt)
 
 	if (json_is_integer(v))
 		return json_integer_value(v);
-	if (json_is_real(v))
-		return (long long)json_real_value(v);
+	if (json_is_real(v)) {
+		double d = json_real_value(v);
+
+		/* Out of range (or NaN) the cast is undefined: saturate. */
+		if (!(d == d))
+			return dflt;
+		if (d >= 9.2e18)
+			return LLONG_MAX;
+		if (d <= -9.2e18)
+			return LLONG_MIN;
+		return (long long)d;
+	}
 	return dflt;
 }
 

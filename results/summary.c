@@ -92,7 +92,8 @@ void ks_summary_print(FILE *f, json_t *ends)
 			num(geti(o, "kernel_reports"), kr, sizeof(kr)));
 		json_array_foreach(json_object_get(o, "reasons"), j, r)
 			if (strcmp(v, "pass"))
-				fprintf(f, "    %s\n", json_string_value(r));
+				fprintf(f, "    %s\n", json_string_value(r) ?
+					json_string_value(r) : "?");
 		/* A finding even where the plan let it pass. */
 		if (!strcmp(v, "pass") && geti(o, "enomem_surfaced") > 0)
 			fprintf(f, "    ENOMEM surfaced as another errno %lld times, first %s\n",
