@@ -174,6 +174,24 @@ static void syz_title(struct ks_classifier *c)
 		corrupt(r, t.corrupted);
 }
 
+/*
+ * The fields a report is known by, whatever bytes the log held and
+ * however its kind's code filled them: valid UTF-8, so that the record,
+ * the console's copy and the summary all name it the same.
+ */
+static void settle_text(struct ks_kreport *r)
+{
+	int i;
+
+	ks_utf8_fix(r->title, sizeof(r->title));
+	for (i = 0; i < r->nalt && i < KS_REPORT_ALTS; i++)
+		ks_utf8_fix(r->alt[i], sizeof(r->alt[i]));
+	ks_utf8_fix(r->guilty, sizeof(r->guilty));
+	ks_utf8_fix(r->cgroup, sizeof(r->cgroup));
+	ks_utf8_fix(r->victim, sizeof(r->victim));
+	ks_utf8_fix(r->gfp, sizeof(r->gfp));
+}
+
 /* Close the open report into *out; 1 if it was one to hand out. */
 static int finish(struct ks_classifier *c, struct ks_kreport *out)
 {
@@ -186,6 +204,7 @@ static int finish(struct ks_classifier *c, struct ks_kreport *out)
 		syz_title(c);
 	else
 		ks_extra_finish(c);
+	settle_text(r);
 	if (r->sev == KS_SEV_CONTEXT) {
 		/* Context waits for the report it explains. */
 		c->fi = *r;

@@ -87,10 +87,16 @@ int ks_kmsg_parse(const char *buf, size_t len, struct ks_kmsg_record *rec)
 	unsigned long long seq, ts;
 	const char *semi, *nl;
 	unsigned int pri;
+	char head[80];
 	size_t n;
 
+	/* The prefix alone: buf need not end in a NUL. */
 	semi = memchr(buf, ';', len);
-	if (!semi || sscanf(buf, "%u,%llu,%llu", &pri, &seq, &ts) != 3)
+	if (!semi || (size_t)(semi - buf) >= sizeof(head))
+		return -EINVAL;
+	memcpy(head, buf, (size_t)(semi - buf));
+	head[semi - buf] = '\0';
+	if (sscanf(head, "%u,%llu,%llu", &pri, &seq, &ts) != 3)
 		return -EINVAL;
 	rec->level = pri & 7;
 	rec->seq = seq;
@@ -134,8 +140,14 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 	for (;;) {
 		n = ks_fiu_sys("kmemstorm/kmsg/read", EIO,
 			       read(k->fd, buf, sizeof(buf) - 1));
-		if (n > 0)
-			break;
+		if (n > 0) {
+			buf[n] = '\0';
+			/* Not a record (nothing the kernel writes): the next. */
+			if (!ks_kmsg_parse(buf, (size_t)n, &k->rest))
+				break;
+			k->rest.text[0] = '\0';
+			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		/*
@@ -154,11 +166,6 @@ int ks_kmsg_read(struct ks_kmsg *k, struct ks_kmsg_record *rec)
 			 strerror((int)-n));
 		ks_kmsg_close(k);
 		return (int)n;
-	}
-	buf[n] = '\0';
-	if (ks_kmsg_parse(buf, (size_t)n, &k->rest)) {
-		k->rest.text[0] = '\0';
-		return 0;
 	}
 	if (k->next_seq && k->rest.seq > k->next_seq)
 		k->lost += k->rest.seq - k->next_seq;

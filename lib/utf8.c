@@ -117,13 +117,42 @@ size_t ks_utf8_prefix(const char *s, size_t max)
 
 void ks_utf8_copy(char *dst, size_t size, const char *src)
 {
-	size_t n;
+	size_t i = 0, o = 0, n;
 
 	if (!size)
 		return;
-	n = ks_utf8_prefix(src, size - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	while (src[i]) {
+		n = ks_utf8_len(src + i);
+		if (n) {
+			if (o + n > size - 1)
+				break;
+			memmove(dst + o, src + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (o + 3 > size - 1)
+			break;
+		/* dst may be src itself: U+FFFD must not overtake it. */
+		if (o + 3 > i + 1 && dst == src)
+			break;
+		memcpy(dst + o, REPLACEMENT, 3);
+		o += 3;
+		i++;
+	}
+	dst[o] = '\0';
+}
+
+void ks_utf8_fix(char *s, size_t size)
+{
+	char *copy = strndup(s, size ? size - 1 : 0);
+
+	if (copy) {
+		ks_utf8_copy(s, size, copy);
+		free(copy);
+	} else {
+		ks_utf8_copy(s, size, s);	/* stops at a stray byte */
+	}
 }
 
 json_t *ks_json_textn(const char *s, size_t n)

@@ -31,8 +31,13 @@ char *ks_utf8_clean(const char *s);
  * end inside a multibyte character: where a fixed-size field may cut it.
  */
 size_t ks_utf8_prefix(const char *s, size_t max);
-/* snprintf's "%s" into dst[size], cut on a character boundary. */
+/*
+ * snprintf's "%s" into dst[size], cut on a character boundary, a byte that
+ * is not UTF-8 replaced by U+FFFD: what lands in a fixed field is valid.
+ */
 void ks_utf8_copy(char *dst, size_t size, const char *src);
+/* The same in place, for a field another function filled. */
+void ks_utf8_fix(char *s, size_t size);
 /*
  * A JSON string of s, made valid UTF-8 first when it is not; NULL for a
  * NULL s (so json_pack's "o?" writes null) or when out of memory.

@@ -229,10 +229,11 @@ static void put_header(FILE *out, const struct ks_run_view *v)
 	put_line(out, ks_jstr(v->run_start, "kernel.release", "?"));
 	fputs(", started ", out);
 	put_line(out, ks_jstr(v->run_start, "time", "?"));
-	if (v->vm_end)
-		fprintf(out, ", guest %s, exit %lld",
-			ks_jstr(v->vm_end, "outcome", "?"),
-			ks_jint(v->vm_end, "guest_exit", -1));
+	if (v->vm_end) {
+		fputs(", guest ", out);
+		put_line(out, ks_jstr(v->vm_end, "outcome", "?"));
+		fprintf(out, ", exit %lld", ks_jint(v->vm_end, "guest_exit", -1));
+	}
 	fputc('\n', out);
 	fputs("# cmdline: ", out);
 	put_line(out, ks_jstr(v->run_start, "kernel.cmdline", "?"));

@@ -285,7 +285,7 @@ int ks_run_view_load(const char *path, struct ks_run_view *v, char *err,
 	v->vm_ends = json_array();
 	v->recs = ks_journal_load(path, &v->truncated, err, errlen);
 	if (!v->recs)
-		return -1;
+		goto fail;
 	if (!json_array_size(v->recs) ||
 	    strcmp(ks_jstr(json_array_get(v->recs, 0), "type", ""),
 		   "run_start")) {

@@ -54,3 +54,17 @@ Test(utf8, json_text_never_drops_a_string)
 	cr_assert_str_eq(json_string_value(j), "ab\xc3\xa9");
 	json_decref(j);
 }
+
+/* A fixed field is valid whatever it is given (a log's stray bytes). */
+Test(utf8, copy_and_fix_replace_stray_bytes)
+{
+	char buf[8], field[8] = "a\xff" "b\xc3";
+
+	ks_utf8_copy(buf, sizeof(buf), "a\xff" "b");
+	cr_assert_str_eq(buf, "a\xef\xbf\xbd" "b");
+	ks_utf8_copy(buf, sizeof(buf), "abcde\xff");
+	cr_assert_str_eq(buf, "abcde", "no room for U+FFFD: cut before it");
+	ks_utf8_fix(field, sizeof(field));
+	cr_assert_str_eq(field, "a\xef\xbf\xbd" "b");
+	cr_assert(ks_utf8_valid(field, strlen(field)));
+}
