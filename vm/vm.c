@@ -511,6 +511,7 @@ out:
 	if (vm.con_log)
 		fclose(vm.con_log);
 	ks_journal_close(&vm.journal);
+	free(vm.jline);
 	json_decref(vm.con_reports);
 	json_decref(vm.ends);
 	json_decref(vm.titles);

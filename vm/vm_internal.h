@@ -22,6 +22,10 @@
  * check's 10 s, a kmemleak scan on the debug flavour under TCG).
  */
 #define KS_VM_CRASH_QUIET_S 45
+/* The longest guest record taken (a run_start holds its plan's text). */
+#define KS_VM_RECORD_MAX (4 << 20)
+/* How much of a garbled line its journal_garbled record keeps. */
+#define KS_VM_GARBLED_KEEP 4096
 #define KS_STR_(x) #x
 #define KS_STR(x) KS_STR_(x)
 
@@ -55,8 +59,15 @@ struct ks_vm {
 	int listen_fd;
 	int jfd;
 	struct ks_journal journal;
-	char jline[65536];
-	size_t jline_len;
+	/*
+	 * The guest's line being received: written to the host journal
+	 * when its newline arrives if it is a record, else replaced by a
+	 * journal_garbled record, so the journal always loads.
+	 */
+	char *jline;
+	size_t jline_len, jline_cap;
+	size_t jline_over;		/* bytes beyond KS_VM_RECORD_MAX */
+	int garbled;			/* journal_garbled records written */
 	long long jbytes;
 	char running[KS_NAME_MAX];	/* scenario_start without its end */
 	char running_wl[KS_NAME_MAX];	/* and its workload */

@@ -17,17 +17,30 @@
 #include "vm_internal.h"
 #include "utf8.h"
 
-static void journal_line(struct ks_vm *vm, const char *line)
+/* What the guest sent that is not a record: kept, said, never dropped. */
+static void journal_garbled(struct ks_vm *vm, const char *line, size_t n,
+			    const char *why)
 {
-	json_t *o = json_loads(line, 0, NULL);
+	json_t *o = json_pack("{s:s, s:I, s:s, s:o, s:I, s:o}",
+			      "type", "journal_garbled",
+			      "t_ms", (json_int_t)((ks_now_ns() - vm->t0_ns) / 1000000),
+			      "source", "host", "why", ks_json_text(why),
+			      "bytes", (json_int_t)(n + vm->jline_over),
+			      "text", ks_json_textn(line, n < KS_VM_GARBLED_KEEP ?
+						    n : KS_VM_GARBLED_KEEP));
+
+	vm->garbled++;
+	ks_journal_write(&vm->journal, o);
+}
+
+static void journal_record(struct ks_vm *vm, json_t *o)
+{
 	const char *type, *sc;
 
-	if (!o)
-		return;
 	type = json_string_value(json_object_get(o, "type"));
 	sc = json_string_value(json_object_get(o, "scenario"));
 	if (!type)
-		goto out;
+		return;
 	if (!strcmp(type, "scenario_start") && sc) {
 		const char *wl = json_string_value(json_object_get(o,
 								   "workload"));
@@ -60,7 +73,26 @@ static void journal_line(struct ks_vm *vm, const char *line)
 	} else if (!strcmp(type, "run_end")) {
 		vm->run_end = 1;
 	}
-out:
+}
+
+/* One whole line from the guest (without its newline). */
+static void journal_line(struct ks_vm *vm, const char *line, size_t n)
+{
+	json_t *o;
+
+	if (vm->jline_over) {
+		journal_garbled(vm, line, n, "a record longer than the host takes");
+		return;
+	}
+	o = json_loadb(line, n, 0, NULL);
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		journal_garbled(vm, line, n, "not a JSON record");
+		return;
+	}
+	ks_journal_write_raw(&vm->journal, line, n);
+	ks_journal_write_raw(&vm->journal, "\n", 1);
+	journal_record(vm, o);
 	json_decref(o);
 }
 
@@ -72,21 +104,48 @@ void ks_vm_bug_seen(struct ks_vm *vm, const char *title)
 	snprintf(vm->bug_title, sizeof(vm->bug_title), "%s", title);
 }
 
+static void jline_add(struct ks_vm *vm, const char *p, size_t n)
+{
+	size_t room;
+
+	if (vm->jline_len + n > vm->jline_cap &&
+	    vm->jline_cap < KS_VM_RECORD_MAX) {
+		size_t cap = vm->jline_cap ? vm->jline_cap : 4096;
+		char *b;
+
+		while (cap < vm->jline_len + n && cap < KS_VM_RECORD_MAX)
+			cap *= 2;
+		cap = cap < KS_VM_RECORD_MAX ? cap : KS_VM_RECORD_MAX;
+		b = realloc(vm->jline, cap);
+		if (b) {
+			vm->jline = b;
+			vm->jline_cap = cap;
+		}
+	}
+	room = vm->jline_cap - vm->jline_len;
+	if (n > room) {
+		vm->jline_over += n - room;
+		n = room;
+	}
+	if (n)
+		memcpy(vm->jline + vm->jline_len, p, n);
+	vm->jline_len += n;
+}
+
 void ks_vm_journal_feed(struct ks_vm *vm, const char *buf, size_t len)
 {
-	size_t i;
+	const char *end = buf + len, *nl;
 
-	ks_journal_write_raw(&vm->journal, buf, len);
 	vm->jbytes += len;
-	for (i = 0; i < len; i++) {
-		if (buf[i] != '\n') {
-			if (vm->jline_len < sizeof(vm->jline) - 1)
-				vm->jline[vm->jline_len++] = buf[i];
-			continue;
-		}
-		vm->jline[vm->jline_len] = '\0';
-		journal_line(vm, vm->jline);
+	while (buf < end) {
+		nl = memchr(buf, '\n', (size_t)(end - buf));
+		jline_add(vm, buf, (size_t)((nl ? nl : end) - buf));
+		if (!nl)
+			return;
+		journal_line(vm, vm->jline ? vm->jline : "", vm->jline_len);
 		vm->jline_len = 0;
+		vm->jline_over = 0;
+		buf = nl + 1;
 	}
 }
 
@@ -256,10 +315,12 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 	json_t *o;
 	size_t i;
 
-	/* A partial last line of a dying guest is not a record: end it. */
-	if (vm->jline_len) {
-		ks_journal_write_raw(&vm->journal, "\n", 1);
+	/* A partial last line of a dying guest is not a record: say so. */
+	if (vm->jline_len || vm->jline_over) {
+		journal_garbled(vm, vm->jline ? vm->jline : "", vm->jline_len,
+				"cut short: the guest stopped mid-record");
 		vm->jline_len = 0;
+		vm->jline_over = 0;
 	}
 	/* Where a fresh guest would go on: after what this one stopped in. */
 	res->nscenarios = vm->nscenarios;
@@ -296,6 +357,13 @@ void ks_vm_journal_finish(struct ks_vm *vm, struct ks_vm_result *res,
 	json_object_set_new(info, "exit_code", json_integer(res->exit_code));
 	json_object_set_new(info, "journal_bytes", json_integer(vm->jbytes));
 	json_object_set_new(info, "guest_run_end", json_boolean(vm->run_end));
+	if (vm->garbled) {
+		json_object_set_new(info, "journal_garbled",
+				    json_integer(vm->garbled));
+		if (!vm->o->quiet)
+			fprintf(stderr, "kmemstorm vm: %d line(s) from the guest were not records; the journal keeps them as journal_garbled\n",
+				vm->garbled);
+	}
 	if (vm->guest_sha[0] && strcmp(vm->guest_sha, "none")) {
 		int same = vm->guest_bytes == vm->jbytes &&
 			   !part_sha256(vm->journal.path, vm->joff, vm->jbytes,
