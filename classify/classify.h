@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define KS_REPORT_TEXT		8192
 #define KS_REPORT_MAX_LINES	300
@@ -89,6 +90,14 @@ int ks_classify_flush(struct ks_classifier *c, struct ks_kreport *out);
 const char *ks_kreport_kind(const struct ks_kreport *r);	/* "warning" */
 enum ks_severity ks_kreport_severity(const struct ks_kreport *r);
 const char *ks_severity_name(enum ks_severity s);	/* "bug", ... */
+
+/*
+ * A saved log (dmesg, serial console, kmsg.log): every report to found(),
+ * with all also the fault-injection context blocks of their own.  Lines
+ * may hold any bytes.  0, or -ENOMEM.
+ */
+typedef void (*ks_report_fn)(const struct ks_kreport *r, void *arg);
+int ks_classify_log(FILE *f, int all, ks_report_fn found, void *arg);
 
 /* The journal's kernel_report fields of r (cli/cmd_classify.c). */
 struct json_t;

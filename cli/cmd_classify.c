@@ -79,42 +79,16 @@ static void print(const struct ks_kreport *r, int as_json, int *bugs)
 	printf("\n");
 }
 
-static int classify_file(FILE *f, int as_json, int all, int *bugs)
-{
-	struct ks_classifier *c = calloc(1, sizeof(*c));
-	struct ks_kreport *r = calloc(1, sizeof(*r));
-	char *line = NULL;
-	size_t cap = 0;
-	int header = 1;
-	ssize_t n;
+struct print_opts {
+	int as_json;
+	int *bugs;
+};
 
-	if (!c || !r) {
-		free(c);
-		free(r);
-		return -ENOMEM;
-	}
-	ks_classifier_init(c);
-	while ((n = getline(&line, &cap, f)) > 0) {
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		/* A fixture's "# key: value" header is not kernel output. */
-		if (header && line[0] == '#')
-			continue;
-		header = 0;
-		if (ks_classify_line(c, line, 0, 0, r))
-			print(r, as_json, bugs);
-		if (c->fi_new) {
-			if (all)
-				print(&c->fi, as_json, bugs);
-			c->fi_new = 0;
-		}
-	}
-	if (ks_classify_flush(c, r))
-		print(r, as_json, bugs);
-	free(line);
-	free(c);
-	free(r);
-	return 0;
+static void found(const struct ks_kreport *r, void *arg)
+{
+	const struct print_opts *p = arg;
+
+	print(r, p->as_json, p->bugs);
 }
 
 int ks_cmd_classify(int argc, char **argv)
@@ -123,6 +97,7 @@ int ks_cmd_classify(int argc, char **argv)
 	const struct ks_cli_set sets[] = { { ks_classify_cli_opts, &o, NULL },
 					   { NULL, NULL, NULL } };
 	int bugs = 0, i, failed = 0, code;
+	struct print_opts p = { 0, &bugs };
 	int first = ks_cli_getopts("classify", sets, argc, argv, usage, &code);
 
 	if (first < 0)
@@ -142,6 +117,7 @@ int ks_cmd_classify(int argc, char **argv)
 		return KS_EXIT_USAGE;
 	}
 	syz_only = o.syzkaller;
+	p.as_json = o.json;
 	for (i = first; i < argc; i++) {
 		FILE *f = strcmp(argv[i], "-") ? fopen(argv[i], "r") : stdin;
 
@@ -151,7 +127,7 @@ int ks_cmd_classify(int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		if (classify_file(f, o.json, o.all, &bugs)) {
+		if (ks_classify_log(f, o.all, found, &p)) {
 			fprintf(stderr, "kmemstorm classify: out of memory\n");
 			failed = 1;
 		}

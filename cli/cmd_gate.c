@@ -179,46 +179,15 @@ static json_t *configs_json(struct gate_cli *c)
 	return a;
 }
 
-/* Configs back from a gate.json, their directories next to it. */
 static int load_from(struct gate_cli *c, const char *dir, json_t **keep)
 {
-	char path[PATH_MAX];
-	json_error_t je;
-	json_t *doc, *x;
-	size_t i;
+	char err[PATH_MAX + 160];
 
-	snprintf(path, sizeof(path), "%s/gate.json", dir);
-	doc = json_load_file(path, 0, &je);
-	if (!doc) {
-		fprintf(stderr, "kmemstorm gate: %s:%d: %s\n", path, je.line,
-			je.text);
+	if (ks_gate_load_from(dir, c->cfg, MAX_CONFIGS, &c->ncfg, keep, err,
+			      sizeof(err))) {
+		fprintf(stderr, "kmemstorm gate: %s\n", err);
 		return -1;
 	}
-	json_array_foreach(json_object_get(doc, "configs"), i, x) {
-		struct ks_gate_config *g = &c->cfg[c->ncfg];
-
-		if (c->ncfg == MAX_CONFIGS || !json_is_string(json_object_get(x, "dir")) ||
-		    strchr(json_string_value(json_object_get(x, "dir")), '/')) {
-			fprintf(stderr, "kmemstorm gate: %s: configs[%zu]: needs \"dir\", a directory next to it\n",
-				path, i);
-			json_decref(doc);
-			return -1;
-		}
-		g->label = json_string_value(json_object_get(x, "config"));
-		g->kernel = json_string_value(json_object_get(x, "kernel"));
-		g->append = json_string_value(json_object_get(x, "append"));
-		if (!g->label || !g->append)
-			g->label = g->append = "?";
-		snprintf(g->dir, sizeof(g->dir), "%s/%s", dir,
-			 json_string_value(json_object_get(x, "dir")));
-		c->ncfg++;
-	}
-	if (!c->ncfg) {
-		fprintf(stderr, "kmemstorm gate: %s: no configs\n", path);
-		json_decref(doc);
-		return -1;
-	}
-	*keep = doc;	/* the labels point into it */
 	return 0;
 }
 

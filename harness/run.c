@@ -113,7 +113,7 @@ static void recover_knobs(struct ks_run *run)
 	json_decref(what);
 }
 
-static json_t *plan_json(const struct ks_plan *plan)
+json_t *ks_run_plan_json(const struct ks_plan *plan)
 {
 	json_t *scs = json_array();
 	int i;
@@ -158,7 +158,7 @@ static void journal_start(struct ks_run *run)
 		      "tool", "kmemstorm", "version", ks_json_text(PACKAGE_VERSION),
 		      "time", ks_json_text(ks_sysinfo_utc(utc, sizeof(utc))),
 		      "pid", (int)getpid(), "kernel", ks_sysinfo_kernel(),
-		      "cgroup", cg, "plan", plan_json(run->plan),
+		      "cgroup", cg, "plan", ks_run_plan_json(run->plan),
 		      "kmsg",
 		      ks_json_text(run->kmsg.fd >= 0 ? "watched" : run->kmsg.why));
 	/* A guest resuming a plan after a crash: what it leaves out. */

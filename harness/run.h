@@ -15,4 +15,9 @@ struct ks_run_opts {
 /* Run a whole plan; returns the exit code (see kmemstorm(1)). */
 int ks_run(const struct ks_run_opts *opts);
 
+/* run_start's "plan": what the journal says the plan holds. */
+struct ks_plan;
+struct json_t;
+struct json_t *ks_run_plan_json(const struct ks_plan *plan);
+
 #endif

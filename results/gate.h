@@ -27,4 +27,12 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 		   const struct ks_compare_opts *o, json_t **out, char *err,
 		   size_t errlen);
 
+/*
+ * 'gate --from DIR': the configs DIR/gate.json names (at most max), their
+ * directories next to it.  0 with *keep holding the strings cfgs point
+ * into, or -1 with err naming the file.
+ */
+int ks_gate_load_from(const char *dir, struct ks_gate_config *cfgs, int max,
+		      int *n, json_t **keep, char *err, size_t errlen);
+
 #endif

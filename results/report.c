@@ -24,6 +24,11 @@ const struct ks_report_format *ks_report_format_find(const char *name)
 	return NULL;
 }
 
+const struct ks_report_format *ks_report_format_at(size_t i)
+{
+	return i < sizeof(formats) / sizeof(formats[0]) ? &formats[i] : NULL;
+}
+
 void ks_report_formats_list(FILE *f)
 {
 	size_t i;

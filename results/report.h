@@ -20,6 +20,8 @@ struct ks_report_format {
 
 const struct ks_report_format *ks_report_format_find(const char *name);
 void ks_report_formats_list(FILE *f);
+/* The i-th format of the table, NULL past its end. */
+const struct ks_report_format *ks_report_format_at(size_t i);
 
 int ks_report_text(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_junit(FILE *out, struct ks_run_view *runs, size_t nruns);
