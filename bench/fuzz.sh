@@ -59,6 +59,8 @@ if xsd=$(junit_xsd); then
 	KS_FUZZ_JUNIT_XSD=$xsd
 	export KS_FUZZ_JUNIT_XSD
 fi
+# Scratch files of the targets (journals, plans) in memory, not on disk.
+[ -d /dev/shm ] && [ -w /dev/shm ] && export TMPDIR=/dev/shm
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS

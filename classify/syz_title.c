@@ -418,6 +418,20 @@ int ks_syz_describe(size_t oops, const char *text, size_t len,
 	clean(t->title, sizeof(t->title));
 	for (i = 0; i < t->nalt; i++)
 		clean(t->alt[i], sizeof(t->alt[i]));
+	if (!t->title[0]) {
+		/*
+		 * A format's captures came out empty and the header is not in
+		 * the text (it began mid-line): never an untitled report.
+		 */
+		snprintf(t->title, sizeof(t->title), "%.*s",
+			 (int)(first_line ? first_line - text : (long)len), text);
+		clean(t->title, sizeof(t->title));
+		if (!t->title[0])
+			snprintf(t->title, sizeof(t->title), "%s",
+				 ks_oopses[oops].header);
+		t->fmt = NULL;
+		t->corrupted = "no title: named after its first line";
+	}
 	title_frame(t);
 	return 0;
 }
