@@ -22,6 +22,13 @@ static int64_t geti(json_t *o, const char *path)
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
 }
 
+static const char *str_or(json_t *o, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : dflt;
+}
+
 static const char *num(int64_t v, char *buf, size_t len)
 {
 	if (v < 0)
@@ -73,7 +80,9 @@ void ks_summary_print(FILE *f, json_t *ends)
 		pass += !strcmp(v, "pass");
 		fail += !strcmp(v, "fail");
 		skip += !strcmp(v, "skip");
-		error += !strcmp(v, "error");
+		/* A verdict not known here is no pass: an error. */
+		error += strcmp(v, "pass") && strcmp(v, "fail") &&
+			 strcmp(v, "skip");
 		snprintf(rate, sizeof(rate), "%s", "-");
 		if (json_is_number(ops))
 			snprintf(rate, sizeof(rate), "%.0f",
@@ -83,8 +92,7 @@ void ks_summary_print(FILE *f, json_t *ends)
 		snprintf(pl, sizeof(pl), "%s/%s", peak, lim);
 		over_limit(o, over, sizeof(over));
 		fprintf(f, "%-24s %-8s %-7s %10s %17s %15s %10s %5s %8s %7s\n",
-			json_string_value(json_object_get(o, "scenario")),
-			json_string_value(json_object_get(o, "workload")),
+			str_or(o, "scenario", "?"), str_or(o, "workload", "?"),
 			v, rate, pl, over,
 			num(geti(o, "memcg.limit_hits"), hits, sizeof(hits)),
 			num(geti(o, "memcg.oom_kills"), oom, sizeof(oom)),
@@ -98,8 +106,7 @@ void ks_summary_print(FILE *f, json_t *ends)
 		if (!strcmp(v, "pass") && geti(o, "enomem_surfaced") > 0)
 			fprintf(f, "    ENOMEM surfaced as another errno %lld times, first %s\n",
 				(long long)geti(o, "enomem_surfaced"),
-				json_string_value(json_object_get(o,
-					"enomem_surfaced_first")));
+				str_or(o, "enomem_surfaced_first", "?"));
 	}
 	fprintf(f, "%d passed, %d failed, %d skipped, %d errors\n", pass, fail,
 		skip, error);
