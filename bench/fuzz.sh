@@ -10,6 +10,7 @@
 # New inputs go to DIR/corpus/TARGET, findings to DIR/findings/TARGET.
 # Prints a line per target: executions, executions/s, coverage (edges
 # and features), corpus size, peak RSS, findings.  Exit 1 on a finding.
+# KS_FUZZ_MAX_LEN: the longest input tried (default 262144 bytes).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 secs=1800
@@ -76,7 +77,7 @@ fuzz_one() {
 	done
 	# shellcheck disable=SC2086
 	"$b/tests/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=20 \
-		-rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+		-rss_limit_mb=2048 -max_len="${KS_FUZZ_MAX_LEN:-262144}" -print_final_stats=1 \
 		-artifact_prefix="$out/findings/$t/" \
 		"$out/corpus/$t" $seeds >"$out/$t.log" 2>&1 || true
 }
