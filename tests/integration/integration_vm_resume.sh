@@ -38,8 +38,8 @@ assert [v["scenarios"] for v in vms] == [["panic-first"], ["dentry-between", "lo
 # Each guest says what it sent: its own part of the journal matches.
 assert all(v.get("journal_match") is not False for v in vms), vms
 assert vms[2]["journal_match"] is True, vms[2]
-# Ended after the BUG, long before the 300 s hang timeout.
-assert vms[1]["t_ms"] < 150000, vms[1]["t_ms"]
+# Ended by the quiet-after-a-bug rule (the reason above), not by the
+# 300 s hang timeout: no clock is asserted, a busy host is slower.
 '
 "$KS_BIN" report --format json "$out/r/journal.jsonl" > "$out/report.json" ||
 	fail "report of a multi-guest journal failed"
