@@ -113,7 +113,12 @@ vm 2 "$out/timeout" --timeout 8 --hang-timeout 100 "$plans/vm-hang.plan"
 check_journal "$out/timeout/journal.jsonl" '
 end = recs[-1]
 assert end["outcome"] == "timeout" and end["exit_code"] == 2, end["outcome"]
-assert end["console_tail"], "no console tail"
+# What the console said before the timeout is kept (a busy host may not
+# have reached the first line in 8 s: then there is nothing to keep).
+import os
+con = os.path.join(os.path.dirname(sys.argv[1]), "console.log")
+assert isinstance(end["console_tail"], list), end
+assert end["console_tail"] or not open(con, "rb").read().strip(), "no console tail"
 '
 printf 'not a kernel\n' > "$out/bogus"
 "$KS_BIN" vm --kernel "$out/bogus" -o "$out/qf" "$plans/short.plan" > "$out/qf.out" 2>&1
