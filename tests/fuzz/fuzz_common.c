@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@ const struct ks_fuzz_target *ks_fuzz_target_find(const char *name)
 	return NULL;
 }
 
+static void scratch_remove(void);
+
 void ks_fuzz_fail(const char *file, int line, const char *cond,
 		  const char *fmt, ...)
 {
@@ -51,10 +54,11 @@ void ks_fuzz_fail(const char *file, int line, const char *cond,
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	scratch_remove();	/* abort() runs no atexit handler */
 	abort();
 }
 
-static char scratch[64];
+static char scratch[PATH_MAX];
 
 static int remove_one(const char *path, const struct stat *sb, int type,
 		      struct FTW *ftw)
@@ -77,7 +81,7 @@ const char *ks_fuzz_dir(void)
 	if (!scratch[0]) {
 		const char *tmp = getenv("TMPDIR");
 
-		snprintf(scratch, sizeof(scratch), "%.40s/ks-fuzz.XXXXXX",
+		snprintf(scratch, sizeof(scratch), "%.4000s/ks-fuzz.XXXXXX",
 			 tmp && tmp[0] == '/' ? tmp : "/tmp");
 		if (!mkdtemp(scratch)) {
 			perror("ks-fuzz: mkdtemp");
