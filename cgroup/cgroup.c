@@ -436,6 +436,13 @@ static int rm_tree(const char *dir, int depth, void *data)
 	return -rc->err;
 }
 
+void ks_cg_close(struct ks_cgroup *cg)
+{
+	if (cg->dirfd >= 0)
+		close(cg->dirfd);
+	cg->dirfd = -1;
+}
+
 int ks_cg_destroy(struct ks_cgroup *cg, char *err, size_t errlen)
 {
 	struct rm_ctx rc = { 0 };

@@ -79,6 +79,8 @@ int ks_cg_check_limits(const struct ks_cg_root *root,
 int ks_cg_create(const struct ks_cg_root *root, const struct ks_cgroup *parent,
 		 const char *name, struct ks_cgroup *out, char *err,
 		 size_t errlen);
+/* Forget cg without removing it (its dirfd closed); safe twice. */
+void ks_cg_close(struct ks_cgroup *cg);
 int ks_cg_set_limits(struct ks_cgroup *cg, const struct ks_cg_limits *lim,
 		     char *err, size_t errlen);
 
@@ -137,6 +139,18 @@ struct ks_memcg_stats {
 void ks_memcg_stats_init(struct ks_memcg_stats *st);
 /* Read everything available; missing files leave -1.  0 or -errno. */
 int ks_cg_read_stats(struct ks_cgroup *cg, struct ks_memcg_stats *st);
+/*
+ * What a sampler of many cgroups reads of each: usage, limit hits and OOM
+ * kills, from two files (four on v1) instead of ks_cg_read_stats()'s
+ * ten.  dir is the cgroup's directory; buf is the caller's scratch.
+ * -1 where unknown.  0 or -errno (-ENOENT: the cgroup is gone).
+ */
+struct ks_cg_usage {
+	int64_t current, peak, limit_hits, oom_kills;
+};
+int ks_cg_read_usage(enum ks_cg_version v, const char *dir, int with_peak,
+		     struct ks_cg_usage *u, char *buf, size_t len);
+
 /*
  * "Limit hit" events in one number: v2 memory.events max, v1 failcnt
  * plus memsw.failcnt (with a swap limit, v1 charges fail on memsw first).

@@ -314,6 +314,43 @@ int ks_cg_read_stats(struct ks_cgroup *cg, struct ks_memcg_stats *st)
 	return 0;
 }
 
+int ks_cg_read_usage(enum ks_cg_version v, const char *dir, int with_peak,
+		     struct ks_cg_usage *u, char *buf, size_t len)
+{
+	struct stat_reader r = { .dir = dir, .buf = buf, .len = len };
+	int64_t failcnt = -1, memsw_failcnt = -1;
+	const struct stat_key ev2[] = {
+		{ "max", &u->limit_hits },
+		{ "oom_kill", &u->oom_kills },
+	};
+	const struct stat_key ev1[] = {
+		{ "oom_kill", &u->oom_kills },
+	};
+
+	u->current = u->peak = u->limit_hits = u->oom_kills = -1;
+	if (v == KS_CG_V2) {
+		rd_value(&r, "memory.current", &u->current);
+		rd_keys(&r, "memory.events", ev2, ARRAY_LEN(ev2));
+		if (with_peak)
+			rd_value(&r, "memory.peak", &u->peak);
+	} else if (v == KS_CG_V1) {
+		rd_value(&r, "memory.usage_in_bytes", &u->current);
+		rd_value(&r, "memory.failcnt", &failcnt);
+		rd_value(&r, "memory.memsw.failcnt", &memsw_failcnt);
+		rd_keys(&r, "memory.oom_control", ev1, ARRAY_LEN(ev1));
+		if (with_peak)
+			rd_value(&r, "memory.max_usage_in_bytes", &u->peak);
+		u->limit_hits = failcnt >= 0 && memsw_failcnt >= 0 ?
+				failcnt + memsw_failcnt : failcnt;
+	} else {
+		return -EINVAL;
+	}
+	/* A cgroup that vanished reads as nothing at all. */
+	if (u->current < 0 && access(dir, F_OK))
+		return -errno;
+	return 0;
+}
+
 int64_t ks_memcg_limit_hits(const struct ks_memcg_stats *st)
 {
 	if (st->ev_max >= 0)

@@ -312,6 +312,7 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 	struct pstate st = { .source = source, .errs = errs, .text = text,
 			     .at_line_start = 1 };
 	struct ks_scenario dflt;
+	char shape_err[256];
 	int i, j, r, wline, defaults = -1, plansec = -1, nsc = 0;
 
 	memset(plan, 0, sizeof(*plan));
@@ -440,7 +441,10 @@ int ks_plan_parse(const char *text, const char *source, struct ks_plan *plan,
 		if (sc->sweep && sc->wl && !sc->sweep_cfg.ops)
 			for (j = 0; j < KS_MAX_OPS && sc->wl->ops[j]; j++)
 				sc->sweep_cfg.ops |= 1u << j;
-		if (sc->limits.max == KS_CG_UNSET &&
+		if (ks_plan_shape_check(sc, shape_err, sizeof(shape_err)))
+			plan_err(&st, s->line, "scenario '%s': %s", sc->name,
+				 shape_err);
+		if (sc->limits.max == KS_CG_UNSET && !sc->shape.nmax &&
 		    sc->expect.max_overshoot >= 0)
 			plan_err(&st, s->line,
 				 "scenario '%s': expect.max_overshoot needs memory.max",

@@ -39,12 +39,35 @@ struct ks_expectations {
 	enum ks_expect enomem_surfaced;	/* disallowed errnos under pressure */
 	int64_t min_ops;		/* -1: unchecked */
 	int64_t max_overshoot;		/* bytes peak may exceed memory.max; -1 */
+	int overshoot_auto;		/* max_overshoot = auto: per cgroup */
 	enum ks_expect leak;		/* charges left once the cgroup is gone */
 };
 
 /* The leak check after each scenario (harness/leak.h). */
 #define KS_LEAK_MARGIN_DEFAULT		(1LL << 20)
 #define KS_LEAK_WAIT_DEFAULT_MS		10000
+
+/*
+ * The scenario's cgroup tree (cgroups.* keys, harness/shape.h): n sibling
+ * cgroups below the scenario's own, each the bottom of a chain of depth
+ * levels, plus cgroups created and removed during the storm (churn).
+ * n = 1, depth = 1, no churn: the workers run in the scenario's cgroup.
+ */
+#define KS_SHAPE_MAX_CGROUPS	4096
+#define KS_SHAPE_MAX_DEPTH	8
+#define KS_SHAPE_MAX_LIMITS	16
+struct ks_cg_shape {
+	int n;				/* cgroups */
+	int depth;			/* cgroups.depth */
+	int nmax;			/* cgroups.max: entries in max[] */
+	int max_range;			/* max[0]-max[1], spread evenly */
+	int64_t max[KS_SHAPE_MAX_LIMITS];
+	int64_t parent_max;		/* cgroups.parent_max; -1 unset */
+	int churn_rate;			/* cgroups.churn: per second, 0 off */
+	int churn_total;		/* cgroups.churn_total; 0 unbounded */
+	int churn_live;			/* cgroups.churn_live: at once */
+	int64_t churn_life_ms;		/* cgroups.churn_life */
+};
 
 struct ks_scenario {
 	char name[KS_NAME_MAX];
@@ -64,6 +87,7 @@ struct ks_scenario {
 	int leak_dying_max;		/* leak.dying_max: dying cgroups */
 	int64_t leak_wait_ms;		/* leak.wait: reclaim for this long */
 	struct ks_cg_limits limits;
+	struct ks_cg_shape shape;
 	struct ks_opt_value opt[KS_MAX_OPTS];
 	struct ks_expectations expect;
 	/* allow_errno.<workload>.<op>: replaces the storm's set for op */
@@ -123,7 +147,9 @@ int ks_plan_load(const char *arg, struct ks_plan *plan,
 void ks_plan_free(struct ks_plan *plan);
 void ks_plan_errors_print(const struct ks_plan_errors *errs, FILE *f);
 
-const char *ks_expect_name(enum ks_expect e);	/* "any", "yes", "no" */
+const char *ks_expect_name(enum ks_expect e);
+/* memory.max of the i-th of the scenario's cgroups (cgroups.max). */
+int64_t ks_shape_leaf_max(const struct ks_scenario *sc, int i);	/* "any", "yes", "no" */
 
 /*
  * A key of [defaults] and [scenario NAME] (harness/plan_keys.c): the one

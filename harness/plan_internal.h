@@ -17,6 +17,13 @@ int ks_plan_apply_key(struct ks_scenario *sc, const char *key, const char *v,
 		      char *err, size_t errlen);
 /* Defaults that depend on other keys, once every section applied. */
 void ks_plan_scenario_finish(struct ks_scenario *sc);
+/* The cgroups.* keys (plan_shape.c). */
+void ks_plan_shape_init(struct ks_cg_shape *sh);
+int ks_plan_key_shape_max(struct ks_scenario *sc, const struct ks_plan_key *k,
+			  const char *v, char *err, size_t errlen);
+/* Checks across keys once every section applied: 0 or -1 with err. */
+int ks_plan_shape_check(const struct ks_scenario *sc, char *err,
+			size_t errlen);
 /* Letters, digits and "_.-", 1 to KS_NAME_MAX - 1 characters. */
 int ks_plan_valid_name(const char *s);
 

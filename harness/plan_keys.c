@@ -103,6 +103,7 @@ void ks_plan_scenario_init(struct ks_scenario *sc)
 	sc->sweep_cfg.max_n = 10000;
 	sc->expect.min_ops = -1;
 	sc->expect.max_overshoot = KS_OVERSHOOT_AUTO;
+	ks_plan_shape_init(&sc->shape);
 	sc->expect.leak = KS_EXPECT_NO;
 	sc->leak_check = 1;
 	sc->leak_margin = KS_LEAK_MARGIN_DEFAULT;
@@ -120,9 +121,11 @@ void ks_plan_scenario_finish(struct ks_scenario *sc)
 	if (sc->sweep)
 		sc->until_limit_ms = 0;
 	if (sc->expect.max_overshoot == KS_OVERSHOOT_AUTO) {
-		int64_t max = sc->limits.max;
+		int64_t max = sc->shape.nmax ? sc->shape.max[0] :
+			      sc->limits.max;
 
 		sc->expect.max_overshoot = -1;
+		sc->expect.overshoot_auto = 1;
 		if (max != KS_CG_UNSET && max != INT64_MAX && max >= 0)
 			sc->expect.max_overshoot =
 				max / KS_OVERSHOOT_SHARE > KS_OVERSHOOT_FLOOR ?
@@ -468,6 +471,32 @@ const struct ks_plan_key ks_plan_keys[] = {
 	  "until the next scenario rewrites it)" },
 	{ "leak.wait", key_duration, NULL, AT(leak_wait_ms), 0, 0, DUR,
 	  "how long reclaim may take to get back there (default 10s)" },
+	{ "cgroups", key_int, NULL, AT(shape.n), 1, KS_SHAPE_MAX_CGROUPS, "N",
+	  "sibling cgroups below the scenario's, workers spread over them "
+	  "round robin, each with the scenario's limits (default 1: the "
+	  "workers run in the scenario's own cgroup)" },
+	{ "cgroups.depth", key_int, NULL, AT(shape.depth), 1,
+	  KS_SHAPE_MAX_DEPTH, "D",
+	  "each of those cgroups the bottom of a chain of D nested ones, "
+	  "every level above limited to 3/4 of the one below, so parents "
+	  "bind first (default 1)" },
+	{ "cgroups.max", ks_plan_key_shape_max, NULL, 0, 0, 0,
+	  "SIZE[, SIZE...] or SIZE-SIZE",
+	  "memory.max of each cgroup instead of the scenario's: a list taken "
+	  "round robin, or a range spread evenly" },
+	{ "cgroups.parent_max", key_size, NULL, AT(shape.parent_max), 0, 0,
+	  "SIZE", "memory.max of the scenario's cgroup above them all" },
+	{ "cgroups.churn", key_int, NULL, AT(shape.churn_rate), 0, 1000,
+	  "RATE", "cgroups per second created below the scenario's during "
+	  "the storm, stormed by one worker for cgroups.churn_life and "
+	  "removed (default 0: none)" },
+	{ "cgroups.churn_total", key_int, NULL, AT(shape.churn_total), 0,
+	  1000000, "N", "stop churning after N cgroups (default 0: until "
+	  "the storm ends)" },
+	{ "cgroups.churn_live", key_int, NULL, AT(shape.churn_live), 1, 256,
+	  "N", "churned cgroups alive at once at most (default 8)" },
+	{ "cgroups.churn_life", key_duration, NULL, AT(shape.churn_life_ms),
+	  0, 0, DUR, "how long a churned cgroup is stormed (default 500ms)" },
 	{ "mode", key_mode, NULL, 0, 0, 0, "storm or sweep",
 	  "a storm of N workers, or a fail-nth sweep (default storm)" },
 	{ "inject", key_inject, NULL, 0, 0, 0, "NAME[, NAME...] or none",

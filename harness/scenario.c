@@ -36,6 +36,12 @@ static int64_t self_cpu_ms(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 }
 
+void ks_scn_sum(const struct scn *s, struct ks_counters *sum)
+{
+	ks_crew_sum(&s->crew, sum);
+	ks_shape_sum_add(s->shape, sum);
+}
+
 json_t *ks_scn_record(const char *type, const struct scn *s)
 {
 	json_t *o = json_pack("{s:o, s:o, s:I}", "type", ks_json_text(type),
@@ -147,9 +153,11 @@ static void sample(struct scn *s)
 	ks_cg_read_stats(&s->cg, &s->last);
 	if (s->last.current > s->max_current)
 		s->max_current = s->last.current;
+	if (s->last.nr_dying_descendants > s->dying_max)
+		s->dying_max = s->last.nr_dying_descendants;
 	if (s->reached_ns < 0 && ks_memcg_limit_hits(&s->last) > 0)
 		s->reached_ns = ks_now_ns();
-	ks_crew_sum(&s->crew, &sum);
+	ks_scn_sum(s, &sum);
 	for (k = 0; k < KS_MAX_OPS; k++) {
 		ops += sum.ops[k];
 		fails += sum.fails[k];
@@ -166,11 +174,21 @@ static void sample(struct scn *s)
 		ks_json_put_if(o, "high_events", s->last.ev_high);
 		ks_json_put_if(o, "slab", s->last.slab);
 		ks_json_put_if(o, "kernel", s->last.kernel);
+		ks_json_put_if(o, "dying", s->last.nr_dying_descendants);
 		json_object_set_new(o, "ops", json_integer(ops));
 		json_object_set_new(o, "fails", json_integer(fails));
 		json_object_set_new(o, "enomem", json_integer(enomem));
 		json_object_set_new(o, "objects",
 				    json_integer((json_int_t)sum.objects));
+	}
+	if (s->shape) {
+		int64_t hits;
+
+		s->shape_excess = ks_shape_sample(s->shape, o,
+						  &s->shape_worst, &hits);
+		/* v1's failcnt is each cgroup's own: the parent has none. */
+		if (s->reached_ns < 0 && hits > 0)
+			s->reached_ns = ks_now_ns();
 	}
 	ks_journal_write(&s->run->journal, o);
 	if (s->run->progress)
@@ -192,11 +210,39 @@ static void start_clock(struct scn *s)
 {
 	const struct ks_scenario *sc = s->sc;
 
+	int64_t churn = ks_shape_churn_ceiling_ms(sc);
+
 	s->start_ns = ks_now_ns();
 	s->end_ns = s->start_ns + (sc->until_limit_ms ? sc->until_limit_ms :
 				   sc->duration_ms) * 1000000;
 	ks_crew_set_deadline(&s->crew, s->start_ns + (sc->until_limit_ms +
 				sc->duration_ms) * 1000000);
+	/* cgroups.churn_total: until all are churned (hold_until_churned) */
+	if (churn && s->start_ns + churn * 1000000 > s->end_ns) {
+		s->end_ns = s->start_ns + churn * 1000000;
+		ks_crew_set_deadline(&s->crew, s->end_ns);
+	}
+}
+
+/*
+ * cgroups.churn_total: once every cgroup was created and removed, the
+ * storm ends at its duration (or now, if that has passed).
+ */
+static void hold_until_churned(struct scn *s)
+{
+	int64_t end;
+
+	if (s->churned || !ks_shape_churn_done(s->shape))
+		return;
+	s->churned = 1;
+	end = (s->holding ? s->reached_ns : s->start_ns) +
+	      s->sc->duration_ms * 1000000;
+	if (end < ks_now_ns())
+		end = ks_now_ns();
+	if (end < s->end_ns) {
+		s->end_ns = end;
+		ks_crew_set_deadline(&s->crew, end);
+	}
 }
 
 /* Create cgroup, scratch dir and workload state; start the workers. */
@@ -222,7 +268,14 @@ static int prepare(struct scn *s)
 		return -1;
 	}
 	s->have_cg = 1;
-	r = ks_cg_set_limits(&s->cg, &sc->limits, err, sizeof(err));
+	if (ks_shape_wanted(sc)) {
+		/* The limits go to the cgroups below, not to their parent. */
+		s->shape = ks_shape_create(sc, &run->root, &s->cg, err,
+					   sizeof(err));
+		r = s->shape ? 0 : -1;
+	} else {
+		r = ks_cg_set_limits(&s->cg, &sc->limits, err, sizeof(err));
+	}
 	if (r) {
 		ks_verdict_set(&s->vr, r == -EOPNOTSUPP ? KS_SKIP : KS_ERROR,
 			       "%s", err);
@@ -256,6 +309,13 @@ static int prepare(struct scn *s)
 	ks_inject_init(&s->inj, sc, &s->cg);
 	s->crew.before_run = inject_worker;
 	s->crew.before_arg = &s->inj;
+	r = s->shape ? ks_shape_churn_init(s->shape, &s->ctx, s->crew.n,
+					   inject_worker, &s->inj) : 0;
+	if (r) {
+		ks_verdict_set(&s->vr, KS_ERROR, "churn workers: %s",
+			       strerror(-r));
+		return -1;
+	}
 	start_clock(s);
 	return s->mode->start(s);
 }
@@ -263,8 +323,16 @@ static int prepare(struct scn *s)
 /* The storm: every worker at once, then the scenario's injectors armed. */
 static int storm_start(struct scn *s)
 {
+	struct ks_cgroup *const *cgs;
 	char err[256];
-	int r = ks_crew_start(&s->crew, &s->cg);
+	int r, ncg;
+
+	if (s->shape) {
+		cgs = ks_shape_cgroups(s->shape, &ncg);
+		r = ks_crew_start_spread(&s->crew, cgs, ncg);
+	} else {
+		r = ks_crew_start(&s->crew, &s->cg);
+	}
 
 	if (r) {
 		ks_verdict_set(&s->vr, KS_ERROR, "starting workers in %s: %s",
@@ -291,7 +359,7 @@ static void storm_disarm(struct scn *s)
 	 * stops at each sample): the injectors' reports count it.
 	 */
 	ks_scn_watch_kmsg(s, 0, 0);	/* what the injectors' ticks saw */
-	ks_crew_sum(&s->crew, &sum);
+	ks_scn_sum(s, &sum);
 	s->inj_report = ks_inject_disarm(&s->inj, &sum, s->inj_err,
 					 sizeof(s->inj_err));
 	if (s->inj_err[0])
@@ -307,6 +375,9 @@ static void hold_from_limit(struct scn *s)
 	if (!s->sc->until_limit_ms || s->holding || s->reached_ns < 0)
 		return;
 	s->holding = 1;
+	/* Churning on to cgroups.churn_total: hold_until_churned() ends it. */
+	if (ks_shape_churn_ceiling_ms(s->sc) && !s->churned)
+		return;
 	s->end_ns = s->reached_ns + s->sc->duration_ms * 1000000;
 	/* Seen at the ceiling itself: never past the workers' deadline. */
 	if (s->end_ns > latest)
@@ -324,12 +395,20 @@ static void stop_runaway(struct scn *s)
 	int64_t limit = s->sc->limits.max, allow = s->sc->expect.max_overshoot;
 	json_t *o;
 
-	if (s->ran_away || allow < 0 || limit == KS_CG_UNSET ||
-	    limit == INT64_MAX || s->max_current <= limit + allow)
+	if (s->shape) {
+		if (s->ran_away || s->shape_excess <= 0 || !s->shape_worst)
+			return;
+	} else if (s->ran_away || allow < 0 || limit == KS_CG_UNSET ||
+		   limit == INT64_MAX || s->max_current <= limit + allow) {
 		return;
+	}
 	s->ran_away = 1;
 	o = ks_scn_record("runaway", s);
-	if (o) {
+	if (o && s->shape) {
+		json_object_set_new(o, "cgroup", ks_json_text(s->shape_worst));
+		json_object_set_new(o, "excess",
+				    json_integer(s->shape_excess));
+	} else if (o) {
 		json_object_set_new(o, "current", json_integer(s->max_current));
 		json_object_set_new(o, "limit", json_integer(limit));
 		json_object_set_new(o, "max_overshoot", json_integer(allow));
@@ -360,6 +439,7 @@ static void monitor(struct scn *s)
 			sample(s);
 			hold_from_limit(s);
 			stop_runaway(s);
+			hold_until_churned(s);
 			next += plan->sample_ms * 1000000;
 			if (next < now)
 				next = now + plan->sample_ms * 1000000;
@@ -367,10 +447,16 @@ static void monitor(struct scn *s)
 		running = ks_crew_reap(&s->crew);
 		if (s->sc->respawn && now < s->end_ns && !ks_interrupted)
 			running += ks_crew_respawn(&s->crew, &s->cg);
+		if (s->shape)
+			ks_shape_churn_tick(s->shape, s->end_ns);
 		if (!running || now >= s->end_ns || ks_interrupted)
 			break;
 		wait_ms = ((next < s->end_ns ? next : s->end_ns) - now) /
 			  1000000;
+		/* Churn: woken for each cgroup due (at most 1000 a second). */
+		if (s->sc->shape.churn_rate &&
+		    wait_ms > 1000 / s->sc->shape.churn_rate)
+			wait_ms = 1000 / s->sc->shape.churn_rate;
 		pfd.fd = s->run->kmsg.fd;	/* -1 once a read failed */
 		poll(&pfd, pfd.fd >= 0, wait_ms > 0 ? (int)wait_ms : 1);
 	}
@@ -426,7 +512,7 @@ static void judge_errnos(struct scn *s)
 	size_t i;
 	json_t *o;
 
-	ks_crew_sum(&s->crew, &sum);
+	ks_scn_sum(s, &sum);
 	ks_errno_truth_finish(&s->truth, &sum, truth_record, s, recs, &f);
 	json_array_foreach(recs, i, o)
 		ks_journal_write(&s->run->journal, json_incref(o));
@@ -439,12 +525,38 @@ static void judge_errnos(struct scn *s)
 }
 
 
+/*
+ * Many cgroups: hits and kills are the tree's (v2's events are
+ * hierarchical, v1's failcnt is each cgroup's own), and the limit held
+ * or not is the most overshooting cgroup's.
+ */
+static void outcome_from_shape(struct scn *s)
+{
+	struct ks_shape_totals t;
+	int64_t pmax = s->sc->shape.parent_max;
+
+	s->shape_summary = ks_shape_finish(s->shape, &t, s->cpu_ms);
+	if (s->cg.version == KS_CG_V1) {
+		s->out.limit_hits = (s->out.limit_hits > 0 ?
+				     s->out.limit_hits : 0) + t.limit_hits;
+		s->out.oom_kills += t.oom_kills;
+	}
+	s->out.sampled_max = -1;
+	if (t.worst_limit >= 0) {
+		s->out.limit = t.worst_limit;
+		s->out.peak = t.worst_peak;
+	} else {
+		s->out.limit = pmax != KS_CG_UNSET && pmax != INT64_MAX ?
+			       pmax : -1;
+	}
+}
+
 static void outcome_from_stats(struct scn *s)
 {
 	struct ks_counters sum;
 	int k;
 
-	ks_crew_sum(&s->crew, &sum);
+	ks_scn_sum(s, &sum);
 	for (k = 0; k < KS_MAX_OPS; k++) {
 		s->out.ops += sum.ops[k];
 		s->out.enomem += sum.enomem[k];
@@ -459,6 +571,8 @@ static void outcome_from_stats(struct scn *s)
 	s->out.sampled_max = s->max_current;
 	s->out.limit = s->sc->limits.max != KS_CG_UNSET &&
 		       s->sc->limits.max != INT64_MAX ? s->sc->limits.max : -1;
+	if (s->shape)
+		outcome_from_shape(s);
 	count_workers(s);
 }
 
@@ -493,6 +607,31 @@ static void judge_leak(struct scn *s)
 		ks_verdict_fail(&s->vr, "leak: %s (expect.leak = no)", why);
 	else if (!left && sc->expect.leak == KS_EXPECT_YES)
 		ks_verdict_fail(&s->vr, "leak never happened (expect.leak = yes)");
+}
+
+/*
+ * Churn that fell short: cgroups the kernel would not create (memcg IDs
+ * run out while dying cgroups pile up), or fewer than cgroups.churn_total
+ * by the ceiling.
+ */
+static void judge_churn(struct scn *s)
+{
+	const struct ks_cg_shape *c = &s->sc->shape;
+	int64_t made, gone;
+	const char *why;
+
+	if (!c->churn_rate || s->out.interrupted)
+		return;
+	ks_shape_churn_counts(s->shape, &made, &gone);
+	why = ks_shape_churn_error(s->shape);
+	if (why)
+		ks_verdict_fail(&s->vr, "churn: a cgroup could not be created, limited or removed (%lld created, %lld removed): %s",
+				(long long)made, (long long)gone, why);
+	else if (c->churn_total && !s->churned)
+		ks_verdict_fail(&s->vr, "churn: %lld of cgroups.churn_total = %d cgroups created and removed within %lld s",
+				(long long)gone, c->churn_total,
+				(long long)ks_shape_churn_ceiling_ms(s->sc) /
+				1000);
 }
 
 /* Teardown left files in the workdir: an error, but none left behind. */
@@ -546,7 +685,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 			 .max_current = -1,
 			 .reached_ns = -1,
 			 .taint_before = ks_sysinfo_tainted(),
-			 .taint_after = -1, .kmemleak_objects = -1 };
+			 .taint_after = -1, .kmemleak_objects = -1,
+			 .dying_max = -1, .dying_end = -1 };
 	char err[256];
 	int64_t t0 = ks_now_ns();
 	int ran;
@@ -568,12 +708,15 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		s.cpu_ms = self_cpu_ms() - s.cpu_ms;
 		s.mode->disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, stop_grace_ms(run->plan, sc));
+		ks_shape_churn_stop(s.shape, stop_grace_ms(run->plan, sc));
 		s.storm_ms = ks_ms_since(s.start_ns);
 		sample(&s);
+		s.dying_end = s.last.nr_dying_descendants;
 	} else if (s.crew.shm) {
 		/* Some workers may have started before a later one failed. */
 		s.mode->disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, 0);
+		ks_shape_churn_stop(s.shape, 0);
 	}
 
 	/* Unmounting a filesystem the storm broke may print its reports. */
@@ -612,6 +755,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		if (s.inj_err[0])
 			ks_verdict_set(&s.vr, KS_ERROR, "fault injection: %s",
 				       s.inj_err);
+		if (s.shape)
+			judge_churn(&s);
 	}
 	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT)
 		workdir_left(&s);
@@ -636,6 +781,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 			run->index, run->plan->nscenarios, sc->name,
 			(unsigned long long)(run->kmsg.lost - s.kmsg_lost0));
 	ks_crew_free(&s.crew);
+	ks_shape_free(s.shape);
+	json_decref(s.shape_summary);
 	if (s.mode->free)
 		s.mode->free(&s);
 	json_decref(s.inj_report);

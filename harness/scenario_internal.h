@@ -7,6 +7,7 @@
 #include "inject.h"
 #include "leak.h"
 #include "scenario.h"
+#include "shape.h"
 #include "verdict.h"
 #include "worker.h"
 
@@ -42,9 +43,17 @@ struct scn {
 	char inj_err[512];		/* a knob not restored */
 	const struct ks_mode *mode;	/* storm or sweep */
 	struct ks_sweep_mon *sweep;	/* mode = sweep */
+	struct ks_shape *shape;		/* cgroups.*: the tree below cg */
+	json_t *shape_summary;		/* its part of scenario_end */
+	int64_t dying_max, dying_end;	/* nr_dying_descendants below cg */
+	int64_t shape_excess;		/* of the worst cgroup; > 0 runaway */
+	const char *shape_worst;	/* its name */
+	int churned;			/* cgroups.churn_total reached */
 	int sweep_stepping;		/* reports wait for their step */
 };
 
+/* Every worker's counters: the storm's and the churned cgroups'. */
+void ks_scn_sum(const struct scn *s, struct ks_counters *sum);
 /* A journal record {"type", "scenario", "t_ms"} to fill. */
 json_t *ks_scn_record(const char *type, const struct scn *s);
 /*

@@ -9,6 +9,29 @@
 #include "sysinfo.h"
 #include "utf8.h"
 
+/* The cgroups.* keys as the scenario runs them. */
+static json_t *shape_plan_json(const struct ks_scenario *sc)
+{
+	const struct ks_cg_shape *sh = &sc->shape;
+	json_t *o = json_pack("{s:i, s:i}", "n", sh->n, "depth", sh->depth);
+	json_t *lim = json_array();
+	int i;
+
+	for (i = 0; i < sh->n && i < KS_SHAPE_MAX_LIMITS; i++)
+		json_array_append_new(lim, json_integer(
+			ks_shape_leaf_max(sc, i)));
+	json_object_set_new(o, "max", lim);
+	if (sh->parent_max != KS_CG_UNSET)
+		json_object_set_new(o, "parent_max",
+				    json_integer(sh->parent_max));
+	if (sh->churn_rate)
+		json_object_set_new(o, "churn", json_pack(
+			"{s:i, s:i, s:i, s:I}", "rate", sh->churn_rate,
+			"total", sh->churn_total, "live", sh->churn_live,
+			"life_ms", (json_int_t)sh->churn_life_ms));
+	return o;
+}
+
 void ks_scn_journal_start(struct scn *s)
 {
 	const struct ks_scenario *sc = s->sc;
@@ -28,6 +51,8 @@ void ks_scn_journal_start(struct scn *s)
 				    ks_errno_allowed_json(sc));
 		if (sc->inject_mask)
 			json_object_set_new(o, "inject", ks_inject_plan_json(sc));
+		if (ks_shape_wanted(sc))
+			json_object_set_new(o, "cgroups", shape_plan_json(sc));
 	}
 	ks_journal_write(&run->journal, o);
 }
@@ -119,7 +144,7 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 
 	memset(&sum, 0, sizeof(sum));
 	if (s->crew.shm)
-		ks_crew_sum(&s->crew, &sum);
+		ks_scn_sum(s, &sum);
 	for (k = 0; k < KS_MAX_OPS; k++)
 		ops += sum.ops[k];
 
@@ -188,6 +213,12 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 						     sizeof(why)))));
 	}
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
+	if (s->shape_summary)
+		json_object_set(o, "cgroups", s->shape_summary);
+	if (s->dying_max >= 0)
+		json_object_set_new(o, "dying", json_pack("{s:I, s:I}",
+				    "max", (json_int_t)s->dying_max, "end",
+				    (json_int_t)s->dying_end));
 	if (s->kmemleak_objects >= 0)
 		json_object_set_new(o, "kmemleak", json_pack("{s:i}",
 				    "objects", s->kmemleak_objects));

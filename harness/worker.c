@@ -136,7 +136,29 @@ static int spawn_one(struct ks_crew *crew, struct ks_cgroup *cg, int i)
 		return (int)pid;
 	crew->w[i].pid = pid;
 	crew->w[i].state = KS_W_RUNNING;
+	crew->w[i].killed_by_harness = false;
+	crew->w[i].cg = cg;
 	return 0;
+}
+
+int ks_crew_start_spread(struct ks_crew *crew, struct ks_cgroup *const *cgs,
+			 int ncg)
+{
+	int i, r;
+
+	for (i = 0; i < crew->n; i++) {
+		r = spawn_one(crew, cgs[i % ncg], i);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int ks_crew_start_one(struct ks_crew *crew, int i, struct ks_cgroup *cg)
+{
+	if (i < 0 || i >= crew->n || crew->w[i].state == KS_W_RUNNING)
+		return -EINVAL;
+	return spawn_one(crew, cg, i);
 }
 
 int ks_crew_start(struct ks_crew *crew, struct ks_cgroup *cg)
@@ -161,7 +183,7 @@ int ks_crew_respawn(struct ks_crew *crew, struct ks_cgroup *cg)
 		if (w->state != KS_W_SIGNALED || w->status != SIGKILL ||
 		    w->killed_by_harness || crew->shm->stop)
 			continue;
-		if (spawn_one(crew, cg, i))
+		if (spawn_one(crew, w->cg ? w->cg : cg, i))
 			continue;	/* stays dead; counted as killed */
 		w->respawns++;
 		n++;
@@ -255,9 +277,16 @@ void ks_crew_set_deadline(struct ks_crew *crew, int64_t deadline_ns)
 
 void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum)
 {
+	memset(sum, 0, sizeof(*sum));
+	ks_crew_sum_add(crew, sum);
+}
+
+void ks_crew_sum_add(const struct ks_crew *crew, struct ks_counters *sum)
+{
 	int i, k, e;
 
-	memset(sum, 0, sizeof(*sum));
+	if (!crew->shm)
+		return;
 	for (i = 0; i < crew->n; i++) {
 		const struct ks_counters *c = &crew->shm->ctr[i];
 

@@ -23,6 +23,7 @@ struct ks_worker {
 	bool killed_by_harness;	/* the harness sent the fatal SIGKILL */
 	int sigkilled;		/* SIGKILL deaths not from the harness */
 	int respawns;
+	struct ks_cgroup *cg;	/* where it runs, and is respawned */
 };
 
 /* Memory shared between the harness and its workers. */
@@ -53,6 +54,14 @@ void ks_crew_free(struct ks_crew *crew);
 /* Start every worker inside cg.  0, or -errno (already started keep running). */
 int ks_crew_start(struct ks_crew *crew, struct ks_cgroup *cg);
 /*
+ * Worker i in cgs[i % ncg]: the scenario's workers spread over its
+ * cgroups.  0, or -errno.
+ */
+int ks_crew_start_spread(struct ks_crew *crew, struct ks_cgroup *const *cgs,
+			 int ncg);
+/* Start worker i (not running) in cg, with deadline_ns its deadline. */
+int ks_crew_start_one(struct ks_crew *crew, int i, struct ks_cgroup *cg);
+/*
  * Start again every worker that a SIGKILL from outside (the OOM killer)
  * ended, as stress-ng does, so one OOM kill does not end the storm.
  * Returns how many were started.
@@ -70,7 +79,8 @@ void ks_crew_stop(struct ks_crew *crew, struct ks_cgroup *cg, int grace_ms);
  * running: before ks_crew_start(), then only ever to an earlier time.
  */
 void ks_crew_set_deadline(struct ks_crew *crew, int64_t deadline_ns);
-/* Sum of every worker's counters. */
+/* Sum of every worker's counters; _add adds them to sum. */
 void ks_crew_sum(const struct ks_crew *crew, struct ks_counters *sum);
+void ks_crew_sum_add(const struct ks_crew *crew, struct ks_counters *sum);
 
 #endif

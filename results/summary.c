@@ -60,6 +60,48 @@ static void over_limit(json_t *o, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", a, b);
 }
 
+/* The first key of keys o has as an integer; -1 if none. */
+static int64_t geti_first(json_t *o, const char *a, const char *b)
+{
+	int64_t v = geti(o, a);
+
+	return v >= 0 ? v : geti(o, b);
+}
+
+/*
+ * Below the row of a scenario of many cgroups: how they fared, the worst
+ * by name; and dying cgroups wherever some stayed.
+ */
+static void shape_lines(FILE *f, json_t *o)
+{
+	json_t *c = json_object_get(o, "cgroups");
+	json_t *w = json_array_get(json_object_get(c, "worst"), 0);
+	char mn[16], md[16], mx[16], pk[16], lim[16];
+
+	if (json_is_object(c)) {
+		ks_format_size(geti(c, "peak.min"), mn, sizeof(mn));
+		ks_format_size(geti(c, "peak.median"), md, sizeof(md));
+		ks_format_size(geti(c, "peak.max"), mx, sizeof(mx));
+		fprintf(f, "    cgroups: %lld at depth %lld, %lld made (%lld churned); peak min/median/max %s/%s/%s; %lld hit their limit, %lld had OOM kills\n",
+			(long long)geti(c, "n"), (long long)geti(c, "depth"),
+			(long long)geti(c, "cgroups"),
+			(long long)geti(c, "churn.created") > 0 ?
+			(long long)geti(c, "churn.created") : 0,
+			mn, md, mx, (long long)geti(c, "cgroups_hit"),
+			(long long)geti(c, "cgroups_oom"));
+	}
+	if (json_is_object(w)) {
+		ks_format_size(geti(w, "peak"), pk, sizeof(pk));
+		ks_format_size(geti(w, "limit"), lim, sizeof(lim));
+		fprintf(f, "    worst cgroup: %s, peak %s of %s\n",
+			str_or(w, "cgroup", "?"), pk, lim);
+	}
+	if (geti(o, "dying.max") > 0)
+		fprintf(f, "    dying cgroups: at most %lld during the storm, %lld at its end\n",
+			(long long)geti(o, "dying.max"),
+			(long long)geti(o, "dying.end"));
+}
+
 void ks_summary_print(FILE *f, json_t *ends)
 {
 	char peak[16], lim[16], hits[24], oom[24], enomem[24], rate[24];
@@ -94,10 +136,13 @@ void ks_summary_print(FILE *f, json_t *ends)
 		fprintf(f, "%-24s %-8s %-7s %10s %17s %15s %10s %5s %8s %7s\n",
 			str_or(o, "scenario", "?"), str_or(o, "workload", "?"),
 			v, rate, pl, over,
-			num(geti(o, "memcg.limit_hits"), hits, sizeof(hits)),
-			num(geti(o, "memcg.oom_kills"), oom, sizeof(oom)),
+			num(geti_first(o, "cgroups.limit_hits",
+				       "memcg.limit_hits"), hits, sizeof(hits)),
+			num(geti_first(o, "cgroups.oom_kills",
+				       "memcg.oom_kills"), oom, sizeof(oom)),
 			num(geti(o, "enomem"), enomem, sizeof(enomem)),
 			num(geti(o, "kernel_reports"), kr, sizeof(kr)));
+		shape_lines(f, o);
 		json_array_foreach(json_object_get(o, "reasons"), j, r)
 			if (strcmp(v, "pass"))
 				fprintf(f, "    %s\n", json_string_value(r) ?

@@ -245,6 +245,45 @@ Test(stats, v1_swap_fallback_and_counters)
 	cr_assert_eq(st.swap_current, 0);
 }
 
+/* The sampler's light read of each of many cgroups. */
+Test(stats, usage_v1_v2_and_gone)
+{
+	struct ks_cgroup c1 = fake_cg(KS_CG_V1, "%s%s%s", tmp, V1_MOUNT,
+				      V1_SELF);
+	struct ks_cgroup c2 = fake_cg(KS_CG_V2, "%s%s%s", tmp, V2_MOUNT,
+				      V2_SELF);
+	struct ks_cg_usage u;
+	char buf[4096], p[PATH_MAX];
+
+	cr_assert_eq(ks_cg_read_usage(KS_CG_V2, c2.path, 0, &u, buf,
+				      sizeof(buf)), 0);
+	cr_expect_eq(u.current, 14163968);
+	cr_expect_eq(u.limit_hits, 17);
+	cr_expect_eq(u.oom_kills, 1);
+	cr_expect_eq(u.peak, -1, "peak read only when asked");
+	cr_assert_eq(ks_cg_read_usage(KS_CG_V2, c2.path, 1, &u, buf,
+				      sizeof(buf)), 0);
+	cr_expect_eq(u.peak, 33378304);
+
+	put(pathf(p, "%s/memory.failcnt", c1.path), "12\n");
+	put(pathf(p, "%s/memory.memsw.failcnt", c1.path), "30\n");
+	cr_assert_eq(ks_cg_read_usage(KS_CG_V1, c1.path, 0, &u, buf,
+				      sizeof(buf)), 0);
+	cr_expect_eq(u.current, 9252864);
+	cr_expect_eq(u.limit_hits, 42, "memory and memsw hits");
+	cr_expect_eq(u.oom_kills, 0);
+	cr_assert_eq(ks_cg_read_usage(KS_CG_V1, c1.path, 1, &u, buf,
+				      sizeof(buf)), 0);
+	cr_expect_eq(u.limit_hits, 42);
+	cr_expect_eq(u.peak, 9723904);
+
+	cr_expect_eq(ks_cg_read_usage(KS_CG_V2, pathf(p, "%s/gone", c2.path),
+				      0, &u, buf, sizeof(buf)), -ENOENT);
+	cr_expect_eq(u.current, -1);
+	cr_expect_eq(ks_cg_read_usage(KS_CG_NONE, c2.path, 0, &u, buf,
+				      sizeof(buf)), -EINVAL);
+}
+
 Test(stats, v2_written)
 {
 	struct ks_cgroup cg = fake_cg(KS_CG_V2, "%s%s%s", tmp, V2_MOUNT,

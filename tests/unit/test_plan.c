@@ -489,3 +489,70 @@ Test(plan, overshoot_is_judged_by_default)
 	cr_expect_eq(p.scenarios[4].expect.max_overshoot, 2 << 20);
 	ks_plan_free(&p);
 }
+
+/* cgroups.*: shapes, limits per cgroup, churn, and what is refused. */
+Test(plan, cgroup_shapes)
+{
+	static const char text[] =
+		"[scenario list]\nworkload = dentry\nworkers = 4\n"
+		"memory.max = 32M\ncgroups = 4\ncgroups.max = 8M, 16M\n"
+		"[scenario range]\nworkload = dentry\nworkers = 5\n"
+		"cgroups = 5\ncgroups.max = 8M-16M\ncgroups.depth = 3\n"
+		"cgroups.parent_max = 20M\n"
+		"[scenario churn]\nworkload = socket\nmemory.max = 8M\n"
+		"cgroups.churn = 50\ncgroups.churn_total = 1000\n"
+		"cgroups.churn_live = 16\ncgroups.churn_life = 200ms\n"
+		"[scenario plain]\nworkload = dentry\nmemory.max = 8M\n";
+	struct ks_plan p;
+	const struct ks_scenario *sc;
+
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &p, &errs), 0, "%s",
+		     errs.msg[0]);
+	sc = &p.scenarios[0];
+	cr_expect_eq(sc->shape.n, 4);
+	cr_expect_eq(sc->shape.depth, 1);
+	cr_expect_eq(ks_shape_leaf_max(sc, 0), 8 << 20);
+	cr_expect_eq(ks_shape_leaf_max(sc, 1), 16 << 20);
+	cr_expect_eq(ks_shape_leaf_max(sc, 2), 8 << 20);
+	/* auto overshoot from the first per-cgroup limit: the 4M floor */
+	cr_expect_eq(sc->expect.max_overshoot, 4 << 20);
+	cr_expect(sc->expect.overshoot_auto);
+	sc = &p.scenarios[1];
+	cr_expect_eq(sc->shape.depth, 3);
+	cr_expect_eq(sc->shape.parent_max, 20 << 20);
+	cr_expect_eq(ks_shape_leaf_max(sc, 0), 8 << 20);
+	cr_expect_eq(ks_shape_leaf_max(sc, 2), 12 << 20);
+	cr_expect_eq(ks_shape_leaf_max(sc, 4), 16 << 20);
+	sc = &p.scenarios[2];
+	cr_expect_eq(sc->shape.n, 1);
+	cr_expect_eq(sc->shape.churn_rate, 50);
+	cr_expect_eq(sc->shape.churn_total, 1000);
+	cr_expect_eq(sc->shape.churn_live, 16);
+	cr_expect_eq(sc->shape.churn_life_ms, 200);
+	cr_expect_eq(ks_shape_leaf_max(sc, 7), 8 << 20);
+	sc = &p.scenarios[3];
+	cr_expect_eq(sc->shape.n, 1);
+	cr_expect_eq(sc->shape.churn_rate, 0);
+	cr_expect_eq(sc->shape.churn_live, 8);
+	cr_expect_eq(sc->shape.parent_max, -1);
+	ks_plan_free(&p);
+
+	expect_error(HEAD "cgroups = 0\n",
+		     "t.plan:3: cgroups: 0 is out of range [1, 4096]");
+	expect_error(HEAD "cgroups.depth = 9\n",
+		     "t.plan:3: cgroups.depth: 9 is out of range [1, 8]");
+	expect_error(HEAD "cgroups.max = 16M-8M\n",
+		     "t.plan:3: cgroups.max: range '16M-8M' runs downwards");
+	expect_error(HEAD "cgroups.max = 8M, max\n",
+		     "t.plan:3: cgroups.max: 'max' is not a limit of at least 4K");
+	expect_error(HEAD "cgroups.max = 8M,\n",
+		     "t.plan:3: cgroups.max: invalid size '' (expected e.g. 4096, 64K, 32M, 1G or max)");
+	expect_error(HEAD "cgroups.churn = 2000\n",
+		     "t.plan:3: cgroups.churn: 2000 is out of range [0, 1000]");
+	expect_error(HEAD "workers = 2\ncgroups = 8\n",
+		     "t.plan:1: scenario 's': workers = 2 is fewer than cgroups = 8: every cgroup needs a worker (set workers = 8 or more)");
+	expect_error(HEAD "workers = 4096\ncgroups = 1024\ncgroups.depth = 8\n",
+		     "t.plan:1: scenario 's': cgroups = 1024 at cgroups.depth = 8 makes 8192 cgroups, more than 4096");
+	expect_error(HEAD "mode = sweep\ncgroups.churn = 5\n",
+		     "t.plan:1: scenario 's': mode = sweep runs one worker in one cgroup: drop the cgroups keys");
+}
