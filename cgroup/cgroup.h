@@ -58,6 +58,8 @@ struct ks_cg_limits {
 				 * unsupported where the kernel ignores it (>= 5.16) */
 	int64_t tcp_max;	/* v2: unsupported      v1 memory.kmem.tcp.limit_in_bytes:
 				 * v1 charges socket buffers only once written */
+	int64_t low;		/* v2 memory.low        v1: unsupported */
+	int64_t min;		/* v2 memory.min        v1: unsupported */
 	int oom_group;		/* v2 memory.oom.group  v1: unsupported */
 	int oom_kill_disable;	/* v2: unsupported      v1 memory.oom_control */
 };

@@ -82,6 +82,8 @@ void ks_cg_limits_init(struct ks_cg_limits *lim)
 	lim->swap_max = -1;
 	lim->kmem_max = -1;
 	lim->tcp_max = -1;
+	lim->low = -1;
+	lim->min = -1;
 	lim->oom_group = KS_CG_UNSET;
 	lim->oom_kill_disable = KS_CG_UNSET;
 }
@@ -120,7 +122,8 @@ static int check_knobs(enum ks_cg_version v, const char *dir,
 		return ks_cg_fail(err, errlen, -ENODEV,
 				  "no memory cgroup controller");
 	if (lim->max < -1 || lim->high < -1 || lim->swap_max < -1 ||
-	    lim->kmem_max < -1 || lim->tcp_max < -1)
+	    lim->kmem_max < -1 || lim->tcp_max < -1 || lim->low < -1 ||
+	    lim->min < -1)
 		return ks_cg_fail(err, errlen, -EINVAL,
 				  "memory limits: negative size");
 	if (lim->oom_group < -1 || lim->oom_group > 1 ||
@@ -132,6 +135,11 @@ static int check_knobs(enum ks_cg_version v, const char *dir,
 		if (lim->high >= 0)
 			return ks_cg_fail(err, errlen, -EOPNOTSUPP,
 					  "memory.high: not supported on cgroup %s", vn);
+		if (lim->low >= 0 || lim->min >= 0)
+			return ks_cg_fail(err, errlen, -EOPNOTSUPP,
+					  "%s: not supported on cgroup %s",
+					  lim->low >= 0 ? "memory.low" :
+					  "memory.min", vn);
 		if (lim->swap_max >= 0 && lim->max < 0)
 			return ks_cg_fail(err, errlen, -EINVAL,
 					  "memory.memsw.limit_in_bytes: swap_max needs max on cgroup v1 (memsw = max + swap)");
@@ -268,6 +276,8 @@ static int set_v2(struct ks_cgroup *cg, const struct ks_cg_limits *lim,
 		{ "memory.max", lim->max },
 		{ "memory.high", lim->high },
 		{ "memory.swap.max", lim->swap_max },
+		{ "memory.low", lim->low },
+		{ "memory.min", lim->min },
 	};
 	char buf[24];
 	size_t i;

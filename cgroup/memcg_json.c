@@ -16,6 +16,8 @@ json_t *ks_limits_json(const struct ks_cg_limits *l)
 	ks_json_put_if(o, "memory.max", l->max);
 	ks_json_put_if(o, "memory.high", l->high);
 	ks_json_put_if(o, "memory.swap.max", l->swap_max);
+	ks_json_put_if(o, "memory.low", l->low);
+	ks_json_put_if(o, "memory.min", l->min);
 	ks_json_put_if(o, "memory.kmem.limit_in_bytes", l->kmem_max);
 	ks_json_put_if(o, "memory.kmem.tcp.limit_in_bytes", l->tcp_max);
 	if (l->oom_group != KS_CG_UNSET)

@@ -5,6 +5,7 @@
  * kernel-log watch, run every scenario, and undo it all on every path.
  */
 #include "run.h"
+#include "worker.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -307,6 +308,7 @@ int ks_run(const struct ks_run_opts *o)
 		fprintf(stderr, "kmemstorm: kernel reports will not be seen: %s\n",
 			run.kmsg.why);
 	make_scratch(&run);
+	ks_crew_priority_setup();
 	/* What boot or an earlier run left is no scenario's leak. */
 	ks_kmemleak_clear();
 	for (i = run.start_at > 1 ? run.start_at - 1 : 0; i < plan.nscenarios;
