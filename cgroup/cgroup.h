@@ -149,6 +149,7 @@ int ks_cg_read_stats(struct ks_cgroup *cg, struct ks_memcg_stats *st);
  */
 struct ks_cg_usage {
 	int64_t current, peak, limit_hits, oom_kills;
+	int64_t low_events;	/* v2 memory.events low: reclaimed below it */
 };
 int ks_cg_read_usage(enum ks_cg_version v, const char *dir, int with_peak,
 		     struct ks_cg_usage *u, char *buf, size_t len);

@@ -322,12 +322,14 @@ int ks_cg_read_usage(enum ks_cg_version v, const char *dir, int with_peak,
 	const struct stat_key ev2[] = {
 		{ "max", &u->limit_hits },
 		{ "oom_kill", &u->oom_kills },
+		{ "low", &u->low_events },
 	};
 	const struct stat_key ev1[] = {
 		{ "oom_kill", &u->oom_kills },
 	};
 
 	u->current = u->peak = u->limit_hits = u->oom_kills = -1;
+	u->low_events = -1;
 	if (v == KS_CG_V2) {
 		rd_value(&r, "memory.current", &u->current);
 		rd_keys(&r, "memory.events", ev2, ARRAY_LEN(ev2));

@@ -69,6 +69,24 @@ struct ks_cg_shape {
 	int64_t churn_life_ms;		/* cgroups.churn_life */
 };
 
+/*
+ * A neighbour (victim = WORKLOAD, harness/victim.h): a cgroup beside the
+ * storming ones running a light, paced, timed workload, judged on what
+ * the storm does to it.
+ */
+struct ks_victim_cfg {
+	const struct ks_workload *wl;	/* NULL: no victim */
+	int workers;			/* victim.workers */
+	int rate;			/* victim.rate: ops/s per worker */
+	int64_t baseline_ms;		/* victim.baseline: alone first */
+	struct ks_cg_limits limits;	/* victim.memory.{max,low,min} */
+	struct ks_opt_value opt[KS_MAX_OPTS];	/* its workload's defaults */
+	enum ks_expect oom;		/* expect.victim_oom (default no) */
+	enum ks_expect errors;		/* expect.victim_errors (default no) */
+	enum ks_expect reclaimed;	/* expect.victim_reclaimed (no) */
+	int64_t latency_pct;		/* expect.victim_latency x 100; 0 off */
+};
+
 struct ks_scenario {
 	char name[KS_NAME_MAX];
 	int line;			/* of its [scenario NAME] header */
@@ -88,6 +106,7 @@ struct ks_scenario {
 	int64_t leak_wait_ms;		/* leak.wait: reclaim for this long */
 	struct ks_cg_limits limits;
 	struct ks_cg_shape shape;
+	struct ks_victim_cfg victim;
 	struct ks_opt_value opt[KS_MAX_OPTS];
 	struct ks_expectations expect;
 	/* allow_errno.<workload>.<op>: replaces the storm's set for op */

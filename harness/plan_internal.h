@@ -21,6 +21,15 @@ void ks_plan_scenario_finish(struct ks_scenario *sc);
 void ks_plan_shape_init(struct ks_cg_shape *sh);
 int ks_plan_key_shape_max(struct ks_scenario *sc, const struct ks_plan_key *k,
 			  const char *v, char *err, size_t errlen);
+/* Every option of wl at its default: 0 or -1 with err. */
+int ks_plan_opt_defaults(const struct ks_workload *wl,
+			 struct ks_opt_value *opt, char *err, size_t errlen);
+/* The victim.* keys (plan_shape.c). */
+void ks_plan_victim_init(struct ks_victim_cfg *v);
+int ks_plan_key_victim(struct ks_scenario *sc, const struct ks_plan_key *k,
+		       const char *v, char *err, size_t errlen);
+int ks_plan_key_latency(struct ks_scenario *sc, const struct ks_plan_key *k,
+			const char *v, char *err, size_t errlen);
 /* Checks across keys once every section applied: 0 or -1 with err. */
 int ks_plan_shape_check(const struct ks_scenario *sc, char *err,
 			size_t errlen);

@@ -104,6 +104,7 @@ void ks_plan_scenario_init(struct ks_scenario *sc)
 	sc->expect.min_ops = -1;
 	sc->expect.max_overshoot = KS_OVERSHOOT_AUTO;
 	ks_plan_shape_init(&sc->shape);
+	ks_plan_victim_init(&sc->victim);
 	sc->expect.leak = KS_EXPECT_NO;
 	sc->leak_check = 1;
 	sc->leak_margin = KS_LEAK_MARGIN_DEFAULT;
@@ -133,17 +134,25 @@ void ks_plan_scenario_finish(struct ks_scenario *sc)
 	}
 }
 
+int ks_plan_opt_defaults(const struct ks_workload *wl,
+			 struct ks_opt_value *opt, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; wl->opts && wl->opts[i].name; i++)
+		if (parse_opt(&wl->opts[i], wl->opts[i].def ? wl->opts[i].def
+			      : "", &opt[i], err, errlen))
+			return -1;
+	return 0;
+}
+
 /* Give every workload option its default (validated at build time). */
 int ks_plan_set_workload(struct ks_scenario *sc, const struct ks_workload *wl,
 			 char *err, size_t errlen)
 {
-	int i;
-
 	sc->wl = wl;
-	for (i = 0; wl->opts && wl->opts[i].name; i++)
-		if (parse_opt(&wl->opts[i], wl->opts[i].def ? wl->opts[i].def
-			      : "", &sc->opt[i], err, errlen))
-			return -1;
+	if (ks_plan_opt_defaults(wl, sc->opt, err, errlen))
+		return -1;
 	return 0;
 }
 
@@ -497,6 +506,32 @@ const struct ks_plan_key ks_plan_keys[] = {
 	  "N", "churned cgroups alive at once at most (default 8)" },
 	{ "cgroups.churn_life", key_duration, NULL, AT(shape.churn_life_ms),
 	  0, 0, DUR, "how long a churned cgroup is stormed (default 500ms)" },
+	{ "victim", ks_plan_key_victim, NULL, 0, 0, 0, "WORKLOAD or none",
+	  "a neighbour: a cgroup beside the storm's running WORKLOAD's "
+	  "operations at victim.rate, timed, alone for victim.baseline first "
+	  "(default none)" },
+	{ "victim.workers", key_int, NULL, AT(victim.workers), 1, 64, "N",
+	  "the neighbour's workers (default 1)" },
+	{ "victim.rate", key_int, NULL, AT(victim.rate), 1, 100000, "N",
+	  "operations per second of each (default 200)" },
+	{ "victim.baseline", key_duration, NULL, AT(victim.baseline_ms), 0, 0,
+	  DUR, "how long it runs alone before the storm (default 2s)" },
+	{ "victim.memory.max", key_size, NULL, AT(victim.limits.max), 0, 0,
+	  "SIZE", "its memory.max (default none)" },
+	{ "victim.memory.low", key_size, NULL, AT(victim.limits.low), 0, 0,
+	  "SIZE", "its v2 memory.low, also set on the cgroups above it" },
+	{ "victim.memory.min", key_size, NULL, AT(victim.limits.min), 0, 0,
+	  "SIZE", "its v2 memory.min, also set on the cgroups above it" },
+	{ "expect.victim_oom", key_expect, NULL, AT(victim.oom), 0, 0, EXPECT,
+	  "the neighbour is OOM-killed (default no)" },
+	{ "expect.victim_errors", key_expect, NULL, AT(victim.errors), 0, 0,
+	  EXPECT, "the neighbour's operations fail (default no)" },
+	{ "expect.victim_reclaimed", key_expect, NULL, AT(victim.reclaimed),
+	  0, 0, EXPECT, "the neighbour is reclaimed below its memory.low or "
+	  "memory.min (v2 memory.events low; default no)" },
+	{ "expect.victim_latency", ks_plan_key_latency, NULL, 0, 0, 0,
+	  "FACTOR or none", "the neighbour's p99 latency during the storm at "
+	  "most FACTOR times its p99 alone (default none)" },
 	{ "mode", key_mode, NULL, 0, 0, 0, "storm or sweep",
 	  "a storm of N workers, or a fail-nth sweep (default storm)" },
 	{ "inject", key_inject, NULL, 0, 0, 0, "NAME[, NAME...] or none",

@@ -5,7 +5,9 @@
  */
 #include "plan_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "units.h"
@@ -95,6 +97,68 @@ int ks_plan_key_shape_max(struct ks_scenario *sc, const struct ks_plan_key *k,
 	return 0;
 }
 
+void ks_plan_victim_init(struct ks_victim_cfg *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->workers = 1;
+	v->rate = 200;
+	v->baseline_ms = 2000;
+	ks_cg_limits_init(&v->limits);
+	v->oom = KS_EXPECT_NO;
+	v->errors = KS_EXPECT_NO;
+	v->reclaimed = KS_EXPECT_NO;
+}
+
+/* "victim = dentry": a workload the harness's loop runs (not stress-ng). */
+int ks_plan_key_victim(struct ks_scenario *sc, const struct ks_plan_key *k,
+		       const char *v, char *err, size_t errlen)
+{
+	const struct ks_workload *wl;
+
+	(void)k;
+	if (!strcmp(v, "none")) {
+		sc->victim.wl = NULL;
+		return 0;
+	}
+	wl = ks_workload_find(v);
+	if (!wl) {
+		snprintf(err, errlen,
+			 "unknown workload '%s' (see 'kmemstorm list')", v);
+		return -1;
+	}
+	if (wl->run || !wl->step) {
+		snprintf(err, errlen,
+			 "workload '%s' runs as a whole, not one timed operation at a time: a victim cannot be paced",
+			 v);
+		return -1;
+	}
+	sc->victim.wl = wl;
+	return ks_plan_opt_defaults(wl, sc->victim.opt, err, errlen);
+}
+
+/* "expect.victim_latency = 5" or "2.5": a factor, kept as a percentage. */
+int ks_plan_key_latency(struct ks_scenario *sc, const struct ks_plan_key *k,
+			const char *v, char *err, size_t errlen)
+{
+	char *end;
+	double f;
+
+	(void)k;
+	if (!strcmp(v, "none")) {
+		sc->victim.latency_pct = 0;
+		return 0;
+	}
+	errno = 0;
+	f = strtod(v, &end);
+	if (errno || end == v || *end || f < 1 || f > 10000) {
+		snprintf(err, errlen,
+			 "'%s' is not a factor from 1 to 10000, or none", v);
+		return -1;
+	}
+	sc->victim.latency_pct = (int64_t)(f * 100 + 0.5);
+	return 0;
+}
+
 /* Checks across keys, once every section applied: 0 or -1 with err. */
 int ks_plan_shape_check(const struct ks_scenario *sc, char *err,
 			size_t errlen)
@@ -112,6 +176,19 @@ int ks_plan_shape_check(const struct ks_scenario *sc, char *err,
 		snprintf(err, errlen,
 			 "workers = %d is fewer than cgroups = %d: every cgroup needs a worker (set workers = %d or more)",
 			 sc->workers, sh->n, sh->n);
+		return -1;
+	}
+	if (sc->sweep && sc->victim.wl) {
+		snprintf(err, errlen,
+			 "mode = sweep has no neighbours: drop 'victim'");
+		return -1;
+	}
+	if (!sc->victim.wl && (sc->victim.limits.low >= 0 ||
+			       sc->victim.limits.min >= 0 ||
+			       sc->victim.limits.max >= 0 ||
+			       sc->victim.latency_pct)) {
+		snprintf(err, errlen,
+			 "victim.* keys without a victim: add 'victim = WORKLOAD'");
 		return -1;
 	}
 	if (sc->sweep && (sh->n > 1 || sh->depth > 1 || sh->churn_rate)) {

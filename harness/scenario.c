@@ -181,6 +181,7 @@ static void sample(struct scn *s)
 		json_object_set_new(o, "objects",
 				    json_integer((json_int_t)sum.objects));
 	}
+	ks_victim_sample(s->victim, o);
 	if (s->shape) {
 		int64_t hits;
 
@@ -245,6 +246,45 @@ static void hold_until_churned(struct scn *s)
 	}
 }
 
+/*
+ * The neighbour starts first and runs alone for victim.baseline: the
+ * latencies the storm's are compared with.
+ */
+static int start_victim(struct scn *s)
+{
+	const struct ks_scenario *sc = s->sc;
+	int64_t until;
+	char err[256], dir[PATH_MAX];
+	int r;
+
+	r = ks_cg_check_limits(&s->run->root, &sc->victim.limits, err,
+			       sizeof(err));
+	if (r) {
+		ks_verdict_set(&s->vr, r == -EOPNOTSUPP ? KS_SKIP : KS_ERROR,
+			       "victim: %s", err);
+		return -1;
+	}
+	if (snprintf(dir, sizeof(dir), "%s-victim", s->ctx.workdir) >=
+	    (int)sizeof(dir)) {
+		ks_verdict_set(&s->vr, KS_ERROR, "victim: %s: path too long",
+			       s->ctx.workdir);
+		return -1;
+	}
+	s->victim = ks_victim_start(sc, &s->run->root, &s->run->runcg.run,
+				    &s->cg, dir, err, sizeof(err));
+	if (!s->victim) {
+		ks_verdict_set(&s->vr, KS_ERROR, "%s", err);
+		return -1;
+	}
+	until = ks_now_ns() + sc->victim.baseline_ms * 1000000;
+	while (ks_now_ns() < until && !ks_interrupted) {
+		ks_scn_watch_kmsg(s, 0, until);
+		ks_sleep_ms(20);
+	}
+	ks_victim_storm_begins(s->victim);
+	return 0;
+}
+
 /* Create cgroup, scratch dir and workload state; start the workers. */
 static int prepare(struct scn *s)
 {
@@ -306,6 +346,8 @@ static int prepare(struct scn *s)
 		ks_verdict_set(&s->vr, KS_ERROR, "workers: %s", strerror(-r));
 		return -1;
 	}
+	if (sc->victim.wl && start_victim(s))
+		return -1;
 	ks_inject_init(&s->inj, sc, &s->cg);
 	s->crew.before_run = inject_worker;
 	s->crew.before_arg = &s->inj;
@@ -472,168 +514,6 @@ static void monitor(struct scn *s)
 		ks_crew_set_deadline(&s->crew, ks_now_ns());
 }
 
-static void count_workers(struct scn *s)
-{
-	char why[64];
-	int i;
-
-	for (i = 0; i < s->crew.n; i++) {
-		const struct ks_worker *w = &s->crew.w[i];
-
-		s->out.killed += w->sigkilled;
-		s->out.respawns += w->respawns;
-		if (w->state == KS_W_SIGNALED && w->status == SIGKILL)
-			continue;
-		if (w->state == KS_W_SIGNALED)
-			snprintf(why, sizeof(why), "SIG%s",
-				 sigabbrev_np(w->status) ?
-				 sigabbrev_np(w->status) : "?");
-		else if (w->state == KS_W_EXITED && w->status)
-			snprintf(why, sizeof(why), "exit status %d", w->status);
-		else
-			continue;
-		if (!s->out.crashed++)
-			snprintf(s->out.first_crash, sizeof(s->out.first_crash),
-				 "worker %d: %s", i, why);
-	}
-}
-
-static json_t *truth_record(const char *type, void *s)
-{
-	return ks_scn_record(type, s);
-}
-
-/* Journal "ENOMEM surfaced as X" and unexpected errnos; count for the verdict. */
-static void judge_errnos(struct scn *s)
-{
-	struct ks_errno_findings f;
-	struct ks_counters sum;
-	json_t *recs = json_array();
-	size_t i;
-	json_t *o;
-
-	ks_scn_sum(s, &sum);
-	ks_errno_truth_finish(&s->truth, &sum, truth_record, s, recs, &f);
-	json_array_foreach(recs, i, o)
-		ks_journal_write(&s->run->journal, json_incref(o));
-	json_decref(recs);
-	if (!s->mode->judges_surfaced)
-		return;		/* counted step by step, where they fired */
-	s->out.enomem_surfaced = f.surfaced;
-	snprintf(s->out.first_surfaced, sizeof(s->out.first_surfaced), "%s",
-		 f.first);
-}
-
-
-/*
- * Many cgroups: hits and kills are the tree's (v2's events are
- * hierarchical, v1's failcnt is each cgroup's own), and the limit held
- * or not is the most overshooting cgroup's.
- */
-static void outcome_from_shape(struct scn *s)
-{
-	struct ks_shape_totals t;
-	int64_t pmax = s->sc->shape.parent_max;
-
-	s->shape_summary = ks_shape_finish(s->shape, &t, s->cpu_ms);
-	if (s->cg.version == KS_CG_V1) {
-		s->out.limit_hits = (s->out.limit_hits > 0 ?
-				     s->out.limit_hits : 0) + t.limit_hits;
-		s->out.oom_kills += t.oom_kills;
-	}
-	s->out.sampled_max = -1;
-	if (t.worst_limit >= 0) {
-		s->out.limit = t.worst_limit;
-		s->out.peak = t.worst_peak;
-	} else {
-		s->out.limit = pmax != KS_CG_UNSET && pmax != INT64_MAX ?
-			       pmax : -1;
-	}
-}
-
-static void outcome_from_stats(struct scn *s)
-{
-	struct ks_counters sum;
-	int k;
-
-	ks_scn_sum(s, &sum);
-	for (k = 0; k < KS_MAX_OPS; k++) {
-		s->out.ops += sum.ops[k];
-		s->out.enomem += sum.enomem[k];
-	}
-	s->out.limit_hits = ks_memcg_limit_hits(&s->last);
-	s->out.until_limit_ms = s->sc->until_limit_ms;
-	s->out.ran_away = s->ran_away;
-	s->out.oom_kills = ks_memcg_oom_kills(&s->last);
-	if (s->out.oom_kills < 0)
-		s->out.oom_kills = 0;
-	s->out.peak = s->last.peak >= 0 ? s->last.peak : s->max_current;
-	s->out.sampled_max = s->max_current;
-	s->out.limit = s->sc->limits.max != KS_CG_UNSET &&
-		       s->sc->limits.max != INT64_MAX ? s->sc->limits.max : -1;
-	if (s->shape)
-		outcome_from_shape(s);
-	count_workers(s);
-}
-
-/*
- * What the scenario's cgroup left in the run cgroup once it was removed:
- * a leak record, and a failure unless the plan expects otherwise.
- */
-static void judge_leak(struct scn *s)
-{
-	const struct ks_scenario *sc = s->sc;
-	char why[256];
-	int left = ks_leak_settle(&s->leak, &s->run->runcg, s->run->scratch,
-				  sc->leak_margin, sc->leak_dying_max,
-				  sc->leak_wait_ms);
-	json_t *o;
-
-	if (!s->leak.ok)
-		return;
-	ks_leak_describe(&s->leak, why, sizeof(why));
-	if (left) {
-		json_t *facts = ks_leak_json(&s->leak);
-
-		o = ks_scn_record("leak", s);
-		if (o && facts)
-			json_object_update(o, facts);
-		if (o)
-			json_object_set_new(o, "text", ks_json_text(why));
-		json_decref(facts);
-		ks_journal_write(&s->run->journal, o);
-	}
-	if (left && sc->expect.leak == KS_EXPECT_NO)
-		ks_verdict_fail(&s->vr, "leak: %s (expect.leak = no)", why);
-	else if (!left && sc->expect.leak == KS_EXPECT_YES)
-		ks_verdict_fail(&s->vr, "leak never happened (expect.leak = yes)");
-}
-
-/*
- * Churn that fell short: cgroups the kernel would not create (memcg IDs
- * run out while dying cgroups pile up), or fewer than cgroups.churn_total
- * by the ceiling.
- */
-static void judge_churn(struct scn *s)
-{
-	const struct ks_cg_shape *c = &s->sc->shape;
-	int64_t made, gone;
-	const char *why;
-
-	if (!c->churn_rate || s->out.interrupted)
-		return;
-	ks_shape_churn_counts(s->shape, &made, &gone);
-	why = ks_shape_churn_error(s->shape);
-	if (why)
-		ks_verdict_fail(&s->vr, "churn: a cgroup could not be created, limited or removed (%lld created, %lld removed): %s",
-				(long long)made, (long long)gone, why);
-	else if (c->churn_total && !s->churned)
-		ks_verdict_fail(&s->vr, "churn: %lld of cgroups.churn_total = %d cgroups created and removed within %lld s",
-				(long long)gone, c->churn_total,
-				(long long)ks_shape_churn_ceiling_ms(s->sc) /
-				1000);
-}
-
 /* Teardown left files in the workdir: an error, but none left behind. */
 static void workdir_left(struct scn *s)
 {
@@ -712,12 +592,14 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		s.storm_ms = ks_ms_since(s.start_ns);
 		sample(&s);
 		s.dying_end = s.last.nr_dying_descendants;
+		ks_victim_stop(s.victim, stop_grace_ms(run->plan, sc));
 	} else if (s.crew.shm) {
 		/* Some workers may have started before a later one failed. */
 		s.mode->disarm(&s);
 		ks_crew_stop(&s.crew, &s.cg, 0);
 		ks_shape_churn_stop(s.shape, 0);
 	}
+	ks_victim_stop(s.victim, 0);
 
 	/* Unmounting a filesystem the storm broke may print its reports. */
 	if (s.setup_done && sc->wl->teardown)
@@ -736,34 +618,14 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 		/* The W of WARNINGs allow_report lets pass is theirs. */
 		if (s.out.allowed_reports && !s.out.kernel_reports)
 			s.out.taint_new &= ~(1 << KS_TAINT_WARN);
-		outcome_from_stats(&s);
-		judge_errnos(&s);
-		ks_verdict_decide(&sc->expect, &s.out, &s.vr);
-		/*
-		 * A sweep's reports belong to one failed allocation each: a
-		 * bug there is the error path's, whatever = any allows.
-		 */
-		if (sc->sweep && sc->expect.kernel_report == KS_EXPECT_ANY &&
-		    s.out.kernel_reports)
-			ks_verdict_fail(&s.vr, "kernel report at a sweep step: %s (a sweep lets only the WARNINGs named in allow_report pass)",
-					s.out.first_report);
-		/* Memory usage unknown: nothing to judge by. */
-		if (s.last.current < 0 && s.vr.verdict != KS_ERROR)
-			ks_verdict_set(&s.vr, KS_ERROR,
-				       "cannot read the memory statistics of %s",
-				       s.cg.path);
-		if (s.inj_err[0])
-			ks_verdict_set(&s.vr, KS_ERROR, "fault injection: %s",
-				       s.inj_err);
-		if (s.shape)
-			judge_churn(&s);
+		ks_scn_decide(&s);
 	}
 	if (s.ctx.workdir[0] && rmdir(s.ctx.workdir) && errno != ENOENT)
 		workdir_left(&s);
 	if (s.have_cg && ks_cg_destroy(&s.cg, err, sizeof(err)))
 		ks_verdict_set(&s.vr, KS_ERROR, "%s", err);
 	else if (s.have_cg && sc->leak_check)
-		judge_leak(&s);
+		ks_scn_judge_leak(&s);
 
 	switch (s.vr.verdict) {
 	case KS_PASS: run->npass++; break;
@@ -783,6 +645,8 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	ks_crew_free(&s.crew);
 	ks_shape_free(s.shape);
 	json_decref(s.shape_summary);
+	ks_victim_free(s.victim);
+	json_decref(s.victim_summary);
 	if (s.mode->free)
 		s.mode->free(&s);
 	json_decref(s.inj_report);

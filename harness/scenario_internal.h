@@ -8,6 +8,7 @@
 #include "leak.h"
 #include "scenario.h"
 #include "shape.h"
+#include "victim.h"
 #include "verdict.h"
 #include "worker.h"
 
@@ -49,6 +50,8 @@ struct scn {
 	int64_t shape_excess;		/* of the worst cgroup; > 0 runaway */
 	const char *shape_worst;	/* its name */
 	int churned;			/* cgroups.churn_total reached */
+	struct ks_victim *victim;	/* victim = WORKLOAD: the neighbour */
+	json_t *victim_summary;		/* its part of scenario_end */
 	int sweep_stepping;		/* reports wait for their step */
 };
 
@@ -63,6 +66,11 @@ json_t *ks_scn_record(const char *type, const struct scn *s);
 void ks_scn_watch_kmsg(struct scn *s, int flush, int64_t until_ns);
 /* Journal one finished kernel report of s and count it for the verdict. */
 void ks_scn_journal_report(struct scn *s, const struct ks_kreport *r);
+
+/* The verdict of a scenario that ran, but its leak check (scenario_judge.c). */
+void ks_scn_decide(struct scn *s);
+/* Once its cgroup is gone: what it left in the run cgroup. */
+void ks_scn_judge_leak(struct scn *s);
 
 /* The scenario_start and scenario_end records (scenario_journal.c). */
 void ks_scn_journal_start(struct scn *s);

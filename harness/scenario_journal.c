@@ -53,6 +53,14 @@ void ks_scn_journal_start(struct scn *s)
 			json_object_set_new(o, "inject", ks_inject_plan_json(sc));
 		if (ks_shape_wanted(sc))
 			json_object_set_new(o, "cgroups", shape_plan_json(sc));
+		if (sc->victim.wl)
+			json_object_set_new(o, "victim", json_pack(
+				"{s:s, s:i, s:i, s:I, s:o}", "workload",
+				sc->victim.wl->name, "workers",
+				sc->victim.workers, "rate", sc->victim.rate,
+				"baseline_ms",
+				(json_int_t)sc->victim.baseline_ms, "limits",
+				ks_limits_json(&sc->victim.limits)));
 	}
 	ks_journal_write(&run->journal, o);
 }
@@ -215,6 +223,8 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 	json_object_set_new(o, "limits", ks_limits_json(&sc->limits));
 	if (s->shape_summary)
 		json_object_set(o, "cgroups", s->shape_summary);
+	if (s->victim_summary)
+		json_object_set(o, "victim", s->victim_summary);
 	if (s->dying_max >= 0)
 		json_object_set_new(o, "dying", json_pack("{s:I, s:I}",
 				    "max", (json_int_t)s->dying_max, "end",

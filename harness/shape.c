@@ -25,8 +25,9 @@
 
 bool ks_shape_wanted(const struct ks_scenario *sc)
 {
+	/* A neighbour needs the storm in a cgroup of its own beside it. */
 	return sc->shape.n > 1 || sc->shape.depth > 1 ||
-	       sc->shape.churn_rate > 0;
+	       sc->shape.churn_rate > 0 || sc->victim.wl;
 }
 
 /* max_overshoot = auto is per cgroup: the larger of 4M and limit / 8. */

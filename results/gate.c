@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gate_neighbours.h"
 #include "metrics.h"
 #include "units.h"
 #include "utf8.h"
@@ -35,6 +36,7 @@ struct cfg_result {
 	int nratio;
 	json_t *doc;		/* what gate.json says of this config */
 	json_t *bugs, *surfaced, *contained, *over, *globals, *fails;
+	json_t *neighbours;	/* gate_neighbours.c */
 };
 
 static json_t *src(const struct ks_run_view *v, const char *scn, int line)
@@ -207,6 +209,7 @@ static void load(struct cfg_result *c, struct cfg_result *base,
 		for (i = 0; i < c->runs[r].nscn; i++)
 			add_scenario(c, base ? base : c, &c->runs[r],
 				     &c->runs[r].scn[i]);
+	c->neighbours = ks_gate_neighbours(c->runs, c->nruns);
 }
 
 static int has_key(json_t *list, const char *key)
@@ -250,6 +253,16 @@ static int mark_own(struct cfg_result *res, int n, int i, enum finding which)
 	return own;
 }
 
+static int own_neighbours(struct cfg_result *res, int n, int i)
+{
+	json_t *rows[n];
+	int k;
+
+	for (k = 0; k < n; k++)
+		rows[k] = res[k].neighbours;
+	return ks_gate_neighbours_own(rows, n, i);
+}
+
 static json_t *verdict(struct cfg_result *res, int n, int i,
 		       const struct ks_compare_opts *o)
 {
@@ -282,6 +295,10 @@ static json_t *verdict(struct cfg_result *res, int n, int i,
 	if (c->incomplete)
 		json_array_append_new(why, json_sprintf("%d scenario(s) did not finish",
 					c->incomplete));
+	k = own_neighbours(res, n, i);
+	if (k)
+		json_array_append_new(why, json_sprintf("the neighbour harmed in %d scenario(s) of its own",
+					k));
 	return why;
 }
 
@@ -378,6 +395,7 @@ static void free_result(struct cfg_result *c)
 	json_decref(c->over);
 	json_decref(c->globals);
 	json_decref(c->fails);
+	json_decref(c->neighbours);
 }
 
 static json_t *config_doc(struct ks_gate_config *cfg, struct cfg_result *c,
@@ -400,6 +418,8 @@ static json_t *config_doc(struct ks_gate_config *cfg, struct cfg_result *c,
 
 	if (c->over)
 		json_object_set(d, "over_limit", c->over);
+	if (json_array_size(c->neighbours))
+		json_object_set(d, "neighbours", c->neighbours);
 	if (baseline)
 		json_object_set_new(d, "throughput", ks_json_text("baseline"));
 	else if (c->nratio)
@@ -407,6 +427,20 @@ static json_t *config_doc(struct ks_gate_config *cfg, struct cfg_result *c,
 			"ratio", exp(c->log_ratio / c->nratio),
 			"scenarios", c->nratio));
 	return d;
+}
+
+static void print_neighbours(FILE *f, struct ks_gate_config *cfgs,
+			     struct cfg_result *res, int n, int width)
+{
+	const char *labels[n];
+	json_t *rows[n];
+	int k;
+
+	for (k = 0; k < n; k++) {
+		labels[k] = cfgs[k].label;
+		rows[k] = res[k].neighbours;
+	}
+	ks_gate_neighbours_print(f, labels, rows, n, width);
 }
 
 static int reached_in(struct cfg_result *c, const char *plan,
@@ -507,6 +541,7 @@ int ks_gate_decide(FILE *f, struct ks_gate_config *cfgs, int n,
 		   " OVER-LIM: most usage above a limit; GLOBAL: global OOM before memcg OOM;\n"
 		   " OPS/S: geometric mean against the first config; GATE: FAIL on problems of\n"
 		   " its own, not shared by every config nor brought out by forced failures)\n");
+	print_neighbours(f, cfgs, res, n, width);
 	for (i = 0; i < n; i++)
 		print_sources(f, cfgs[i].label, &res[i], whys[i]);
 	best = recommend(res, whys, n);
@@ -549,57 +584,4 @@ out:
 	free(res);
 	free(whys);
 	return failed;
-}
-
-int ks_gate_load_from(const char *dir, struct ks_gate_config *cfgs, int max,
-		      int *n, json_t **keep, char *err, size_t errlen)
-{
-	char path[PATH_MAX];
-	json_error_t je;
-	json_t *doc, *x;
-	size_t i;
-
-	*n = 0;
-	*keep = NULL;
-	snprintf(path, sizeof(path), "%s/gate.json", dir);
-	doc = json_load_file(path, 0, &je);
-	if (!doc) {
-		snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
-		return -1;
-	}
-	json_array_foreach(json_object_get(doc, "configs"), i, x) {
-		struct ks_gate_config *g = &cfgs[*n];
-		const char *sub = json_string_value(json_object_get(x, "dir"));
-
-		if (*n == max) {
-			snprintf(err, errlen, "%s: more than %d configs", path,
-				 max);
-			goto bad;
-		}
-		if (!sub || !sub[0] || strchr(sub, '/') || !strcmp(sub, "..") ||
-		    !strcmp(sub, ".")) {
-			snprintf(err, errlen,
-				 "%s: configs[%zu]: needs \"dir\", a directory next to it",
-				 path, i);
-			goto bad;
-		}
-		memset(g, 0, sizeof(*g));
-		g->label = json_string_value(json_object_get(x, "config"));
-		g->kernel = json_string_value(json_object_get(x, "kernel"));
-		g->append = json_string_value(json_object_get(x, "append"));
-		if (!g->label || !g->append)
-			g->label = g->append = "?";
-		snprintf(g->dir, sizeof(g->dir), "%s/%s", dir, sub);
-		(*n)++;
-	}
-	if (!*n) {
-		snprintf(err, errlen, "%s: no configs", path);
-		goto bad;
-	}
-	*keep = doc;	/* the labels point into it */
-	return 0;
-bad:
-	*n = 0;
-	json_decref(doc);
-	return -1;
 }

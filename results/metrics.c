@@ -43,6 +43,22 @@ static double rate_rse(json_t *samples)
 	return sqrt(var > 0 ? var : 0) / mean / sqrt(n);
 }
 
+/*
+ * Many cgroups (scenario_end.cgroups): the limits are theirs, not their
+ * parent's; the one that went furthest over its own stands for them.
+ */
+static void shape_figures(json_t *end, struct ks_scn_metrics *m)
+{
+	json_t *c = json_object_get(end, "cgroups");
+	json_t *w = json_array_get(json_object_get(c, "worst"), 0);
+
+	if (!json_is_object(c) || ks_jint(w, "limit", -1) < 0)
+		return;
+	m->peak = ks_jint(w, "peak", -1);
+	m->limit = ks_jint(w, "limit", -1);
+	m->limit_hits = ks_jint(c, "limit_hits", -1);
+}
+
 static long long overshoot(json_t *end, long long peak, long long limit)
 {
 	json_t *cf = json_object_get(json_object_get(end, "inject"),
@@ -130,8 +146,9 @@ void ks_metrics_get(const struct ks_run_view *v, const struct ks_scn_view *s,
 	m->rate_rse = rate_rse(s->samples);
 	m->peak = ks_jint(e, "memcg.peak", -1);
 	m->limit = ks_jint(e, "memcg.limit", -1);
-	m->overshoot = overshoot(e, m->peak, m->limit);
 	m->limit_hits = ks_jint(e, "memcg.limit_hits", -1);
+	shape_figures(e, m);
+	m->overshoot = overshoot(e, m->peak, m->limit);
 	m->enomem = ks_jint(e, "enomem", -1);
 	m->limit_reached = -1;
 	if (m->limit >= 0 && m->limit != INT64_MAX && m->limit_hits >= 0)

@@ -68,6 +68,26 @@ static int64_t geti_first(json_t *o, const char *a, const char *b)
 	return v >= 0 ? v : geti(o, b);
 }
 
+/* The neighbour: its latency alone and in the storm, what it lost. */
+static void victim_line(FILE *f, json_t *v)
+{
+	json_t *factor = json_object_get(v, "latency_factor");
+	char fac[24] = "-", mn[16];
+
+	if (!json_is_object(v))
+		return;
+	if (json_is_number(factor))
+		snprintf(fac, sizeof(fac), "x%.1f", json_number_value(factor));
+	ks_format_size(geti(v, "memory.current_min"), mn, sizeof(mn));
+	fprintf(f, "    victim %s: p99 %lldus alone, %lldus in the storm (%s); %lld failed, %lld OOM kills, %lld SIGKILLs, usage at least %s, reclaimed below low %lld times\n",
+		str_or(v, "workload", "?"), (long long)geti(v, "alone.p99_us"),
+		(long long)geti(v, "storm.p99_us"), fac,
+		(long long)geti(v, "fails"), (long long)geti(v, "oom_kills"),
+		(long long)geti(v, "sigkilled"), mn,
+		(long long)(geti(v, "memory.low_events") > 0 ?
+			    geti(v, "memory.low_events") : 0));
+}
+
 /*
  * Below the row of a scenario of many cgroups: how they fared, the worst
  * by name; and dying cgroups wherever some stayed.
@@ -96,6 +116,7 @@ static void shape_lines(FILE *f, json_t *o)
 		fprintf(f, "    worst cgroup: %s, peak %s of %s\n",
 			str_or(w, "cgroup", "?"), pk, lim);
 	}
+	victim_line(f, json_object_get(o, "victim"));
 	if (geti(o, "dying.max") > 0)
 		fprintf(f, "    dying cgroups: at most %lld during the storm, %lld at its end\n",
 			(long long)geti(o, "dying.max"),

@@ -69,3 +69,72 @@ grep -q "bad.plan:1: scenario 's': workers = 2 is fewer than cgroups = 3" \
 	"$out/bad.out" || { cat "$out/bad.out"; fail "no FILE:LINE reason"; }
 [ -z "$(leftover_cgroups)" ] || fail "cgroups left behind: $(leftover_cgroups)"
 echo "PASS: cgroup trees and churn judged, aggregated and removed"
+
+# A neighbour: paced, timed alone and beside the storm, judged.
+"$KS_BIN" run --no-progress -o "$out/v" "$KS_SRCDIR/tests/plans/victim.plan" \
+	> "$out/v.out" 2>&1
+code=$?
+cat "$out/v.out"
+[ $code -eq 0 ] || fail "victim plan exited $code"
+[ -z "$(leftover_cgroups)" ] || fail "cgroups left behind: $(leftover_cgroups)"
+grep -q '^    victim dentry: p99 [0-9]*us alone, [0-9]*us in the storm' \
+	"$out/v.out" || fail "the summary does not show the victim"
+check_journal "$out/v/journal.jsonl" '
+st = by("scenario_start")[0]["victim"]
+assert (st["workload"], st["rate"], st["baseline_ms"]) == ("dentry", 200, 1000), st
+vs = [s["victim"] for s in by("sample") if "victim" in s]
+assert vs and all(a["ops"] <= b["ops"] for a, b in zip(vs, vs[1:])), vs
+v = by("scenario_end")[0]["victim"]
+a, s = v["alone"], v["storm"]
+# paced: never more than the rate (one op of slack), whatever the speed
+assert 1 <= a["ops"] <= 200 * 1 + 1, a
+assert s["ops"] >= 1, s
+for p in (a, s):
+	assert 0 <= p["p50_us"] <= p["p99_us"] <= p["max_us"], p
+assert v["fails"] == 0 and v["sigkilled"] == 0, v
+assert v["memory"]["max"] == 64 << 20 and v["memory"]["current_min"] > 0, v
+assert abs(v["latency_factor"] - s["p99_us"] / a["p99_us"]) < 1e-6, v
+'
+
+# The same neighbour with no room to live: killed, and the scenario fails.
+sed 's/^victim.memory.max = 64M$/victim.memory.max = 256K/' \
+	"$KS_SRCDIR/tests/plans/victim.plan" > "$out/starved.plan"
+"$KS_BIN" run --no-progress -o "$out/s" "$out/starved.plan" > "$out/s.out" 2>&1
+code=$?
+[ $code -eq 1 ] || { cat "$out/s.out"; fail "starved victim exited $code, not 1"; }
+grep -q 'victim: OOM-killed .* (expect.victim_oom = no)' "$out/s.out" ||
+	{ cat "$out/s.out"; fail "no victim reason"; }
+[ -z "$(leftover_cgroups)" ] || fail "cgroups left behind: $(leftover_cgroups)"
+
+# The gate: the starved run's neighbour harm is its own; the table shows
+# each config's figures with the journal line they come from.
+mkdir "$out/g"
+mv "$out/v" "$out/g/fed"
+mv "$out/s" "$out/g/starved"
+cat > "$out/g/gate.json" <<JSON
+{"schema": 1, "configs": [
+ {"config": "fed", "append": "", "dir": "fed"},
+ {"config": "starved", "append": "", "dir": "starved"}]}
+JSON
+"$KS_BIN" gate --from "$out/g" > "$out/g.out" 2>&1
+code=$?
+cat "$out/g.out"
+[ $code -eq 1 ] || fail "gate exited $code, not 1"
+grep -q '^starved .* FAIL$' "$out/g.out" || fail "starved config does not fail"
+grep -q '^fed .* PASS$' "$out/g.out" || fail "fed config does not pass"
+grep -q '^NEIGHBOURS' "$out/g.out" || fail "no NEIGHBOURS table"
+row=$(grep '^starved  *neighbour ' "$out/g.out") || fail "no starved neighbour row"
+loc=${row##* }
+line=${loc##*:}
+sed -n "${line}p" "${loc%:*}" | grep -q '"type":"scenario_end".*"victim"' ||
+	fail "$loc is not the scenario_end with the victim"
+python3 - "$out/g/gate.json" <<'PY' || fail "gate.json check failed"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["config"]: x for x in d["configs"]}
+assert any("neighbour harmed" in w for w in c["starved"]["fails"]), c["starved"]["fails"]
+n = c["starved"]["neighbours"][0]
+assert n["harmed"] and n["killed"] > 0, n
+assert not c["fed"]["neighbours"][0]["harmed"], c["fed"]["neighbours"]
+PY
+echo "PASS: a neighbour timed, judged and compared by the gate"

@@ -556,3 +556,54 @@ Test(plan, cgroup_shapes)
 	expect_error(HEAD "mode = sweep\ncgroups.churn = 5\n",
 		     "t.plan:1: scenario 's': mode = sweep runs one worker in one cgroup: drop the cgroups keys");
 }
+
+/* victim.*: a paced neighbour, its limits and what it must not suffer. */
+Test(plan, victim_keys)
+{
+	static const char text[] =
+		"[scenario n]\nworkload = socket\nmemory.max = 16M\n"
+		"victim = dentry\nvictim.workers = 2\nvictim.rate = 50\n"
+		"victim.baseline = 500ms\nvictim.memory.low = 8M\n"
+		"victim.memory.max = 32M\nexpect.victim_latency = 2.5\n"
+		"expect.victim_oom = any\n"
+		"[scenario plain]\nworkload = dentry\n";
+	struct ks_plan p;
+	const struct ks_scenario *sc;
+	int k;
+
+	cr_assert_eq(ks_plan_parse(text, "t.plan", &p, &errs), 0, "%s",
+		     errs.msg[0]);
+	sc = &p.scenarios[0];
+	cr_assert_not_null(sc->victim.wl);
+	cr_expect_str_eq(sc->victim.wl->name, "dentry");
+	cr_expect_eq(sc->victim.workers, 2);
+	cr_expect_eq(sc->victim.rate, 50);
+	cr_expect_eq(sc->victim.baseline_ms, 500);
+	cr_expect_eq(sc->victim.limits.low, 8 << 20);
+	cr_expect_eq(sc->victim.limits.min, -1);
+	cr_expect_eq(sc->victim.limits.max, 32 << 20);
+	cr_expect_eq(sc->victim.latency_pct, 250);
+	cr_expect_eq(sc->victim.oom, KS_EXPECT_ANY);
+	cr_expect_eq(sc->victim.errors, KS_EXPECT_NO);
+	cr_expect_eq(sc->victim.reclaimed, KS_EXPECT_NO);
+	/* the dentry victim's options at their defaults */
+	k = ks_workload_opt_index(sc->victim.wl, "name_len");
+	cr_assert_geq(k, 0);
+	cr_expect_gt(sc->victim.opt[k].num, 0);
+	cr_expect_eq(sc->victim.opt[k].num, atoll(sc->victim.wl->opts[k].def));
+	sc = &p.scenarios[1];
+	cr_expect_null(sc->victim.wl);
+	cr_expect_eq(sc->victim.latency_pct, 0);
+	ks_plan_free(&p);
+
+	expect_error(HEAD "victim = nosuch\n",
+		     "t.plan:3: victim: unknown workload 'nosuch' (see 'kmemstorm list')");
+	expect_error(HEAD "victim = stressng\n",
+		     "t.plan:3: victim: workload 'stressng' runs as a whole, not one timed operation at a time: a victim cannot be paced");
+	expect_error(HEAD "victim = dentry\nexpect.victim_latency = 0.5\n",
+		     "t.plan:4: expect.victim_latency: '0.5' is not a factor from 1 to 10000, or none");
+	expect_error(HEAD "victim.memory.low = 8M\n",
+		     "t.plan:1: scenario 's': victim.* keys without a victim: add 'victim = WORKLOAD'");
+	expect_error(HEAD "victim = dentry\nmode = sweep\n",
+		     "t.plan:1: scenario 's': mode = sweep has no neighbours: drop 'victim'");
+}
