@@ -358,8 +358,14 @@ static int prepare(struct scn *s)
 			       strerror(-r));
 		return -1;
 	}
+	/*
+	 * The clock starts once every worker runs: a thousand take seconds
+	 * to start, which are not the storm's.  Until then their deadline
+	 * is none (0), and start_clock() sets it in the shared memory.
+	 */
+	r = s->mode->start(s);
 	start_clock(s);
-	return s->mode->start(s);
+	return r;
 }
 
 /* The storm: every worker at once, then the scenario's injectors armed. */

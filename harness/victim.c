@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "errnoset.h"
 #include "fsutil.h"
 #include "memcg_json.h"
 #include "utf8.h"
@@ -310,6 +311,39 @@ static json_t *phase_json(const struct ks_victim *v, int phase,
 			 "max_us", (json_int_t)max);
 }
 
+/* {"ENOSPC": n, ...}: what its failed operations failed with. */
+static json_t *errno_json(const struct ks_counters *c)
+{
+	json_t *o = json_object();
+	char name[16];
+	int e;
+
+	for (e = 1; e < KS_ERRNO_MAX; e++)
+		if (ks_errno_total(c, e))
+			json_object_set_new(o, ks_errno_name(e, name,
+							     sizeof(name)),
+					    json_integer((json_int_t)
+						ks_errno_total(c, e)));
+	return o;
+}
+
+/* The errno its operations failed with most often, by name. */
+static const char *most_errno(const struct ks_counters *c, char *buf,
+			      size_t len)
+{
+	uint64_t best = 0;
+	int e, which = 0;
+
+	for (e = 1; e < KS_ERRNO_MAX; e++)
+		if (ks_errno_total(c, e) > best) {
+			best = ks_errno_total(c, e);
+			which = e;
+		}
+	if (!which)
+		return "-";
+	return ks_errno_name(which, buf, len);
+}
+
 /* SIGKILLs from outside: the global OOM killer, or the memcg one. */
 static int killed(const struct ks_victim *v)
 {
@@ -321,7 +355,8 @@ static int killed(const struct ks_victim *v)
 }
 
 static void judge(struct ks_victim *v, int64_t p99a, int64_t p99s,
-		  int64_t fails, struct ks_verdict_result *vr)
+		  int64_t fails, const char *first_errno,
+		  struct ks_verdict_result *vr)
 {
 	const struct ks_victim_cfg *c = &v->sc->victim;
 	int64_t reclaimed = v->low0 >= 0 && v->low_now >= 0 ?
@@ -332,8 +367,8 @@ static void judge(struct ks_victim *v, int64_t p99a, int64_t p99s,
 		ks_verdict_fail(vr, "victim: OOM-killed (%d SIGKILLs, %lld memcg OOM kills) beside the storm (expect.victim_oom = no)",
 				kills, (long long)(v->ooms > 0 ? v->ooms : 0));
 	if (c->errors == KS_EXPECT_NO && fails)
-		ks_verdict_fail(vr, "victim: %lld operations failed beside the storm (expect.victim_errors = no)",
-				(long long)fails);
+		ks_verdict_fail(vr, "victim: %lld operations failed beside the storm, most with %s (expect.victim_errors = no)",
+				(long long)fails, first_errno);
 	if (c->reclaimed == KS_EXPECT_NO && reclaimed > 0)
 		ks_verdict_fail(vr, "victim: reclaimed below its memory.low %lld times during the storm (memory.events low; expect.victim_reclaimed = no)",
 				(long long)reclaimed);
@@ -349,6 +384,7 @@ json_t *ks_victim_judge(struct ks_victim *v, struct ks_verdict_result *vr)
 	struct ks_counters sum;
 	int64_t p99a, p99s, fails;
 	json_t *o, *alone, *storm, *mem;
+	char first[16];
 
 	if (!v || !v->lat)
 		return NULL;
@@ -373,10 +409,13 @@ json_t *ks_victim_judge(struct ks_victim *v, struct ks_verdict_result *vr)
 		      "enomem", (json_int_t)ks_counters_enomem(&sum),
 		      "sigkilled", killed(v),
 		      "oom_kills", (json_int_t)(v->ooms > 0 ? v->ooms : 0));
+	if (o)
+		json_object_set_new(o, "errno", errno_json(&sum));
 	if (o && p99a > 0 && p99s >= 0)
 		json_object_set_new(o, "latency_factor",
 				    json_real((double)p99s / p99a));
-	judge(v, p99a, p99s, fails, vr);
+	judge(v, p99a, p99s, fails, most_errno(&sum, first, sizeof(first)),
+	      vr);
 	return o;
 }
 

@@ -16,24 +16,40 @@
 #include "failpoint.h"
 #include "inject.h"
 #include "journal.h"
+#include "fsutil.h"
+#include "sysinfo.h"
 
 /* The nice workers run at: the harness's own before it raised it. */
 static int worker_nice;
 static bool nice_raised;
+/* Its oom_score_adj before it made itself unkillable (a guest only). */
+static char worker_oom_adj[16];
+
+#define OOM_ADJ "/proc/self/oom_score_adj"
 
 void ks_crew_priority_setup(void)
 {
 	int n;
 
-	if (nice_raised)
+	if (nice_raised || worker_oom_adj[0])
 		return;
 	errno = 0;
 	n = getpriority(PRIO_PROCESS, 0);
-	if (n == -1 && errno)
-		return;
-	worker_nice = n;
-	/* Only root may; elsewhere the harness shares the CPU as before. */
-	nice_raised = !setpriority(PRIO_PROCESS, 0, -20);
+	if (n != -1 || !errno) {
+		worker_nice = n;
+		/* Only root may; elsewhere it shares the CPU as before. */
+		nice_raised = !setpriority(PRIO_PROCESS, 0, -20);
+	}
+	/*
+	 * On a disposable kernel a storm's unaccounted kernel memory
+	 * (cgroup.memory=nokmem) may bring the global OOM killer: it must
+	 * take workers and neighbours, never the journal's writer.
+	 */
+	if (ks_kernel_is_disposable() &&
+	    ks_read_small(OOM_ADJ, worker_oom_adj,
+			     sizeof(worker_oom_adj)) == 0 &&
+	    ks_file_write(OOM_ADJ, "-1000", NULL, NULL))
+		worker_oom_adj[0] = '\0';
 }
 
 struct spawn_arg {
@@ -91,6 +107,8 @@ static int worker_main(void *p)
 	sigaction(SIGPIPE, &sa, NULL);
 	if (nice_raised)
 		setpriority(PRIO_PROCESS, 0, worker_nice);
+	if (worker_oom_adj[0])
+		ks_file_write(OOM_ADJ, worker_oom_adj, NULL, NULL);
 	prefault();
 	ctx.worker = a->index;
 	ctx.ctr = &a->crew->shm->ctr[a->index];

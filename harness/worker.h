@@ -85,7 +85,8 @@ int ks_crew_reap(struct ks_crew *crew);
 void ks_crew_stop(struct ks_crew *crew, struct ks_cgroup *cg, int grace_ms);
 /*
  * Set the workers' deadline (CLOCK_MONOTONIC), also of those already
- * running: before ks_crew_start(), then only ever to an earlier time.
+ * running: once (before or just after ks_crew_start(); until then they
+ * have none), then only ever to an earlier time.
  */
 void ks_crew_set_deadline(struct ks_crew *crew, int64_t deadline_ns);
 /* Sum of every worker's counters; _add adds them to sum. */
