@@ -464,6 +464,7 @@ static int scn_section(FILE *out, struct ks_run_view *v, size_t r, size_t i)
 			fputs("<p class=\"note\">No ops/s plot: fewer than two samples counted operations.</p>\n",
 			      out);
 	}
+	ks_html_cgroups(out, s);
 	ks_html_ops_table(out, s);
 	ks_html_surfaced_table(out, s);
 	ks_html_findings_list(out, s);

@@ -48,6 +48,8 @@ void ks_html_ops_table(FILE *out, const struct ks_scn_view *s);
 void ks_html_surfaced_table(FILE *out, const struct ks_scn_view *s);
 void ks_html_findings_list(FILE *out, const struct ks_scn_view *s);
 int ks_html_reports_list(FILE *out, const struct ks_scn_view *s);
+/* Many cgroups, dying cgroups, the neighbour (report_html_cgroups.c). */
+void ks_html_cgroups(FILE *out, const struct ks_scn_view *s);
 
 /*
  * The scenario's plots, each an <svg class="plot ...">: memory.current

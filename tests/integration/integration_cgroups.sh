@@ -59,6 +59,15 @@ assert churned == sorted(churned) and churned[-1] == 60, churned
 assert ch["ops_total"] > 0
 '
 
+# The html report shows the tree, the churn and the worst cgroups by name.
+"$KS_BIN" report --format html -o "$out/r.html" "$out/r" || fail "html report failed"
+grep -q '<dt>cgroups</dt><dd>4 at depth 2, 8 made (- churned' "$out/r.html" ||
+	fail "the html report does not show the tree"
+grep -q '<dt>cgroups</dt><dd>1 at depth 1, 61 made (60 churned, 60 removed)' \
+	"$out/r.html" || fail "the html report does not show the churn"
+[ "$(grep -c '^<tr><td>c000[1-4]</td>' "$out/r.html")" -ge 5 ] ||
+	fail "the html report lacks the worst cgroups"
+
 # Refused before anything is created: every cgroup needs a worker.
 printf '[scenario s]\nworkload = dentry\nworkers = 2\ncgroups = 3\n' \
 	> "$out/bad.plan"
@@ -95,6 +104,10 @@ assert v["fails"] == 0 and v["sigkilled"] == 0, v
 assert v["memory"]["max"] == 64 << 20 and v["memory"]["current_min"] > 0, v
 assert abs(v["latency_factor"] - s["p99_us"] / a["p99_us"]) < 1e-6, v
 '
+
+"$KS_BIN" report --format html -o "$out/v.html" "$out/v" || fail "html report failed"
+grep -q '<dt>victim</dt><dd>dentry: p99 [0-9]* &micro;s alone, [0-9]* &micro;s beside the storm; 0 failed' \
+	"$out/v.html" || fail "the html report does not show the victim"
 
 # The same neighbour with no room to live: killed, and the scenario fails.
 sed 's/^victim.memory.max = 64M$/victim.memory.max = 256K/' \
