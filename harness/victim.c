@@ -46,7 +46,7 @@ struct ks_victim {
 	size_t lat_len;
 	char buf[4096];
 	int64_t current_min, current_max, low0, low_now, ooms;
-	int64_t storm_ns;
+	int64_t start_ns, storm_ns, stop_ns;
 };
 
 /* Bucket of a latency: four per power of two of microseconds. */
@@ -181,6 +181,7 @@ static int start_workers(struct ks_victim *v, const char *workdir,
 	v->crew.run_arg = v;
 	/* It runs until it is stopped, after the storm. */
 	ks_crew_set_deadline(&v->crew, ks_now_ns() + 86400LL * 1000000000);
+	v->start_ns = ks_now_ns();
 	for (i = 0; i < c->workers; i++) {
 		r = ks_crew_start_one(&v->crew, i, &v->cg);
 		if (r) {
@@ -259,9 +260,9 @@ void ks_victim_sample(struct ks_victim *v, json_t *rec)
 	ks_json_put_if(o, "low_events", u.low_events);
 	ks_json_put_if(o, "oom_kills", u.oom_kills);
 	json_object_set_new(o, "ops", json_integer(
-		(json_int_t)ks_counters_ops(&sum)));
+		(json_int_t)ks_over_ops(sum.ops)));
 	json_object_set_new(o, "fails", json_integer(
-		(json_int_t)ks_counters_fails(&sum)));
+		(json_int_t)ks_over_ops(sum.fails)));
 	json_object_set_new(rec, "victim", o);
 }
 
@@ -269,8 +270,9 @@ void ks_victim_stop(struct ks_victim *v, int grace_ms)
 {
 	if (!v)
 		return;
-	if (v->crew.shm) {
+	if (v->crew.shm && !v->stop_ns) {
 		ks_victim_sample(v, NULL);
+		v->stop_ns = ks_now_ns();
 		ks_crew_stop(&v->crew, &v->cg, grace_ms);
 	}
 	if (v->setup_done && v->sc->victim.wl->teardown)
@@ -390,9 +392,14 @@ json_t *ks_victim_judge(struct ks_victim *v, struct ks_verdict_result *vr)
 		return NULL;
 	c = &v->sc->victim;
 	ks_crew_sum(&v->crew, &sum);
-	fails = (int64_t)ks_counters_fails(&sum);
+	fails = (int64_t)ks_over_ops(sum.fails);
 	alone = phase_json(v, 0, &p99a);
 	storm = phase_json(v, 1, &p99s);
+	/* How long each phase ran: the rate bounds its operations. */
+	json_object_set_new(alone, "ms", json_integer(
+		(v->storm_ns - v->start_ns) / 1000000));
+	json_object_set_new(storm, "ms", json_integer(
+		(v->stop_ns - v->storm_ns) / 1000000));
 	mem = json_object();
 	ks_json_put_if(mem, "current_min", v->current_min);
 	ks_json_put_if(mem, "current_max", v->current_max);
@@ -406,7 +413,7 @@ json_t *ks_victim_judge(struct ks_victim *v, struct ks_verdict_result *vr)
 		      "workload", c->wl->name, "workers", c->workers,
 		      "rate", c->rate, "alone", alone, "storm", storm,
 		      "memory", mem, "fails", (json_int_t)fails,
-		      "enomem", (json_int_t)ks_counters_enomem(&sum),
+		      "enomem", (json_int_t)ks_over_ops(sum.enomem),
 		      "sigkilled", killed(v),
 		      "oom_kills", (json_int_t)(v->ooms > 0 ? v->ooms : 0));
 	if (o)

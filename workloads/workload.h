@@ -56,34 +56,14 @@ struct ks_counters {
 	uint64_t objects;			/* live objects (files...) */
 };
 
-/* Successes, failures and ENOMEMs over every operation. */
-static inline uint64_t ks_counters_ops(const struct ks_counters *c)
+/* One per-operation counter over every operation: ops, fails, enomem. */
+static inline uint64_t ks_over_ops(const uint64_t v[KS_MAX_OPS])
 {
 	uint64_t n = 0;
 	int k;
 
 	for (k = 0; k < KS_MAX_OPS; k++)
-		n += c->ops[k];
-	return n;
-}
-
-static inline uint64_t ks_counters_fails(const struct ks_counters *c)
-{
-	uint64_t n = 0;
-	int k;
-
-	for (k = 0; k < KS_MAX_OPS; k++)
-		n += c->fails[k];
-	return n;
-}
-
-static inline uint64_t ks_counters_enomem(const struct ks_counters *c)
-{
-	uint64_t n = 0;
-	int k;
-
-	for (k = 0; k < KS_MAX_OPS; k++)
-		n += c->enomem[k];
+		n += v[k];
 	return n;
 }
 
