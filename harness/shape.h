@@ -43,8 +43,9 @@ int ks_shape_churn_init(struct ks_shape *sh, const struct ks_wl_ctx *ctx,
 void ks_shape_churn_tick(struct ks_shape *sh, int64_t stop_ns);
 /*
  * cgroups.churn_total: every cgroup created and removed.  The storm waits
- * for that, at most ks_shape_churn_ceiling_ms() (cgroups.churn_total at a
- * tenth of the rate the keys allow) past its duration.
+ * for that, at most ks_shape_churn_ceiling_ms() past its duration: a
+ * minute, plus cgroups.churn_total at a twentieth of the rate the keys
+ * allow.
  */
 bool ks_shape_churn_done(const struct ks_shape *sh);
 int64_t ks_shape_churn_ceiling_ms(const struct ks_scenario *sc);

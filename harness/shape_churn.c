@@ -176,8 +176,12 @@ int64_t ks_shape_churn_ceiling_ms(const struct ks_scenario *sc)
 		rate_milli = cap;
 	if (rate_milli < 1)
 		rate_milli = 1;
-	return sc->duration_ms + 10 * (int64_t)c->churn_total * 1000000 /
-				 rate_milli;
+	/*
+	 * Wide, so that no machine's speed decides: a storm ends as soon as
+	 * its churn is done, and this only bounds one that never gets there.
+	 */
+	return sc->duration_ms + 60000 + 20 * (int64_t)c->churn_total *
+					 1000000 / rate_milli;
 }
 
 void ks_shape_churn_counts(const struct ks_shape *sh, int64_t *created,
