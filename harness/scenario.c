@@ -142,6 +142,26 @@ static int64_t held_ms(const struct scn *s)
 	return s->holding ? ks_ms_since(s->reached_ns) : -1;
 }
 
+/*
+ * What the scenario's cgroup holds beyond its live cgroups' usage: charged
+ * to dead cgroups below it (their reparented objects, their pages).
+ */
+static void pinned_by_dead(struct scn *s, json_t *rec)
+{
+	int64_t p;
+
+	if (s->last.current < 0)
+		return;
+	p = s->last.current - ks_shape_live_usage(s->shape) -
+	    ks_victim_usage(s->victim);
+	if (p < 0)
+		p = 0;
+	if (p > s->pinned_max)
+		s->pinned_max = p;
+	json_object_set_new(json_object_get(rec, "cgroups"),
+			    "pinned_by_dead", json_integer(p));
+}
+
 static void sample(struct scn *s)
 {
 	struct ks_counters sum;
@@ -190,6 +210,7 @@ static void sample(struct scn *s)
 		/* v1's failcnt is each cgroup's own: the parent has none. */
 		if (s->reached_ns < 0 && hits > 0)
 			s->reached_ns = ks_now_ns();
+		pinned_by_dead(s, o);
 	}
 	ks_journal_write(&s->run->journal, o);
 	if (s->run->progress)

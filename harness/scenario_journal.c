@@ -229,6 +229,9 @@ void ks_scn_journal_end(struct scn *s, int64_t duration_ms)
 		json_object_set_new(o, "dying", json_pack("{s:I, s:I}",
 				    "max", (json_int_t)s->dying_max, "end",
 				    (json_int_t)s->dying_end));
+	if (s->shape && json_is_object(json_object_get(o, "dying")))
+		json_object_set_new(json_object_get(o, "dying"), "pinned_max",
+				    json_integer(s->pinned_max));
 	if (s->kmemleak_objects >= 0)
 		json_object_set_new(o, "kmemleak", json_pack("{s:i}",
 				    "objects", s->kmemleak_objects));

@@ -247,6 +247,9 @@ int64_t ks_shape_sample(struct ks_shape *sh, json_t *rec, const char **name,
 		}
 	}
 	*hits_out = hits + sh->churn_hits;
+	sh->live_usage = ks_shape_churn_usage(sh);
+	for (i = 0; i < m; i++)
+		sh->live_usage += sh->scratch[i];
 	if (!rec)
 		return worst;
 	o = json_pack("{s:i, s:o, s:I, s:I, s:i}", "n", sh->n, "current",
@@ -257,6 +260,11 @@ int64_t ks_shape_sample(struct ks_shape *sh, json_t *rec, const char **name,
 		json_object_set_new(o, "churned", json_integer(sh->created));
 	json_object_set_new(rec, "cgroups", o ? o : json_null());
 	return worst;
+}
+
+int64_t ks_shape_live_usage(const struct ks_shape *sh)
+{
+	return sh ? sh->live_usage : 0;
 }
 
 static int by_overshoot(const void *a, const void *b, void *arg)

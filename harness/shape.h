@@ -65,6 +65,12 @@ void ks_shape_churn_stop(struct ks_shape *sh, int grace_ms);
  */
 int64_t ks_shape_sample(struct ks_shape *sh, json_t *rec, const char **name,
 			int64_t *hits);
+/*
+ * Usage of the cgroups alive at the last pass (steady and churned): what
+ * the scenario's cgroup holds beyond it is charged to no live cgroup,
+ * i.e. pinned by dead ones (their objects reparented, their pages).
+ */
+int64_t ks_shape_live_usage(const struct ks_shape *sh);
 /* Counters of the churned cgroups' workers, added to sum. */
 void ks_shape_sum_add(const struct ks_shape *sh, struct ks_counters *sum);
 

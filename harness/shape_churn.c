@@ -149,6 +149,21 @@ void ks_shape_churn_tick(struct ks_shape *sh, int64_t stop_ns)
 			churn_start(sh, i, stop_ns);
 }
 
+int64_t ks_shape_churn_usage(struct ks_shape *sh)
+{
+	struct ks_cg_usage u;
+	int64_t sum = 0;
+	int i;
+
+	for (i = 0; sh->slot && i < sh->sc->shape.churn_live; i++)
+		if (sh->slot[i].cg.path[0] &&
+		    !ks_cg_read_usage(sh->slot[i].cg.version,
+				      sh->slot[i].cg.path, 0, &u, sh->buf,
+				      sizeof(sh->buf)) && u.current > 0)
+			sum += u.current;
+	return sum;
+}
+
 bool ks_shape_churn_done(const struct ks_shape *sh)
 {
 	int i;

@@ -43,7 +43,11 @@ struct ks_shape {
 	int64_t churn_peak_max;
 	char churn_err[256];
 	int64_t passes;
+	int64_t live_usage;		/* the last pass: cgroups alive */
 };
+
+/* Usage of the churned cgroups alive now (shape_churn.c). */
+int64_t ks_shape_churn_usage(struct ks_shape *sh);
 
 
 /* The limits of a cgroup of the scenario's with this memory.max. */

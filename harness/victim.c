@@ -45,7 +45,7 @@ struct ks_victim {
 	struct lat_shared *lat;
 	size_t lat_len;
 	char buf[4096];
-	int64_t current_min, current_max, low0, low_now, ooms;
+	int64_t current_min, current_max, low0, low_now, ooms, current;
 	int64_t start_ns, storm_ns, stop_ns;
 };
 
@@ -248,6 +248,7 @@ void ks_victim_sample(struct ks_victim *v, json_t *rec)
 		v->current_min = u.current;
 	if (u.current > v->current_max)
 		v->current_max = u.current;
+	v->current = u.current > 0 ? u.current : 0;
 	if (u.low_events >= 0)
 		v->low_now = u.low_events;
 	if (u.oom_kills >= 0)
@@ -264,6 +265,11 @@ void ks_victim_sample(struct ks_victim *v, json_t *rec)
 	json_object_set_new(o, "fails", json_integer(
 		(json_int_t)ks_over_ops(sum.fails)));
 	json_object_set_new(rec, "victim", o);
+}
+
+int64_t ks_victim_usage(const struct ks_victim *v)
+{
+	return v ? v->current : 0;
 }
 
 void ks_victim_stop(struct ks_victim *v, int grace_ms)

@@ -34,6 +34,8 @@ struct ks_victim *ks_victim_start(const struct ks_scenario *sc,
 void ks_victim_storm_begins(struct ks_victim *v);
 /* One read of its cgroup; rec gets "victim". */
 void ks_victim_sample(struct ks_victim *v, json_t *rec);
+/* Its usage at the last sample, 0 without one. */
+int64_t ks_victim_usage(const struct ks_victim *v);
 /* Workers stopped (after the storm's), its workload torn down. */
 void ks_victim_stop(struct ks_victim *v, int grace_ms);
 /* Its scenario_end object; fails the verdict on what the plan forbids. */

@@ -136,6 +136,8 @@ void ks_html_cgroups(FILE *out, const struct ks_scn_view *s)
 		fputs(" during the storm, ", out);
 		ks_html_int(out, e, "dying.end");
 		fputs(" at its end, ", out);
+		ks_html_field_bytes(out, e, "dying.pinned_max");
+		fputs(" at most charged to no live cgroup, ", out);
 		ks_html_int(out, e, "leak.dying");
 		fputs(" after the leak check's reclaim ", out);
 		dying_plot(out, s);

@@ -117,10 +117,12 @@ static void shape_lines(FILE *f, json_t *o)
 			str_or(w, "cgroup", "?"), pk, lim);
 	}
 	victim_line(f, json_object_get(o, "victim"));
-	if (geti(o, "dying.max") > 0)
-		fprintf(f, "    dying cgroups: at most %lld during the storm, %lld at its end\n",
+	if (geti(o, "dying.max") > 0) {
+		ks_format_size(geti(o, "dying.pinned_max"), pk, sizeof(pk));
+		fprintf(f, "    dying cgroups: at most %lld during the storm, %lld at its end; at most %s charged to no live cgroup\n",
 			(long long)geti(o, "dying.max"),
-			(long long)geti(o, "dying.end"));
+			(long long)geti(o, "dying.end"), pk);
+	}
 }
 
 void ks_summary_print(FILE *f, json_t *ends)

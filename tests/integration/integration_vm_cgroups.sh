@@ -30,6 +30,10 @@ assert (k["created"], k["removed"], k["failed"]) == (60, 60, 0), k
 dy = [s["dying"] for s in by("sample") if s["scenario"] == "churn"]
 assert dy and all(d >= 0 for d in dy), dy
 assert e["dying"]["max"] == max(dy), (e["dying"], dy)
+# memory of no live cgroup: sampled, at least 0, its maximum at the end
+pin = [s["cgroups"]["pinned_by_dead"] for s in by("sample")
+       if s["scenario"] == "churn"]
+assert pin and min(pin) >= 0 and e["dying"]["pinned_max"] == max(pin), pin
 # the leak check forced reclaim: at most leak.dying_max (1) stayed
 assert e["leak"]["dying"] <= 1 and not e["leak"]["dying_left"], e["leak"]
 # the parents of a chain bind first: each chain held at 3/4 of 8M
