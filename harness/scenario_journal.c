@@ -55,8 +55,8 @@ void ks_scn_journal_start(struct scn *s)
 			json_object_set_new(o, "cgroups", shape_plan_json(sc));
 		if (sc->victim.wl)
 			json_object_set_new(o, "victim", json_pack(
-				"{s:s, s:i, s:i, s:I, s:o}", "workload",
-				sc->victim.wl->name, "workers",
+				"{s:o, s:i, s:i, s:I, s:o}", "workload",
+				ks_json_text(sc->victim.wl->name), "workers",
 				sc->victim.workers, "rate", sc->victim.rate,
 				"baseline_ms",
 				(json_int_t)sc->victim.baseline_ms, "limits",

@@ -290,8 +290,8 @@ static json_t *worst_json(struct ks_shape *sh)
 	qsort_r(idx, sh->n, sizeof(*idx), by_overshoot, sh->c);
 	for (i = 0; i < sh->n && i < SHAPE_WORST; i++) {
 		const struct chain *c = &sh->c[idx[i]];
-		json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "cgroup",
-				      c->name, "peak", (json_int_t)c->peak,
+		json_t *o = json_pack("{s:o, s:I, s:I, s:I}", "cgroup",
+				      ks_json_text(c->name), "peak", (json_int_t)c->peak,
 				      "limit_hits", (json_int_t)c->hits,
 				      "oom_kills", (json_int_t)c->ooms);
 

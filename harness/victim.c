@@ -415,8 +415,8 @@ json_t *ks_victim_judge(struct ks_victim *v, struct ks_verdict_result *vr)
 	if (v->low0 >= 0 && v->low_now >= 0)
 		json_object_set_new(mem, "low_events",
 				    json_integer(v->low_now - v->low0));
-	o = json_pack("{s:s, s:i, s:i, s:o, s:o, s:o, s:I, s:I, s:i, s:I}",
-		      "workload", c->wl->name, "workers", c->workers,
+	o = json_pack("{s:o, s:i, s:i, s:o, s:o, s:o, s:I, s:I, s:i, s:I}",
+		      "workload", ks_json_text(c->wl->name), "workers", c->workers,
 		      "rate", c->rate, "alone", alone, "storm", storm,
 		      "memory", mem, "fails", (json_int_t)fails,
 		      "enomem", (json_int_t)ks_over_ops(sum.enomem),
