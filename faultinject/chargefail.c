@@ -556,6 +556,7 @@ const struct ks_injector ks_inj_chargefail = {
 	.summary = "real memcg charge failures: no worker can be OOM-killed "
 		   "and the limit is squeezed down to the usage in steps",
 	.opts = chargefail_opts,
+	.one_cgroup = true,
 	.worker = cf_worker,
 	.arm = cf_arm,
 	.tick = cf_tick,

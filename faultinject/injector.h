@@ -50,6 +50,11 @@ struct ks_injector {
 	const char *summary;
 	const struct ks_opt_desc *opts;	/* NULL-name terminated */
 	bool kernel;		/* arms kernel knobs: disposable kernels only */
+	/*
+	 * Acts on the one cgroup the workers run in (its limit, its tasks):
+	 * not for a scenario of many cgroups (harness/shape.h).
+	 */
+	bool one_cgroup;
 	void (*worker)(const struct ks_inj_ctx *ctx);
 	int (*arm)(struct ks_inj_ctx *ctx);
 	void (*tick)(struct ks_inj_ctx *ctx, const struct ks_memcg_stats *st);

@@ -164,6 +164,7 @@ int ks_plan_shape_check(const struct ks_scenario *sc, char *err,
 			size_t errlen)
 {
 	const struct ks_cg_shape *sh = &sc->shape;
+	int i;
 
 	if (sh->n * sh->depth > KS_SHAPE_MAX_CGROUPS) {
 		snprintf(err, errlen,
@@ -178,6 +179,14 @@ int ks_plan_shape_check(const struct ks_scenario *sc, char *err,
 			 sc->workers, sh->n, sh->n);
 		return -1;
 	}
+	for (i = 0; ks_injectors[i]; i++)
+		if ((sc->inject_mask & (1u << i)) && ks_injectors[i]->one_cgroup &&
+		    (sh->n > 1 || sh->depth > 1 || sh->churn_rate)) {
+			snprintf(err, errlen,
+				 "inject = %s acts on the one cgroup the workers run in: not with cgroups, cgroups.depth or cgroups.churn",
+				 ks_injectors[i]->name);
+			return -1;
+		}
 	if (sc->sweep && sc->victim.wl) {
 		snprintf(err, errlen,
 			 "mode = sweep has no neighbours: drop 'victim'");

@@ -143,6 +143,25 @@ static int64_t held_ms(const struct scn *s)
 }
 
 /*
+ * The injectors see the cgroup they act on: the storm's own beside a
+ * victim (chargefail squeezes its limit to its usage), not their parent.
+ */
+static void inject_tick(struct scn *s, const struct ks_counters *sum)
+{
+	struct ks_cgroup *cg = s->shape ? ks_shape_storm_cg(s->shape) : &s->cg;
+	struct ks_memcg_stats own;
+
+	if (!s->inj.n || cg == &s->cg) {
+		ks_inject_tick(&s->inj, &s->last, sum,
+			       ks_ms_since(s->start_ns));
+		return;
+	}
+	ks_memcg_stats_init(&own);
+	ks_cg_read_stats(cg, &own);
+	ks_inject_tick(&s->inj, &own, sum, ks_ms_since(s->start_ns));
+}
+
+/*
  * What the scenario's cgroup holds beyond its live cgroups' usage: charged
  * to dead cgroups below it (their reparented objects, their pages).
  */
@@ -185,7 +204,7 @@ static void sample(struct scn *s)
 	}
 	ks_errno_truth_sample(&s->truth, &sum, &s->last,
 			      ks_ms_since(s->start_ns));
-	ks_inject_tick(&s->inj, &s->last, &sum, ks_ms_since(s->start_ns));
+	inject_tick(s, &sum);
 	o = ks_scn_record("sample", s);
 	if (o) {
 		ks_json_put_if(o, "current", s->last.current);
@@ -210,6 +229,10 @@ static void sample(struct scn *s)
 		/* v1's failcnt is each cgroup's own: the parent has none. */
 		if (s->reached_ns < 0 && hits > 0)
 			s->reached_ns = ks_now_ns();
+		if (hits > 0)
+			ks_errno_truth_pressure(&s->truth,
+						ks_ms_since(s->start_ns),
+						"memory limit hit in a cgroup of the scenario's");
 		pinned_by_dead(s, o);
 	}
 	ks_journal_write(&s->run->journal, o);
@@ -369,7 +392,8 @@ static int prepare(struct scn *s)
 	}
 	if (sc->victim.wl && start_victim(s))
 		return -1;
-	ks_inject_init(&s->inj, sc, &s->cg);
+	ks_inject_init(&s->inj, sc,
+		       s->shape ? ks_shape_storm_cg(s->shape) : &s->cg);
 	s->crew.before_run = inject_worker;
 	s->crew.before_arg = &s->inj;
 	r = s->shape ? ks_shape_churn_init(s->shape, &s->ctx, s->crew.n,

@@ -46,6 +46,7 @@ struct scn {
 	struct ks_sweep_mon *sweep;	/* mode = sweep */
 	struct ks_shape *shape;		/* cgroups.*: the tree below cg */
 	json_t *shape_summary;		/* its part of scenario_end */
+	struct ks_shape_totals shape_t;	/* its totals, for the verdict */
 	int64_t dying_max, dying_end;	/* nr_dying_descendants below cg */
 	int64_t pinned_max;		/* cg's usage beyond its live cgroups' */
 	int64_t shape_excess;		/* of the worst cgroup; > 0 runaway */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "errno_truth.h"
+#include "units.h"
 #include "utf8.h"
 #include "verdict.h"
 
@@ -79,19 +80,38 @@ static void outcome_from_shape(struct scn *s)
 	int64_t pmax = s->sc->shape.parent_max;
 
 	s->shape_summary = ks_shape_finish(s->shape, &t, s->cpu_ms);
+	s->shape_t = t;
 	if (s->cg.version == KS_CG_V1) {
 		s->out.limit_hits = (s->out.limit_hits > 0 ?
 				     s->out.limit_hits : 0) + t.limit_hits;
 		s->out.oom_kills += t.oom_kills;
 	}
 	s->out.sampled_max = -1;
-	if (t.worst_limit >= 0) {
-		s->out.limit = t.worst_limit;
-		s->out.peak = t.worst_peak;
-	} else {
-		s->out.limit = pmax != KS_CG_UNSET && pmax != INT64_MAX ?
-			       pmax : -1;
-	}
+	/*
+	 * The cgroups' limits are judged one by one (judge_held), each
+	 * against its own allowance; the verdict's one rule judges only a
+	 * parent limit.
+	 */
+	s->out.limit = t.worst_limit < 0 && pmax != KS_CG_UNSET &&
+		       pmax != INT64_MAX ? pmax : -1;
+}
+
+/* A cgroup whose peak went past its limit by more than it may. */
+static void judge_held(struct scn *s)
+{
+	const struct ks_shape_totals *t = &s->shape_t;
+	char peak[16], over[16], lim[16], allow[16];
+
+	if (t->held_allow < 0 || t->held_limit < 0 || !t->held_name ||
+	    t->held_peak <= t->held_limit + t->held_allow)
+		return;
+	ks_verdict_fail(&s->vr, "usage not held at the limit in %s: peak %s is %s over memory.max %s (expect.max_overshoot = %s for it)",
+			t->held_name,
+			ks_format_size(t->held_peak, peak, sizeof(peak)),
+			ks_format_size(t->held_peak - t->held_limit, over,
+				       sizeof(over)),
+			ks_format_size(t->held_limit, lim, sizeof(lim)),
+			ks_format_size(t->held_allow, allow, sizeof(allow)));
 }
 
 static void outcome_from_stats(struct scn *s)
@@ -201,8 +221,10 @@ void ks_scn_decide(struct scn *s)
 	if (s->inj_err[0])
 		ks_verdict_set(&s->vr, KS_ERROR, "fault injection: %s",
 			       s->inj_err);
-	if (s->shape)
+	if (s->shape) {
+		judge_held(s);
 		judge_churn(s);
+	}
 	if (s->victim)
 		s->victim_summary = ks_victim_judge(s->victim, &s->vr);
 }

@@ -115,16 +115,24 @@ fail:
 	return r;
 }
 
-/* A thousand O_PATH descriptors: more than a default soft limit of 1024. */
-static void room_for_fds(int n)
+/*
+ * A thousand O_PATH descriptors: more than a default soft limit of 1024.
+ * Returns how many cgroups may keep theirs; the others' workers start by
+ * fork() and attach (ks_cg_spawn()) instead of CLONE_INTO_CGROUP.
+ */
+static int room_for_fds(int n)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= (rlim_t)n + 256)
-		return;
-	rl.rlim_cur = rl.rlim_max < (rlim_t)n + 256 ? rl.rlim_max :
-		      (rlim_t)n + 256;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 0;
+	if (rl.rlim_cur < (rlim_t)n + 256) {
+		rl.rlim_cur = rl.rlim_max < (rlim_t)n + 256 ? rl.rlim_max :
+			      (rlim_t)n + 256;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur > 256 ? (int)(rl.rlim_cur - 256) : 0;
 }
 
 static int alloc_shape(struct ks_shape *sh, int n)
@@ -141,7 +149,7 @@ struct ks_shape *ks_shape_create(const struct ks_scenario *sc,
 				 size_t errlen)
 {
 	struct ks_shape *sh = calloc(1, sizeof(*sh));
-	int i, n = sc->shape.n;
+	int i, n = sc->shape.n, fds;
 
 	if (!sh || alloc_shape(sh, n)) {
 		snprintf(err, errlen, "cgroups: out of memory");
@@ -150,7 +158,7 @@ struct ks_shape *ks_shape_create(const struct ks_scenario *sc,
 	sh->sc = sc;
 	sh->root = root;
 	sh->top = top;
-	room_for_fds(n + sc->shape.churn_live);
+	fds = room_for_fds(n + sc->shape.churn_live) - sc->shape.churn_live;
 	if (set_max(top, sc->shape.parent_max, err, errlen))
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -164,6 +172,8 @@ struct ks_shape *ks_shape_create(const struct ks_scenario *sc,
 			       &c->leaf, &c->limit, err, errlen))
 			goto fail;
 		sh->n = i + 1;
+		if (i >= fds)
+			ks_cg_close(&c->leaf);
 		c->allow = allowance(sc, c->limit);
 		if (asprintf(&c->top, "%s/%s", top->path, c->name) < 0) {
 			c->top = NULL;
@@ -176,6 +186,12 @@ struct ks_shape *ks_shape_create(const struct ks_scenario *sc,
 fail:
 	ks_shape_free(sh);
 	return NULL;
+}
+
+struct ks_cgroup *ks_shape_storm_cg(struct ks_shape *sh)
+{
+	return sh->n == 1 && sh->sc->shape.depth == 1 ? &sh->c[0].leaf :
+							  sh->top;
 }
 
 struct ks_cgroup *const *ks_shape_cgroups(const struct ks_shape *sh, int *n)
@@ -348,12 +364,13 @@ static json_t *churn_json(const struct ks_shape *sh)
 json_t *ks_shape_finish(struct ks_shape *sh, struct ks_shape_totals *t,
 			int64_t harness_cpu_ms)
 {
-	int64_t worst = INT64_MIN;
+	int64_t worst = INT64_MIN, judged = INT64_MIN;
 	int i, hit = 0, oomed = 0;
 	json_t *o;
 
 	memset(t, 0, sizeof(*t));
 	t->worst_limit = t->worst_peak = -1;
+	t->held_limit = t->held_peak = t->held_allow = -1;
 	read_peaks(sh);
 	for (i = 0; i < sh->n; i++) {
 		const struct chain *c = &sh->c[i];
@@ -368,6 +385,14 @@ json_t *ks_shape_finish(struct ks_shape *sh, struct ks_shape_totals *t,
 			worst = c->peak - c->limit;
 			t->worst_limit = c->limit;
 			t->worst_peak = c->peak;
+		}
+		/* Judged each against its own allowance (auto: of its limit). */
+		if (excess(c->peak, c->limit, c->allow) > judged) {
+			judged = excess(c->peak, c->limit, c->allow);
+			t->held_limit = c->limit;
+			t->held_peak = c->peak;
+			t->held_allow = c->allow;
+			t->held_name = c->name;
 		}
 	}
 	t->limit_hits += sh->churn_hits;

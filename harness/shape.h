@@ -26,6 +26,11 @@ struct ks_shape *ks_shape_create(const struct ks_scenario *sc,
 				 const struct ks_cg_root *root,
 				 struct ks_cgroup *top, char *err,
 				 size_t errlen);
+/*
+ * The cgroup an injector acting on one cgroup gets: the storm's own when
+ * there is one (a victim beside it), else the scenario's.
+ */
+struct ks_cgroup *ks_shape_storm_cg(struct ks_shape *sh);
 /* The cgroups the workers are spread over, n of them. */
 struct ks_cgroup *const *ks_shape_cgroups(const struct ks_shape *sh, int *n);
 
@@ -78,6 +83,9 @@ void ks_shape_sum_add(const struct ks_shape *sh, struct ks_counters *sum);
 struct ks_shape_totals {
 	int64_t limit_hits, oom_kills;
 	int64_t worst_limit, worst_peak;	/* the most overshooting one */
+	/* the one furthest past its limit plus its own allowed overshoot */
+	int64_t held_limit, held_peak, held_allow;
+	const char *held_name;
 	int64_t cgroups;			/* created, churned included */
 };
 /* A last pass with peaks; the scenario's summary "cgroups" object. */

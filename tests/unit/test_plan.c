@@ -553,6 +553,8 @@ Test(plan, cgroup_shapes)
 		     "t.plan:1: scenario 's': workers = 2 is fewer than cgroups = 8: every cgroup needs a worker (set workers = 8 or more)");
 	expect_error(HEAD "workers = 4096\ncgroups = 1024\ncgroups.depth = 8\n",
 		     "t.plan:1: scenario 's': cgroups = 1024 at cgroups.depth = 8 makes 8192 cgroups, more than 4096");
+	expect_error(HEAD "cgroups = 2\nworkers = 2\ninject = chargefail\n",
+		     "t.plan:1: scenario 's': inject = chargefail acts on the one cgroup the workers run in: not with cgroups, cgroups.depth or cgroups.churn");
 	expect_error(HEAD "mode = sweep\ncgroups.churn = 5\n",
 		     "t.plan:1: scenario 's': mode = sweep runs one worker in one cgroup: drop the cgroups keys");
 }
