@@ -96,6 +96,9 @@ out:
 	return r;
 }
 
+/* ks_knobs_written(): every write of this arming, in order. */
+static json_t *written;
+
 int ks_knob_set(const char *path, const char *value, char *err,
 		size_t errlen)
 {
@@ -138,7 +141,17 @@ int ks_knob_set(const char *path, const char *value, char *err,
 			 strerror(-r));
 		return -1;
 	}
+	if (!written)
+		written = json_array();
+	json_array_append_new(written, json_pack("{s:o, s:o}", "path",
+						 ks_json_text(path), "value",
+						 ks_json_text(value)));
 	return 0;
+}
+
+json_t *ks_knobs_written(void)
+{
+	return written ? json_deep_copy(written) : json_array();
 }
 
 int ks_knobs_saved(void)
@@ -168,6 +181,8 @@ int ks_knobs_restore(char *err, size_t errlen)
 			n++;
 		nsaved--;
 	}
+	json_decref(written);
+	written = NULL;
 	if (failed)
 		return -1;
 	state_path(path, sizeof(path));

@@ -23,6 +23,12 @@ int ks_knob_set(const char *path, const char *value, char *err,
  * others are still tried, and the file stays for the next start).
  */
 int ks_knobs_restore(char *err, size_t errlen);
+/*
+ * Every write since the last ks_knobs_restore(), in order: [{"path",
+ * "value"}] (a new reference).  What a reproducer must write to arm the
+ * kernel as the scenario did.
+ */
+json_t *ks_knobs_written(void);
 /* How many knobs are saved (armed) now. */
 int ks_knobs_saved(void);
 /*

@@ -93,6 +93,7 @@ struct ks_scenario {
 	const struct ks_workload *wl;
 	int workers;
 	int64_t duration_ms;
+	int64_t seed;			/* seed: the workers' randomness; 0 drawn */
 	/*
 	 * duration.until_limit: first run until the memory limit is hit,
 	 * for at most this long, then for duration_ms; 0 off.  -1 (unset)

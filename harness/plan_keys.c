@@ -465,6 +465,10 @@ const struct ks_plan_key ks_plan_keys[] = {
 	  0, 0, DUR ", or 0, off, no",
 	  "first run until the memory limit is hit, for at most this long "
 	  "(default 60s where expect.limit_hit = yes, else off)" },
+	{ "seed", key_int, NULL, AT(seed), 0, INT64_MAX, "N",
+	  "the seed every worker's random choices come from: the same seed "
+	  "makes the same choices per worker (default 0: one is drawn and "
+	  "journaled)" },
 	{ "respawn", key_bool, NULL, AT(respawn), 0, 0, "BOOL",
 	  "start a new worker for one the OOM killer took (default yes)" },
 	{ "leak.check", key_bool, NULL, AT(leak_check), 0, 0, "BOOL",

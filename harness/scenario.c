@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "errno_truth.h"
 #include "failpoint.h"
 #include "inject.h"
+#include "knobs.h"
 #include "progress.h"
 #include "sysinfo.h"
 #include "verdict.h"
@@ -291,6 +293,21 @@ static void hold_until_churned(struct scn *s)
 }
 
 /*
+ * A seed for a plan that set none: journaled in scenario_start, so the run
+ * can be made again (kmemstorm reproduce).  Kept below 2^63, as JSON
+ * readers take integers.
+ */
+static uint64_t draw_seed(void)
+{
+	uint64_t x = 0;
+
+	if (getrandom(&x, sizeof(x), 0) != sizeof(x))
+		x = (uint64_t)ks_now_ns() ^ (uint64_t)getpid() << 32;
+	x &= INT64_MAX;
+	return x ? x : 1;
+}
+
+/*
  * The neighbour starts first and runs alone for victim.baseline: the
  * latencies the storm's are compared with.
  */
@@ -314,8 +331,9 @@ static int start_victim(struct scn *s)
 			       s->ctx.workdir);
 		return -1;
 	}
-	s->victim = ks_victim_start(sc, &s->run->root, &s->run->runcg.run,
-				    &s->cg, dir, err, sizeof(err));
+	s->victim = ks_victim_start(sc, s->ctx.seed, &s->run->root,
+				    &s->run->runcg.run, &s->cg, dir, err,
+				    sizeof(err));
 	if (!s->victim) {
 		ks_verdict_set(&s->vr, KS_ERROR, "%s", err);
 		return -1;
@@ -414,6 +432,19 @@ static int prepare(struct scn *s)
 }
 
 /* The storm: every worker at once, then the scenario's injectors armed. */
+/*
+ * The kernel knobs as armed, journaled before the storm can crash the
+ * kernel: a reproducer arms the same (kmemstorm reproduce --emit-c).
+ */
+static void journal_armed(struct scn *s)
+{
+	json_t *o = ks_scn_record("inject_armed", s);
+
+	if (o)
+		json_object_set_new(o, "knobs", ks_knobs_written());
+	ks_journal_write(&s->run->journal, o);
+}
+
 static int storm_start(struct scn *s)
 {
 	struct ks_cgroup *const *cgs;
@@ -437,8 +468,10 @@ static int storm_start(struct scn *s)
 		ks_verdict_set(&s->vr, r > 0 ? KS_SKIP : KS_ERROR, "%s", err);
 		return -1;
 	}
-	if (s->inj.n)
+	if (s->inj.n) {
 		ks_errno_truth_pressure(&s->truth, 0, "fault injection armed");
+		journal_armed(s);
+	}
 	return 0;
 }
 
@@ -622,6 +655,7 @@ void ks_scenario_run(struct ks_run *run, const struct ks_scenario *sc)
 	int64_t t0 = ks_now_ns();
 	int ran;
 
+	s.ctx.seed = sc->seed ? (uint64_t)sc->seed : draw_seed();
 	ks_memcg_stats_init(&s.last);
 	ks_errno_truth_init(&s.truth, sc);
 	s.kmsg_lost0 = run->kmsg.lost;

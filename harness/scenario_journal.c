@@ -42,6 +42,9 @@ void ks_scn_journal_start(struct scn *s)
 		json_object_set_new(o, "index", json_integer(run->index));
 		json_object_set_new(o, "workload", ks_json_text(sc->wl->name));
 		json_object_set_new(o, "workers", json_integer(sc->workers));
+		json_object_set_new(o, "seed",
+				    json_integer((json_int_t)s->ctx.seed));
+		json_object_set_new(o, "seed_drawn", json_boolean(!sc->seed));
 		json_object_set_new(o, "duration_ms",
 				    json_integer(sc->duration_ms));
 		json_object_set_new(o, "until_limit_ms",
@@ -65,6 +68,23 @@ void ks_scn_journal_start(struct scn *s)
 	ks_journal_write(&run->journal, o);
 }
 
+/*
+ * The worker's first operation choices, hashed: the same seed, the same
+ * hash (docs/journal.md, kmemstorm reproduce).
+ */
+static void pick_trace_json(json_t *o, const struct ks_counters *c)
+{
+	char hex[24];
+
+	if (!c->picks_traced)
+		return;
+	snprintf(hex, sizeof(hex), "%016llx",
+		 (unsigned long long)c->pick_hash);
+	json_object_set_new(o, "picks_traced",
+			    json_integer((json_int_t)c->picks_traced));
+	json_object_set_new(o, "pick_hash", json_string(hex));
+}
+
 static json_t *workers_json(const struct scn *s)
 {
 	json_t *a = json_array();
@@ -85,6 +105,7 @@ static json_t *workers_json(const struct scn *s)
 					    json_true());
 		json_object_set_new(o, "sigkilled", json_integer(w->sigkilled));
 		json_object_set_new(o, "respawns", json_integer(w->respawns));
+		pick_trace_json(o, &s->crew.shm->ctr[i]);
 		json_array_append_new(a, o);
 	}
 	return a;

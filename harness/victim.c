@@ -194,6 +194,7 @@ static int start_workers(struct ks_victim *v, const char *workdir,
 }
 
 struct ks_victim *ks_victim_start(const struct ks_scenario *sc,
+				  uint64_t seed,
 				  const struct ks_cg_root *root,
 				  struct ks_cgroup *run,
 				  struct ks_cgroup *parent,
@@ -207,6 +208,8 @@ struct ks_victim *ks_victim_start(const struct ks_scenario *sc,
 		return NULL;
 	}
 	v->sc = sc;
+	/* Its own streams: not the storm's workers' of the same index. */
+	v->ctx.seed = seed ^ 0x5C1C7E5EEDULL;
 	v->run = run;
 	v->parent = parent;
 	v->cg.dirfd = -1;

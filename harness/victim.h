@@ -25,6 +25,7 @@ struct ks_victim;
  * left but what parent's removal takes.
  */
 struct ks_victim *ks_victim_start(const struct ks_scenario *sc,
+				  uint64_t seed,
 				  const struct ks_cg_root *root,
 				  struct ks_cgroup *run,
 				  struct ks_cgroup *parent,

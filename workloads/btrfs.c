@@ -233,7 +233,7 @@ static void *btrfs_begin(struct ks_wl_ctx *ctx)
 	 */
 	s->next = (uint64_t)getpid() << 32 |
 		  (uint64_t)(generation++ & 0xfff) << 20;
-	s->rnd = s->next | 1;
+	s->rnd = ks_worker_seed(ctx, 1);
 	/*
 	 * Faulted in now and unmapped at the end: with the cgroup's OOM
 	 * killer off, a page fault at the limit would stall the worker.

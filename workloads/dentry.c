@@ -286,8 +286,7 @@ static void *dentry_begin(struct ks_wl_ctx *ctx)
 	s->fanout = o[OPT_FANOUT].num;
 	s->name_len = o[OPT_NAME_LEN].num;
 	s->max = o[OPT_MAX_FILES].num;
-	s->rnd = (0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid();
-	s->rnd |= 1;
+	s->rnd = ks_worker_seed(ctx, 1);
 	/*
 	 * A worker the harness respawns after an OOM kill reuses the dead
 	 * one's directories, and its files: the pid keeps names apart, and

@@ -158,7 +158,7 @@ static void *socket_begin(struct ks_wl_ctx *ctx)
 	s->buf_size = o[OPT_BUF_SIZE].num;
 	s->msg = o[OPT_MSG_SIZE].num;
 	s->dgram = s->msg < DGRAM_MAX ? s->msg : DGRAM_MAX;
-	s->rnd = ((0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid()) | 1;
+	s->rnd = ks_worker_seed(ctx, 1);
 	sk_caps_of(o, cap);
 	sk_fit_caps(s, cap);
 	sk_weights(o, cap, w);

@@ -126,7 +126,7 @@ static void *uring_begin(struct ks_wl_ctx *ctx)
 	s->max_fds = o[OPT_MAX_FDS].num;
 	ur_weights(o, s->p, w);
 	ks_mix_init(&s->mix, w, NR_OPS, ctx);
-	s->rnd = ((0x9E3779B97F4A7C15ULL * (ctx->worker + 1)) ^ getpid()) | 1;
+	s->rnd = ks_worker_seed(ctx, 1);
 	/*
 	 * A worker the harness respawns after an OOM kill reuses the dead
 	 * one's directory, and its files: the pid keeps names apart, and

@@ -91,18 +91,46 @@ int ks_mix_init(struct ks_mix *m, const uint64_t *w, int n,
 	}
 	for (; k < KS_MAX_OPS; k++)
 		m->cum[k] = m->sum;
-	m->rnd = ((0x9E3779B97F4A7C15ULL * (uint64_t)(ctx->worker + 1)) ^
-		  (uint64_t)getpid()) | 1;
+	m->rnd = ks_worker_seed(ctx, 0);
+	m->ctr = ctx->ctr;
 	return m->sum ? 0 : -1;
 }
+
+/* splitmix64's finaliser: neighbouring inputs, unrelated outputs. */
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t ks_worker_seed(const struct ks_wl_ctx *ctx, unsigned int stream)
+{
+	uint64_t z = mix64(ctx->seed + 0x9E3779B97F4A7C15ULL *
+			   ((uint64_t)ctx->worker + 1));
+
+	return mix64(z + 0x9E3779B97F4A7C15ULL * ((uint64_t)stream + 1)) | 1;
+}
+
+#define FNV_OFFSET	0xcbf29ce484222325ULL
+#define FNV_PRIME	0x100000001b3ULL
 
 int ks_mix_pick(struct ks_mix *m)
 {
 	uint64_t x = ks_rand64(&m->rnd) % m->sum;
+	struct ks_counters *c = m->ctr;
 	int op = 0;
 
 	while (x >= m->cum[op])
 		op++;
+	if (c && c->picks_traced < KS_PICK_TRACE) {
+		uint64_t h = c->picks_traced ? c->pick_hash : FNV_OFFSET;
+
+		__atomic_store_n(&c->pick_hash, (h ^ (uint64_t)op) * FNV_PRIME,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&c->picks_traced, c->picks_traced + 1,
+				 __ATOMIC_RELAXED);
+	}
 	return op;
 }
 

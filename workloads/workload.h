@@ -54,7 +54,15 @@ struct ks_counters {
 	/* failures per operation and errno; [op][0]: 0 or >= KS_ERRNO_MAX */
 	uint64_t err[KS_MAX_OPS][KS_ERRNO_MAX];
 	uint64_t objects;			/* live objects (files...) */
+	/*
+	 * The worker's first KS_PICK_TRACE operation choices (ks_mix_pick),
+	 * hashed (FNV-1a over the operation indexes): two runs of one seed
+	 * made the same choices when these agree.
+	 */
+	uint64_t picks_traced;
+	uint64_t pick_hash;
 };
+#define KS_PICK_TRACE	1000
 
 /* One per-operation counter over every operation: ops, fails, enomem. */
 static inline uint64_t ks_over_ops(const uint64_t v[KS_MAX_OPS])
@@ -82,6 +90,11 @@ static inline uint64_t ks_errno_total(const struct ks_counters *c, int e)
 struct ks_wl_ctx {
 	const struct ks_workload *wl;
 	const char *scenario;
+	/*
+	 * The scenario's seed (plan key seed, or drawn and journaled): every
+	 * random choice of a worker comes from ks_worker_seed() of it.
+	 */
+	uint64_t seed;
 	char workdir[4096];		/* private scratch dir, made by harness */
 	const struct ks_opt_value *opt;	/* wl->opts order */
 	int nworkers;
@@ -177,14 +190,24 @@ struct ks_mix {
 	uint64_t cum[KS_MAX_OPS];	/* running sums of the weights */
 	uint64_t sum;
 	uint64_t rnd;			/* ks_rand64() state */
+	struct ks_counters *ctr;	/* the worker's, for the pick trace */
 };
 /*
- * Weights w[0..n-1], the RNG seeded per worker and process: 0, or -1 when
- * every weight is 0.
+ * Weights w[0..n-1], the RNG seeded from the scenario's seed and the
+ * worker (stream 0 of ks_worker_seed()): 0, or -1 when every weight is 0.
  */
 int ks_mix_init(struct ks_mix *m, const uint64_t *w, int n,
 		const struct ks_wl_ctx *ctx);
 int ks_mix_pick(struct ks_mix *m);
+
+/*
+ * The seed of random stream `stream` of this worker: a function of the
+ * scenario's seed, the worker's index and the stream alone, so a rerun
+ * with the same seed makes the same choices.  Stream 0 is the operation
+ * mix's; a workload's own choices (which file, which socket) take 1.
+ * Never 0, as ks_rand64() needs.
+ */
+uint64_t ks_worker_seed(const struct ks_wl_ctx *ctx, unsigned int stream);
 
 /* Helpers for run(). */
 bool ks_should_stop(const struct ks_wl_ctx *ctx);
