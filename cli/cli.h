@@ -10,6 +10,7 @@ int ks_cmd_list(int argc, char **argv);
 int ks_cmd_vm(int argc, char **argv);
 int ks_cmd_classify(int argc, char **argv);
 int ks_cmd_replay(int argc, char **argv);
+int ks_cmd_reproduce(int argc, char **argv);
 int ks_cmd_sweep(int argc, char **argv);
 int ks_cmd_report(int argc, char **argv);
 int ks_cmd_compare(int argc, char **argv);
@@ -20,6 +21,7 @@ int ks_cmd_gate(int argc, char **argv);
 /* Each command's option tables (options.h), in its cmd_*.c. */
 extern const struct ks_cli_opt ks_run_cli_opts[], ks_vm_cli_opts[],
 	ks_classify_cli_opts[], ks_sweep_cli_opts[], ks_replay_cli_opts[],
+	ks_reproduce_cli_opts[],
 	ks_report_cli_opts[], ks_compare_cli_opts[], ks_gate_cli_opts[];
 
 /* The commands, their summaries and every option table each one reads. */

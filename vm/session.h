@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Guest sessions: the one way a command boots guests ('kmemstorm vm',
- * gate, sweep --vm, replay --vm, and scripts/nightly through gate).
+ * gate, sweep --vm, replay --vm, reproduce, and scripts/nightly through
+ * gate).
  *
  *   ks_session_init()     defaults (QEMU, memory, CPUs, timeouts)
  *   ks_session_add()      a guest: kernel, extra command line, plan

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The folders stack in one order (scripts/check-layering: lib < cgroup <
-# classify < workloads < faultinject < results < harness < vm < cli) and
+# classify < workloads < faultinject < results < harness < vm < repro <
+# cli) and
 # no headers include each other in a circle.  The tree passes, and the
 # check is shown to fail on a copy with an upward include and on one
 # with a circle.
@@ -12,7 +13,7 @@ check=$KS_SRCDIR/scripts/check-layering
 
 tmp=$(mktemp -d /tmp/ks-layer.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-for d in lib cgroup classify workloads faultinject results harness vm cli; do
+for d in lib cgroup classify workloads faultinject results harness vm repro cli; do
 	cp -r "$KS_SRCDIR/$d" "$tmp/$d"
 done
 
