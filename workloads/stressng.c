@@ -205,7 +205,7 @@ static pid_t spawn(struct ks_wl_ctx *ctx, const struct stressng_priv *p,
 {
 	char *argv[16 + 2 * MAX_STRESSORS + MAX_ARGS];
 	char cnt[MAX_STRESSORS][12], opt[MAX_STRESSORS][NAME_MAX_LEN + 2];
-	char secs[24];
+	char secs[24], seed[24];
 	int64_t left = deadline - ks_now_ns();
 	int n = 0, i;
 	pid_t pid;
@@ -225,6 +225,18 @@ static pid_t spawn(struct ks_wl_ctx *ctx, const struct stressng_priv *p,
 	argv[n++] = secs;
 	if (ctx->opt[OPT_OOMABLE].num)
 		argv[n++] = "--oomable";
+	/*
+	 * stress-ng's own random choices from the scenario's seed too,
+	 * unless the plan's stressng.args pick one.
+	 */
+	for (i = 0; i < p->nargs && strncmp(p->args[i], "--seed", 6); i++)
+		;
+	if (i == p->nargs) {
+		snprintf(seed, sizeof(seed), "%llu",
+			 (unsigned long long)ks_worker_seed(ctx, 0));
+		argv[n++] = "--seed";
+		argv[n++] = seed;
+	}
 	for (i = 0; i < p->n; i++) {
 		snprintf(opt[i], sizeof(opt[i]), "--%s", p->name[i]);
 		snprintf(cnt[i], sizeof(cnt[i]), "%d", p->count[i]);
