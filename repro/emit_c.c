@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "journal_read.h"
 #include "injector.h"
 #include "shape.h"
 #include "units.h"
@@ -334,7 +335,8 @@ static const char sh_cgroup[] =
 "\tcg=/sys/fs/cgroup/ks-repro.$$\n\tmkdir \"$cg\" || exit 2\n";
 
 static int write_sh(const struct ks_repro *r, const struct ks_emitter *em,
-		    const struct ks_scenario *sc, const char *path)
+		    const struct ks_scenario *sc, json_t *knobs,
+		    const char *path)
 {
 	const struct ks_cg_limits *l = &sc->limits;
 	FILE *f = fopen(path, "we");
@@ -372,9 +374,9 @@ static int write_sh(const struct ks_repro *r, const struct ks_emitter *em,
 	else
 		fputs("fs=$work/fs\nmkdir \"$fs\" || exit 2\n", f);
 	fputc('\n', f);
-	if (r->c.armed && json_array_size(r->c.armed))
-		knob_lines(f, r->c.armed);
-	if (task_filtered(r->c.armed))
+	if (json_array_size(knobs))
+		knob_lines(f, knobs);
+	if (task_filtered(knobs))
 		fputs("# task-filter: the program's workers set make-it-fail, as the storm's did\n"
 		      "export KS_MAKE_IT_FAIL=1\n", f);
 	fputs("\necho \"repro.sh: running $prog in $cg\"\n"
@@ -447,8 +449,8 @@ static int write_qemu(const struct ks_repro *r, const struct ks_emitter *em,
 }
 
 static int write_readme(const struct ks_repro *r, const struct ks_emitter *em,
-			const struct ks_scenario *sc, const char *path,
-			const char *plan)
+			const struct ks_scenario *sc, json_t *knobs,
+			const char *path, const char *plan)
 {
 	FILE *f = fopen(path, "we");
 	json_t *t;
@@ -490,7 +492,7 @@ static int write_readme(const struct ks_repro *r, const struct ks_emitter *em,
 		"    sudo ./repro.sh           # or: ./qemu.sh path/to/bzImage\n\n"
 		"The report to look for in the kernel log: `%s`.\n",
 		em->cflags[0] ? ", and " : "", em->cflags,
-		r->c.armed && json_array_size(r->c.armed) ?
+		json_array_size(knobs) ?
 		"arms the fault-injection knobs exactly as the scenario did" :
 		"arms no fault injection (the scenario needed none)",
 		em->cflags[0] ? " " : "", em->cflags, r->c.title);
@@ -536,6 +538,24 @@ no:
 	return -1;
 }
 
+/*
+ * The knobs as armed by the last run that brought the title back (the
+ * minimised scenario's, narrowed), else as the journal recorded them.
+ */
+static json_t *armed_knobs(const struct ks_repro *r)
+{
+	json_t *recs = NULL, *rec, *k = NULL;
+	char err[256];
+
+	if (r->last_journal[0])
+		recs = ks_journal_load(r->last_journal, &(int){ 0 }, err,
+				       sizeof(err));
+	rec = recs ? ks_journal_find(recs, "inject_armed", NULL) : NULL;
+	k = json_incref(json_object_get(rec, "knobs"));
+	json_decref(recs);
+	return k ? k : json_incref(r->c.armed);
+}
+
 int ks_repro_emit_c(const struct ks_repro *r, const struct ks_repro_plan *rp,
 		    const char *dir, char *err, size_t errlen)
 {
@@ -544,6 +564,7 @@ int ks_repro_emit_c(const struct ks_repro *r, const struct ks_repro_plan *rp,
 	char path[5][PATH_MAX + 16];
 	const struct ks_emitter *em;
 	struct ks_plan plan;
+	json_t *knobs;
 	int e, i, bad;
 
 	if (ks_rp_parse(rp, &plan, err, errlen))
@@ -558,12 +579,20 @@ int ks_repro_emit_c(const struct ks_repro *r, const struct ks_repro_plan *rp,
 	}
 	for (i = 0; i < 5; i++)
 		snprintf(path[i], sizeof(path[i]), "%s/%s", dir, names[i]);
+	knobs = armed_knobs(r);
+	if (plan.scenarios[0].inject_mask && !json_array_size(knobs)) {
+		snprintf(err, errlen, "--emit-c: the scenario injects faults but no run journaled how it armed them (inject_armed)");
+		json_decref(knobs);
+		goto fail;
+	}
 	bad = ks_rp_write(rp, path[4], err, errlen) ? 4 :
 	      write_c(r, em, &plan.scenarios[0], path[0]) ? 0 :
-	      write_sh(r, em, &plan.scenarios[0], path[1]) ? 1 :
+	      write_sh(r, em, &plan.scenarios[0], knobs, path[1]) ? 1 :
 	      write_qemu(r, em, &plan.scenarios[0], path[2]) ? 2 :
-	      write_readme(r, em, &plan.scenarios[0], path[3], "scenario.plan") ?
+	      write_readme(r, em, &plan.scenarios[0], knobs, path[3],
+			   "scenario.plan") ?
 	      3 : -1;
+	json_decref(knobs);
 	if (bad >= 0) {
 		snprintf(err, errlen, "%s: %s", path[bad], strerror(errno));
 		goto fail;
