@@ -121,6 +121,16 @@ static void workers(const struct ks_scenario *sc,
 	smaller(cs, "workers", sc->workers, 2, "");
 }
 
+static void neighbour(const struct ks_scenario *sc,
+		      const struct ks_repro_case *c, struct cands *cs)
+{
+	(void)c;
+	if (!sc->victim.wl)
+		return;
+	group(cs);
+	add(cs, "victim", "none");
+}
+
 static void duration(const struct ks_scenario *sc,
 		     const struct ks_repro_case *c, struct cands *cs)
 {
@@ -261,9 +271,10 @@ static void options(const struct ks_scenario *sc,
 		if (d->type == KS_OPT_INT || d->type == KS_OPT_SIZE) {
 			int64_t lo = d->max > d->min ? d->min : 0;
 
-			if (lo <= 0 && v->num > 0)
+			/* the least it takes first, then halves down to it */
+			if (v->num > lo)
 				add(cs, key, "%" PRId64, lo);
-			smaller(cs, key, v->num, lo > 0 ? lo : 1, "");
+			smaller(cs, key, v->num, lo + 1, "");
 		} else if (strcmp(v->str, d->def)) {
 			add(cs, key, "%s", d->def);
 		}
@@ -279,6 +290,7 @@ struct pass {
 static const struct pass passes[] = {
 	{ "the sweep's one step", sweep_step },
 	{ "fewer workers", workers },
+	{ "the neighbour left out", neighbour },
 	{ "a shorter storm", duration },
 	{ "injection narrowed", injectors },
 	{ "a larger limit, or none", limits },
@@ -327,6 +339,17 @@ bad:
 	return -1;
 }
 
+/* A seed adopted from a run during minimising stays from then on. */
+static void pin_seed(const struct ks_repro *r, struct ks_repro_plan *rp)
+{
+	char seed[32];
+
+	if (!r->c.seed || ks_rp_get(rp, "seed"))
+		return;
+	snprintf(seed, sizeof(seed), "%lld", (long long)r->c.seed);
+	ks_rp_set(rp, "seed", seed);
+}
+
 static int run_pass(struct ks_repro *r, const struct pass *p,
 		    struct ks_repro_plan *cur, char *err, size_t errlen)
 {
@@ -359,6 +382,7 @@ static int run_pass(struct ks_repro *r, const struct pass *p,
 		fprintf(stderr, "kmemstorm: minimise: %s: %s\n", what,
 			hit ? "kept" : "needed as it was");
 		if (hit) {
+			pin_seed(r, &next);
 			ks_rp_free(cur);
 			*cur = next;
 			kept = cs.c[i].group;

@@ -251,6 +251,28 @@ static void slug(const char *phase, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/*
+ * A journal from before seeds were journaled: the first run that brings
+ * the title back gives its drawn seed to every later one, so minimising
+ * keeps the choices that crashed.
+ */
+static void adopt_seed(struct ks_repro *r, const char *journal)
+{
+	char err[256], seed[32];
+	json_t *recs, *st;
+
+	if (r->c.seed)
+		return;
+	recs = ks_journal_load(journal, &(int){ 0 }, err, sizeof(err));
+	st = recs ? ks_journal_find(recs, "scenario_start", NULL) : NULL;
+	r->c.seed = json_integer_value(json_object_get(st, "seed"));
+	json_decref(recs);
+	snprintf(seed, sizeof(seed), "%lld", (long long)r->c.seed);
+	if (r->c.seed && !ks_rp_set(&r->c.plan, "seed", seed))
+		fprintf(stderr, "kmemstorm: reproduce: the journal has no seed; keeping the one of run %d (%s)\n",
+			r->ntry, seed);
+}
+
 static int one_try(struct ks_repro *r, const struct ks_repro_plan *rp,
 		   const char *phase, int try, char *err, size_t errlen)
 {
@@ -289,9 +311,11 @@ static int one_try(struct ks_repro *r, const struct ks_repro_plan *rp,
 	fprintf(stderr, "kmemstorm: reproduce: run %d: %s in %.0f s\n",
 		r->ntry, hit ? "the title came back" : "not reproduced",
 		(ks_now_ns() - t0) / 1e9);
-	if (hit)
+	if (hit) {
 		snprintf(r->last_journal, sizeof(r->last_journal), "%s",
 			 journal);
+		adopt_seed(r, journal);
+	}
 	/* Stopped by a signal, or a plan the harness refused: stop here. */
 	if (code >= 128 || (code == 2 && !hit && access(journal, R_OK))) {
 		snprintf(err, errlen, "run %d exited %d without a journal (%s)",

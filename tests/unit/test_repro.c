@@ -168,3 +168,78 @@ Test(repro_emit, refused_with_a_reason)
 	cr_assert_neq(access("/tmp/ks-emit-never", F_OK), 0, "a refused emit made its directory");
 	ks_repro_case_free(&r.c);
 }
+
+/*
+ * A kernel that warns only while creates run for at least 2 s: what the
+ * minimiser must keep, and everything it may drop.
+ */
+static int fake_runs;
+
+static int fake_run(const char *plan_path, const char *outdir, void *arg)
+{
+	static struct ks_plan_errors errs;
+	struct ks_plan plan;
+	char path[4200];
+	const struct ks_scenario *sc;
+	int create, crash;
+	FILE *f;
+
+	(void)arg;
+	fake_runs++;
+	cr_assert_eq(ks_plan_load(plan_path, &plan, &errs), 0);
+	sc = &plan.scenarios[0];
+	create = ks_workload_opt_index(sc->wl, "create");
+	crash = sc->opt[create].num > 0 && sc->duration_ms >= 2000;
+	mkdir(outdir, 0755);
+	snprintf(path, sizeof(path), "%s/journal.jsonl", outdir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "{\"type\":\"scenario_start\",\"scenario\":\"%s\",\"seed\":7}\n",
+		sc->name);
+	if (crash)
+		fprintf(f, "{\"type\":\"kernel_report\",\"scenario\":\"%s\",\"severity\":\"bug\",\"title\":\"WARNING in f\"}\n",
+			sc->name);
+	fclose(f);
+	ks_plan_free(&plan);
+	return crash;
+}
+
+Test(repro_minimise, keeps_what_the_crash_needs)
+{
+	static struct ks_repro r;
+	struct ks_repro_plan out;
+	struct ks_plan plan;
+	char dir[] = "/tmp/ks-min.XXXXXX", err[512], cmd[64];
+	const struct ks_scenario *sc;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(atexit_cmd(cmd), 0);
+	cr_assert_eq(ks_rp_from_text(&r.c.plan,
+		"[scenario s]\nworkload = dentry\nworkers = 8\nduration = 16s\n"
+		"memory.max = 32M\ndentry.fanout = 16\n", "s", err,
+		sizeof(err)), 0, "%s", err);
+	r.c.titles = json_pack("[s]", "WARNING in f");
+	r.run = fake_run;
+	r.tries = 1;
+	cr_assert_eq(ks_repro_open(&r, dir, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ks_repro_minimise(&r, &out, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(ks_rp_parse(&out, &plan, err, sizeof(err)), 0, "%s", err);
+	sc = &plan.scenarios[0];
+	cr_assert_eq(sc->workers, 1);
+	/* 16 s: 2 s is the shortest of 2, 4, 8 that still warns */
+	cr_assert_eq(sc->duration_ms, 2000);
+	cr_assert_str_eq(ks_rp_get(&out, "memory.max"), "max");
+	cr_assert_str_eq(ks_rp_get(&out, "dentry.lookup_neg"), "0");
+	cr_assert_str_eq(ks_rp_get(&out, "dentry.rename"), "0");
+	cr_assert_str_eq(ks_rp_get(&out, "dentry.unlink"), "0");
+	cr_assert_null(ks_rp_get(&out, "dentry.create"), "the create the crash needs was dropped");
+	cr_assert_eq(sc->opt[ks_workload_opt_index(sc->wl, "fanout")].num, 1);
+	/* the seed the first run that warned drew, kept from then on */
+	cr_assert_str_eq(ks_rp_get(&out, "seed"), "7");
+	cr_assert_eq(fake_runs, r.ntry);
+	ks_plan_free(&plan);
+	ks_rp_free(&out);
+	ks_repro_close(&r);
+	ks_repro_case_free(&r.c);
+}
