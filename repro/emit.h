@@ -34,7 +34,8 @@ struct ks_emitter {
 	/*
 	 * repro.sh lines that make "$fs", the directory the program runs
 	 * in ($work is the script's scratch directory); NULL: a directory
-	 * in $work.  A mount it makes goes in $mounted for the cleanup.
+	 * in $work.  A mount it makes goes in $mounted for the cleanup
+	 * (ks_emit_sh_dir_in() for a directory elsewhere).
 	 */
 	void (*fs)(FILE *f, const struct ks_scenario *sc);
 	void (*body)(FILE *f, const struct ks_scenario *sc, const uint64_t *w);
@@ -42,6 +43,14 @@ struct ks_emitter {
 };
 
 extern const struct ks_emitter ks_emit_dentry, ks_emit_inode, ks_emit_lkdtm;
+
+/*
+ * repro.sh: "$fs", a new directory below path (the storm's path option),
+ * removed by the cleanup.
+ */
+void ks_emit_sh_dir_in(FILE *f, const char *path);
+/* A word for sh, quoted. */
+void ks_emit_sh_word(FILE *f, const char *s);
 
 /* The value of the storm option name, as text. */
 const char *ks_emit_opt(const struct ks_scenario *sc, const char *name);

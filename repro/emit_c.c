@@ -52,7 +52,7 @@ static void c_string(FILE *f, const char *s)
 }
 
 /* The one shell quoter of repro.sh and qemu.sh: 'it''s' as 'it'\''s'. */
-static void sh_word(FILE *f, const char *s)
+void ks_emit_sh_word(FILE *f, const char *s)
 {
 	fputc('\'', f);
 	for (; *s; s++)
@@ -61,6 +61,13 @@ static void sh_word(FILE *f, const char *s)
 		else
 			fputc(*s, f);
 	fputc('\'', f);
+}
+
+void ks_emit_sh_dir_in(FILE *f, const char *path)
+{
+	fputs("fs=$(mktemp -d ", f);
+	ks_emit_sh_word(f, path);
+	fputs("/ks-repro.XXXXXX) || exit 2\nremove=$fs\n", f);
 }
 
 static void opt_macros(FILE *f, const struct ks_scenario *sc)
@@ -80,6 +87,13 @@ static void opt_macros(FILE *f, const struct ks_scenario *sc)
 			fprintf(f, "%" PRId64 "LL", sc->opt[i].num);
 		fputc('\n', f);
 	}
+}
+
+/* The whole storm: the hold until the limit, then the duration. */
+static int64_t storm_ms(const struct ks_scenario *sc)
+{
+	return sc->duration_ms + (sc->until_limit_ms > 0 ?
+				  sc->until_limit_ms : 0);
 }
 
 static int nr_ops(const struct ks_workload *wl)
@@ -187,8 +201,7 @@ static int write_c(const struct ks_repro *r, const struct ks_emitter *em,
 {
 	uint64_t w[KS_MAX_OPS] = { 0 };
 	struct ks_wl_ctx ctx = { .wl = sc->wl, .opt = sc->opt };
-	int64_t dur = sc->duration_ms + (sc->until_limit_ms > 0 ?
-					 sc->until_limit_ms : 0);
+	int64_t dur = storm_ms(sc);
 	FILE *f = fopen(path, "we");
 	int k, n = nr_ops(sc->wl);
 
@@ -266,13 +279,13 @@ static void knob_lines(FILE *f, json_t *knobs)
 		}
 		fputs(again ? "echo " : "arm ", f);
 		if (again) {
-			sh_word(f, v);
+			ks_emit_sh_word(f, v);
 			fputs(" > ", f);
-			sh_word(f, p);
+			ks_emit_sh_word(f, p);
 		} else {
-			sh_word(f, p);
+			ks_emit_sh_word(f, p);
 			fputc(' ', f);
-			sh_word(f, v);
+			ks_emit_sh_word(f, v);
 		}
 		fputs(" || exit 2\n", f);
 	}
@@ -312,7 +325,7 @@ static const char sh_head[] =
 "prog=$here/repro\n"
 "[ -x \"$prog\" ] || cc -O2 -Wall -Wextra -o \"$prog\" \"$here/repro.c\" %s|| exit 2\n"
 "work=$(mktemp -d \"${1:-/tmp}/ks-repro.XXXXXX\") || exit 2\n"
-"cg=\nmounted=\n"
+"cg=\nmounted=\nremove=\n"
 "cleanup() {\n"
 "\t# every knob back, the last saved first\n"
 "\tif [ -f \"$work/saved\" ]; then\n"
@@ -324,6 +337,7 @@ static const char sh_head[] =
 "\t\t\tn=$((n - 1))\n\t\tdone\n\tfi\n"
 "\t[ -n \"$mounted\" ] && umount \"$mounted\"\n"
 "\t[ -n \"$cg\" ] && rmdir \"$cg\"\n"
+"\t[ -n \"$remove\" ] && rm -rf \"$remove\"\n"
 "\trm -rf \"$work\"\n}\n"
 "trap cleanup EXIT\ntrap 'exit 130' INT TERM\n\n";
 
@@ -427,8 +441,7 @@ static const char qemu_body[] =
 static int write_qemu(const struct ks_repro *r, const struct ks_emitter *em,
 		      const struct ks_scenario *sc, const char *path)
 {
-	int64_t dur = sc->duration_ms + (sc->until_limit_ms > 0 ?
-					 sc->until_limit_ms : 0);
+	int64_t dur = storm_ms(sc);
 	FILE *f = fopen(path, "we");
 
 	if (!f)
@@ -438,9 +451,9 @@ static int write_qemu(const struct ks_repro *r, const struct ks_emitter *em,
 		"# console.log.  Needs cc, cpio, gzip, qemu-system-x86_64, a static busybox.\n"
 		"# The guest's extra kernel command line, as the scenario ran:\n");
 	fputs("append=", f);
-	sh_word(f, r->c.append);
+	ks_emit_sh_word(f, r->c.append);
 	fputs("\ncflags=", f);
-	sh_word(f, em->cflags);
+	ks_emit_sh_word(f, em->cflags);
 	fprintf(f, "\nmemory=1G\ntimeout_s=%" PRId64 "\n", dur / 1000 + 240);
 	fputs(qemu_body, f);
 	if (fclose(f))

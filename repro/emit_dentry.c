@@ -119,8 +119,7 @@ static void fs(FILE *f, const struct ks_scenario *sc)
 	const char *path = ks_emit_opt(sc, "path");
 
 	if (path[0])
-		fprintf(f, "fs=$(mktemp -d '%s/ks-repro.XXXXXX') || exit 2\n"
-			"mounted=\ntrap 'cleanup; rm -rf \"$fs\"' EXIT\n", path);
+		ks_emit_sh_dir_in(f, path);
 	else
 		fputs("fs=$work/fs\nmkdir \"$fs\" || exit 2\n", f);
 }

@@ -88,6 +88,18 @@ static int atexit_cmd(const char *cmd)
 	return atexit(run_cleanup);
 }
 
+static int file_has(const char *path, const char *needle)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
 static int sh(const char *cmd)
 {
 	int st = system(cmd);
@@ -147,6 +159,12 @@ Test(repro_emit, every_emitter_builds_clean)
 	snprintf(cmd, sizeof(cmd), "grep -q 'mount -t tmpfs -o size=1G,nr_inodes=0' %s/repro.sh"
 		 " && ! grep -q '^arm ' %s/repro.sh", sub, sub);
 	cr_assert_eq(sh(cmd), 0, "inode: its tmpfs, or knobs it never armed");
+	snprintf(sub, sizeof(sub), "%s/path", dir);
+	emit("[scenario s]\nworkload = dentry\ndentry.path = /tmp/it's here\n",
+	     sub, NULL);
+	snprintf(cmd, sizeof(cmd), "%s/repro.sh", sub);
+	cr_assert(file_has(cmd, "fs=$(mktemp -d '/tmp/it'\\''s here'/ks-repro.XXXXXX)"),
+		  "a path option is not quoted for sh");
 	snprintf(sub, sizeof(sub), "%s/lkdtm", dir);
 	emit("[scenario s]\nworkload = lkdtm\nlkdtm.crash = BUG\n", sub, NULL);
 	snprintf(cmd, sizeof(cmd), "grep -q '#define OPT_CRASH \"BUG\"' %s/repro.c", sub);
