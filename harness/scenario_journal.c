@@ -82,7 +82,7 @@ static void pick_trace_json(json_t *o, const struct ks_counters *c)
 		 (unsigned long long)c->pick_hash);
 	json_object_set_new(o, "picks_traced",
 			    json_integer((json_int_t)c->picks_traced));
-	json_object_set_new(o, "pick_hash", json_string(hex));
+	json_object_set_new(o, "pick_hash", ks_json_text(hex));
 }
 
 static json_t *workers_json(const struct scn *s)

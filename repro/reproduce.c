@@ -71,7 +71,7 @@ static void set_titles(struct ks_repro_case *c, json_t *report,
 	c->titles = json_array();
 	snprintf(c->title, sizeof(c->title), "%s",
 		 report ? str_of(report, "title") : title);
-	json_array_append_new(c->titles, json_string(c->title));
+	json_array_append_new(c->titles, ks_json_text(c->title));
 	json_array_foreach(alt, i, a)
 		if (json_is_string(a))
 			json_array_append(c->titles, a);
