@@ -2,6 +2,7 @@
 /* Rerun a journaled scenario until its report comes back (repro.h). */
 #include "repro.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ static void set_titles(struct ks_repro_case *c, json_t *report,
 		       const char *title)
 {
 	json_t *alt = json_object_get(report, "alt_titles");
+	const char *site;
 	size_t i;
 	json_t *a;
 
@@ -77,8 +79,12 @@ static void set_titles(struct ks_repro_case *c, json_t *report,
 			json_array_append(c->titles, a);
 	if (title && strcmp(title, c->title))
 		json_array_append_new(c->titles, ks_json_text(title));
-	snprintf(c->site, sizeof(c->site), "%s",
-		 str_of(json_object_get(report, "context"), "site"));
+	site = str_of(json_object_get(report, "context"), "site");
+	/* A function the stack filter can take, not "?" or an address. */
+	if ((isalpha((unsigned char)*site) || *site == '_') &&
+	    strspn(site, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_.") == strlen(site))
+		snprintf(c->site, sizeof(c->site), "%s", site);
 }
 
 /* The sweep step whose reports hold the title, if it was a sweep's. */
