@@ -28,18 +28,31 @@ static int take_format(void *dst, const char *cmd, const char *arg)
 	return -1;
 }
 
+static int take_kcidb(void *dst, const char *cmd, const char *arg)
+{
+	char err[128];
+
+	(void)dst;
+	if (!ks_report_kcidb_version(arg, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "kmemstorm %s: --kcidb-version: %s\n", cmd, err);
+	return -1;
+}
+
 const struct ks_cli_opt ks_report_cli_opts[] = {
 	{ "format", 'f', KS_ARG_CALL, 0, 0, 0, take_format, "FORMAT",
 	  "the format (default text), one of those below" },
 	{ "output", 'o', KS_ARG_STR, offsetof(struct report_cli, outpath), 0,
 	  0, NULL, "FILE", "write there (default standard output)" },
+	{ "kcidb-version", 0, KS_ARG_CALL, 0, 0, 0, take_kcidb, "V",
+	  "--format kcidb: the KCIDB I/O schema, 5.3 (default) or 4.5" },
 	KS_ARG_END,
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kmemstorm report [--format FORMAT] [-o FILE] JOURNAL...\n"
+		"usage: kmemstorm report [--format FORMAT] [--kcidb-version V] [-o FILE] JOURNAL...\n"
 		"\n"
 		"Write a report of the runs in the journals: each JOURNAL is a journal.jsonl,\n"
 		"a run directory, or a 'kmemstorm vm' directory of several guests.\n");

@@ -15,17 +15,20 @@
 json_t *ks_sysinfo_kernel(void)
 {
 	struct utsname u;
-	char cmdline[4096] = "";
+	char cmdline[4096] = "", banner[1024] = "";
 
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
 	ks_read_small("/proc/cmdline", cmdline, sizeof(cmdline));
-	return json_pack("{s:o, s:o, s:o, s:o, s:I}", "release",
+	/* "Linux version R (builder) (COMPILER, LINKER) #1 ...": its compiler */
+	ks_read_small("/proc/version", banner, sizeof(banner));
+	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:o}", "release",
 			 ks_json_text(u.release),
 			 "version", ks_json_text(u.version), "machine",
 			 ks_json_text(u.machine),
 			 "cmdline", ks_json_text(cmdline), "tainted",
-			 (json_int_t)ks_sysinfo_tainted());
+			 (json_int_t)ks_sysinfo_tainted(), "banner",
+			 ks_json_text(banner));
 }
 
 long ks_sysinfo_tainted(void)

@@ -27,6 +27,8 @@ int ks_report_text(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_junit(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_tap(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_kcidb(FILE *out, struct ks_run_view *runs, size_t nruns);
+/* The KCIDB schema version written: "5.3" (default) or "4.5"; -1 with err. */
+int ks_report_kcidb_version(const char *v, char *err, size_t errlen);
 /* ks_kreport_json (classify/) is a kernel_report record; this is a format. */
 int ks_report_json_doc(FILE *out, struct ks_run_view *runs, size_t nruns);
 int ks_report_html(FILE *out, struct ks_run_view *runs, size_t nruns);

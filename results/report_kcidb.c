@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KCIDB I/O JSON, schema 4.5 (tests/schemas/kcidb.v4.5.json), what
- * kernelci's KCIDB database ingests: per journal a checkout and a build
- * standing for the kernel that ran, and a test per scenario.
+ * KCIDB I/O JSON, what KernelCI's KCIDB database ingests: per journal a
+ * checkout and a build standing for the kernel that ran (filled in from
+ * what the journal knows: its release, the compiler, config and build
+ * time scripts/build-kernel recorded, the command line), and a test per
+ * scenario.  Schema 5.3, kcidb-io's latest, by default; 4.5 for older
+ * consumers (--kcidb-version), whose build says "valid" where 5.x says
+ * "status".
  */
 #include "report.h"
 #include "utf8.h"
@@ -12,8 +16,25 @@
 #include <string.h>
 #include <time.h>
 
-#define KCIDB_MAJOR 4
-#define KCIDB_MINOR 5
+/* The versions written: the first is the default. */
+static const struct { const char *name; int major, minor; } versions[] = {
+	{ "5.3", 5, 3 },
+	{ "4.5", 4, 5 },
+};
+static int version;	/* index in versions[] */
+
+int ks_report_kcidb_version(const char *v, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		if (!strcmp(v, versions[i].name)) {
+			version = (int)i;
+			return 0;
+		}
+	snprintf(err, errlen, "KCIDB version '%s': 5.3 or 4.5", v);
+	return -1;
+}
 /* The schema's maxLength for log_excerpt, in characters. */
 #define EXCERPT_MAX 16384
 
@@ -96,36 +117,101 @@ static const char *kcidb_status(const char *verdict)
 	return "SKIP";	/* skip, and not run: the run ended before it */
 }
 
+/* scripts/build-kernel's record of the guest's kernel (vm_end), if any. */
+static json_t *kernel_build(const struct ks_run_view *v)
+{
+	return v->vm_end ? json_object_get(v->vm_end, "kernel_build") : NULL;
+}
+
 static json_t *checkout_of(const struct ks_run_view *v, const char *id)
 {
 	const char *rel = ks_jstr(v->run_start, "kernel.release", NULL);
-	json_t *c = json_pack("{s:o, s:s, s:{}}", "id", ks_json_text(id), "origin",
-			      "kmemstorm", "misc");
-	char buf[256];
+	const char *src = ks_jstr(kernel_build(v), "source", NULL);
+	json_t *c = json_pack("{s:o, s:s, s:b, s:{}}", "id", ks_json_text(id),
+			      "origin", "kmemstorm", "valid", 1, "misc");
+	char buf[512];
 
 	if (!c)
 		return NULL;
-	/* Which tree and commit the kernel came from, the journal knows not. */
+	/* No tree or commit: a release, and the source it was built from. */
 	if (rel) {
-		snprintf(buf, sizeof(buf), "Linux %s", rel);
+		snprintf(buf, sizeof(buf), "Linux %s%s%s", rel,
+			 src ? " from " : "", src ? src : "");
 		set_str(c, "comment", buf);
 	}
 	ks_jcopy(json_object_get(c, "misc"), "kernel_release",
-	     ks_jget(v->run_start, "kernel.release"));
+		 ks_jget(v->run_start, "kernel.release"));
+	ks_jcopy(json_object_get(c, "misc"), "source",
+		 json_object_get(kernel_build(v), "source"));
 	return c;
+}
+
+/* "gcc (Debian 12.2.0-14) 12.2.0" from /proc/version's banner. */
+static void banner_compiler(const char *banner, char *buf, size_t len)
+{
+	const char *p = banner ? strstr(banner, ") (") : NULL;
+	size_t n;
+
+	buf[0] = '\0';
+	if (!p)
+		return;
+	p += 3;
+	n = strcspn(p, ",");
+	if (n && n < len && p[n] == ',')
+		snprintf(buf, len, "%.*s", (int)n, p);
+}
+
+/* Build fields both versions have, from scripts/build-kernel's record. */
+static void build_fields(json_t *b, const struct ks_run_view *v)
+{
+	json_t *kb = kernel_build(v);
+	const char *fl = ks_jstr(kb, "flavour", NULL);
+	const char *frag = ks_jstr(kb, "fragments", NULL);
+	char buf[512];
+	double secs;
+
+	if (ks_jstr(kb, "compiler", NULL)) {
+		set_str(b, "compiler", ks_jstr(kb, "compiler", NULL));
+	} else {
+		banner_compiler(ks_jstr(v->run_start, "kernel.banner", NULL),
+				buf, sizeof(buf));
+		if (buf[0])
+			set_str(b, "compiler", buf);
+	}
+	if (fl || frag) {
+		const char *base = frag ? strrchr(frag, '/') : NULL;
+
+		/* scripts/build-kernel: tinyconfig, kvm_guest.config, ours */
+		snprintf(buf, sizeof(buf), "tinyconfig+kvm_guest.config+%s%s%s%s",
+			 base ? base + 1 : frag ? frag : "", fl ? " (" : "",
+			 fl ? fl : "", fl ? ")" : "");
+		set_str(b, "config_name", buf);
+		snprintf(buf, sizeof(buf), "scripts/build-kernel --flavour %s",
+			 fl ? fl : "plain");
+		set_str(b, "command", buf);
+	}
+	secs = strtod(ks_jstr(kb, "build_seconds", "0"), NULL);
+	if (secs > 0)
+		json_object_set_new(b, "duration", json_real(secs));
+	if (ks_jstr(kb, "built_at", NULL))
+		ks_jcopy(json_object_get(b, "misc"), "built_at",
+			 json_object_get(kb, "built_at"));
 }
 
 static json_t *build_of(const struct ks_run_view *v, const char *id)
 {
 	const char *arch = ks_jstr(v->run_start, "kernel.machine", NULL);
-	json_t *b = json_pack("{s:o, s:o, s:s, s:b, s:{}}", "id", ks_json_text(id),
+	json_t *b = json_pack("{s:o, s:o, s:s, s:{}}", "id", ks_json_text(id),
 			      "checkout_id", ks_json_text(id), "origin",
-			      "kmemstorm",
-			      "valid", 1, "misc"), *misc;
+			      "kmemstorm", "misc"), *misc;
 
-	/* valid: it booted and ran the harness, so it built. */
 	if (!b)
 		return NULL;
+	/* It booted and ran the harness, so it built. */
+	if (versions[version].major >= 5)
+		json_object_set_new(b, "status", json_string("PASS"));
+	else
+		json_object_set_new(b, "valid", json_true());
 	if (arch && strspn(arch, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
 	    strlen(arch))
 		set_str(b, "architecture", arch);
@@ -134,6 +220,8 @@ static json_t *build_of(const struct ks_run_view *v, const char *id)
 	ks_jcopy(misc, "kernel_release", ks_jget(v->run_start, "kernel.release"));
 	ks_jcopy(misc, "kernel_version", ks_jget(v->run_start, "kernel.version"));
 	ks_jcopy(misc, "kernel_machine", ks_jget(v->run_start, "kernel.machine"));
+	ks_jcopy(misc, "cmdline", ks_jget(v->run_start, "kernel.cmdline"));
+	build_fields(b, v);
 	return b;
 }
 
@@ -264,8 +352,8 @@ static int add_run(json_t *doc, const struct ks_run_view *v)
 int ks_report_kcidb(FILE *out, struct ks_run_view *runs, size_t nruns)
 {
 	json_t *doc = json_pack("{s:{s:i, s:i}, s:[], s:[], s:[]}",
-				"version", "major", KCIDB_MAJOR,
-				"minor", KCIDB_MINOR,
+				"version", "major", versions[version].major,
+				"minor", versions[version].minor,
 				"checkouts", "builds", "tests");
 	size_t r;
 

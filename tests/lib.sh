@@ -71,6 +71,36 @@ require_guest_kernel() {
 	echo "kernel: $kernel"
 }
 
+# KernelCI's published KCIDB schemas (kcidb.v4.5.json, kcidb.v5.3.json):
+# test data outside the project, never copied in.  $KS_KCIDB_SCHEMAS, or
+# ../shared/schemas/kcidb beside the source tree; empty when neither is.
+kcidb_schemas() {
+	for d in "${KS_KCIDB_SCHEMAS:-}" "$KS_SRCDIR/../shared/schemas/kcidb"; do
+		[ -n "$d" ] && [ -r "$d/kcidb.v5.3.json" ] &&
+			[ -r "$d/kcidb.v4.5.json" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# Validate KCIDB JSON files against one schema as kcidb-io does: Draft 7
+# with the format checker.  $1 schema, files...
+kcidb_validate() {
+	$KS_PY - "$@" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+v = jsonschema.Draft7Validator(
+    schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+bad = 0
+for f in sys.argv[2:]:
+    errs = list(v.iter_errors(json.load(open(f))))
+    for e in errs[:5]:
+        print("%s: %s at %s" % (f, e.message, "/".join(map(str, e.absolute_path))))
+    bad += len(errs)
+sys.exit(1 if bad else 0)
+PY
+}
+
 # Debian's python3 (python3-jsonschema, python3-pil, python3-yaml from
 # scripts/install-deps live there), not whatever python3 comes first in
 # PATH (a pyenv one, say).

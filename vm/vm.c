@@ -347,6 +347,38 @@ exited:
 	return KS_VM_QEMU_FAILURE;
 }
 
+/*
+ * scripts/build-kernel's record of the kernel, the "info" file beside
+ * its bzImage (key=value lines: compiler, flavour, fragments, source,
+ * built_at, build_seconds): how it was built, for reports.  NULL for a
+ * kernel built elsewhere.
+ */
+static json_t *kernel_build(const char *kernel)
+{
+	char path[PATH_MAX + 8], line[1024];
+	const char *slash = strrchr(kernel, '/');
+	json_t *o;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*s/info",
+		 slash ? (int)(slash - kernel) : 1, slash ? kernel : ".");
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	o = json_object();
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!eq || eq == line)
+			continue;
+		*eq = '\0';
+		json_object_set_new(o, line, ks_json_text(eq + 1));
+	}
+	fclose(f);
+	return o;
+}
+
 static json_t *vm_info(struct ks_vm *vm, char **argv)
 {
 	json_t *cmd = json_array();
@@ -372,6 +404,12 @@ static json_t *vm_info(struct ks_vm *vm, char **argv)
 	}
 	if (o)
 		json_object_set_new(o, "accel", ks_json_text(vm->accel));
+	if (o && vm->o->kernel) {
+		json_t *b = kernel_build(vm->o->kernel);
+
+		if (b)
+			json_object_set_new(o, "kernel_build", b);
+	}
 	if (o && vm->fallback[0])
 		json_object_set_new(o, "accel_fallback",
 				    ks_json_text(vm->fallback));

@@ -16,7 +16,6 @@ perl -MTAP::Parser -e 1 2>/dev/null ||
 	skip "needs Perl's TAP::Parser to check TAP"
 
 FX="$KS_SRCDIR/tests/fixtures/journals"
-SCHEMAS="$KS_SRCDIR/tests/schemas"
 KMEM="$FX/vm-report"
 NOKMEM="$FX/vm-report-nokmem"
 T=$(mktemp -d)
@@ -51,6 +50,15 @@ PY
 	fail "cannot make the console with bad bytes"
 
 # Every format, on each fixture, both at once, and the cut ones.
+for f in kmem nokmem both killed badutf8; do
+	case $f in
+	kmem) j=$KMEM ;; nokmem) j=$NOKMEM ;; both) j="$KMEM $NOKMEM/journal.jsonl" ;;
+	*) j=$T/$f ;;
+	esac
+	# shellcheck disable=SC2086
+	"$KS_BIN" report --format kcidb --kcidb-version 4.5 -o "$T/$f.kcidb45" $j ||
+		fail "report --format kcidb --kcidb-version 4.5 $j exited $?"
+done
 for fmt in junit tap kcidb json; do
 	report $fmt "$T/kmem.$fmt" "$KMEM"
 	report $fmt "$T/nokmem.$fmt" "$NOKMEM"
@@ -65,22 +73,19 @@ for f in kmem nokmem both killed badutf8; do
 		fail "$f.junit does not validate against junit-4.xsd"
 done
 
-echo "== KCIDB: jsonschema (Draft 7) against kcidb.v4.5.json"
-for f in kmem nokmem both killed badutf8; do
-	$KS_PY - "$SCHEMAS/kcidb.v4.5.json" "$T/$f.kcidb" <<'PY' ||
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft7Validator.check_schema(schema)
-v = jsonschema.Draft7Validator(
-    schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-errs = list(v.iter_errors(json.load(open(sys.argv[2]))))
-for e in errs[:5]:
-    print("%s: %s at %s" % (sys.argv[2], e.message,
-                            "/".join(map(str, e.absolute_path))))
-sys.exit(1 if errs else 0)
-PY
-		fail "$f.kcidb does not validate against kcidb.v4.5.json"
-done
+if SCHEMAS=$(kcidb_schemas); then
+	echo "== KCIDB: jsonschema (Draft 7, format checker) against KernelCI's published kcidb.v5.3.json and kcidb.v4.5.json ($SCHEMAS)"
+	for f in kmem nokmem both killed badutf8; do
+		kcidb_validate "$SCHEMAS/kcidb.v5.3.json" "$T/$f.kcidb" ||
+			fail "$f.kcidb does not validate against kcidb.v5.3.json"
+		kcidb_validate "$SCHEMAS/kcidb.v4.5.json" "$T/$f.kcidb45" ||
+			fail "$f.kcidb45 does not validate against kcidb.v4.5.json"
+		! kcidb_validate "$SCHEMAS/kcidb.v4.5.json" "$T/$f.kcidb" >/dev/null ||
+			fail "a v5.3 report passed the v4.5 schema: the check checks nothing"
+	done
+else
+	echo "note: KCIDB output not validated: no published schemas (set KS_KCIDB_SCHEMAS, or ../shared/schemas/kcidb beside the source)"
+fi
 
 echo "== TAP: TAP::Parser, counts against the journals' verdicts"
 # Expected pass+skip (ok), fail+error (not ok) and skip per file.
@@ -230,7 +235,15 @@ $KS_PY - "$T" <<'PY' || fail "the KCIDB JSON says the wrong things"
 import json, sys
 T = sys.argv[1]
 d = json.load(open(T + "/both.kcidb"))
-assert d["version"] == {"major": 4, "minor": 5}, d["version"]
+assert d["version"] == {"major": 5, "minor": 3}, d["version"]
+# v5 says status where 4.x said valid; the rest is the same
+assert all(b["status"] == "PASS" and "valid" not in b for b in d["builds"]), d["builds"]
+o = json.load(open(T + "/both.kcidb45"))
+assert o["version"] == {"major": 4, "minor": 5}, o["version"]
+assert all(b["valid"] is True and "status" not in b for b in o["builds"]), o["builds"]
+assert o["tests"] == d["tests"]
+assert all(c["valid"] is True for c in d["checkouts"])
+assert d["builds"][0]["misc"]["cmdline"].startswith("console=ttyS0"), d["builds"][0]
 assert len(d["checkouts"]) == len(d["builds"]) == 2
 ids = [t["id"] for t in d["tests"]]
 assert len(set(ids)) == 8 and all(i.startswith("kmemstorm:") for i in ids)
