@@ -161,6 +161,30 @@ static void banner_compiler(const char *banner, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)n, p);
 }
 
+/*
+ * scripts/build-kernel's config: tinyconfig, kvm_guest.config, then each
+ * fragment (space-separated paths), by file name; the flavour after.
+ */
+static void config_name(const char *frag, const char *fl, char *buf,
+			size_t len)
+{
+	size_t n = snprintf(buf, len, "tinyconfig+kvm_guest.config");
+	const char *p = frag ? frag : "";
+
+	while (*p && n < len) {
+		size_t w = strcspn(p, " "), b = w;
+
+		while (b && p[b - 1] != '/')
+			b--;
+		if (w)
+			n += snprintf(buf + n, len - n, "+%.*s",
+				      (int)(w - b), p + b);
+		p += w + strspn(p + w, " ");
+	}
+	if (fl && n < len)
+		snprintf(buf + n, len - n, " (%s)", fl);
+}
+
 /* Build fields both versions have, from scripts/build-kernel's record. */
 static void build_fields(json_t *b, const struct ks_run_view *v)
 {
@@ -179,12 +203,7 @@ static void build_fields(json_t *b, const struct ks_run_view *v)
 			set_str(b, "compiler", buf);
 	}
 	if (fl || frag) {
-		const char *base = frag ? strrchr(frag, '/') : NULL;
-
-		/* scripts/build-kernel: tinyconfig, kvm_guest.config, ours */
-		snprintf(buf, sizeof(buf), "tinyconfig+kvm_guest.config+%s%s%s%s",
-			 base ? base + 1 : frag ? frag : "", fl ? " (" : "",
-			 fl ? fl : "", fl ? ")" : "");
+		config_name(frag, fl, buf, sizeof(buf));
 		set_str(b, "config_name", buf);
 		snprintf(buf, sizeof(buf), "scripts/build-kernel --flavour %s",
 			 fl ? fl : "plain");
