@@ -228,7 +228,7 @@ static json_t *build_of(const struct ks_run_view *v, const char *id)
 		return NULL;
 	/* It booted and ran the harness, so it built. */
 	if (versions[version].major >= 5)
-		json_object_set_new(b, "status", json_string("PASS"));
+		json_object_set_new(b, "status", ks_json_text("PASS"));
 	else
 		json_object_set_new(b, "valid", json_true());
 	if (arch && strspn(arch, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
